@@ -1,0 +1,44 @@
+# clv -- PGXS build of the clv extension
+#
+#   make && make install          build and install into the server of PG_CONFIG
+#   make installcheck             pg_regress suites in sql/ against a running server
+#   make cdnowcheck               pg_regress suites on ../shared/data/cdnow
+#   make unitcheck                C unit tests of src/core, no server needed
+
+EXTENSION = clv
+MODULE_big = clv
+DATA = $(sort sql/clv--1.0.sql $(wildcard sql/clv--*.sql))
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
+REGRESS = $(sort $(filter-out clv--%,$(basename $(notdir $(wildcard sql/*.sql)))))
+REGRESS_OPTS = --inputdir=.
+PG_CPPFLAGS = -I$(srcdir)/src
+SHLIB_LINK = -lm
+EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
+	test/fuzz/*.bin
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+CORE_SRCS = $(sort $(wildcard src/core/*.c))
+UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
+
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+
+.PHONY: unitcheck cdnowcheck
+unitcheck: $(UNIT_TESTS)
+	prove -e '' $(UNIT_TESTS)
+
+CDNOW_TESTS = $(sort $(basename $(notdir $(wildcard test/cdnow/sql/*.sql))))
+cdnowcheck:
+	$(pg_regress_installcheck) --inputdir=test/cdnow --outputdir=test/cdnow \
+		--dbname=clv_cdnow $(CDNOW_TESTS)
+
+# DEVELOPMENT ONLY (removed when 1.0 is frozen): the 1.0 script is assembled
+# from one fragment per function family so that families can be built apart.
+ifneq ($(wildcard sql/parts/*.sql),)
+sql/clv--1.0.sql: $(sort $(wildcard sql/parts/*.sql))
+	cat $^ > $@
+all: sql/clv--1.0.sql
+endif

@@ -1,0 +1,2 @@
+-- placeholder
+CREATE FUNCTION clv_dummy() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';
