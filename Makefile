@@ -20,6 +20,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# every object depends on every header: the tree is small, rebuilds are cheap
+$(OBJS): $(wildcard src/*.h src/core/*.h)
+
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
 
