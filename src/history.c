@@ -26,6 +26,7 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -70,6 +71,7 @@ typedef struct AmountSum
 
 typedef struct HistoryState
 {
+	const char *fname;			/* the aggregate's name, for errors */
 	ClvTimeKind time_kind;
 	AmountKind	amount_kind;
 
@@ -110,20 +112,15 @@ typedef struct Occasions
 	int64		last;
 } Occasions;
 
-/* The SQL name of the aggregate a transition call belongs to, for errors. */
+/* The SQL name of the aggregate a support function is called for. */
 static const char *
 history_function_name(FunctionCallInfo fcinfo)
 {
-	switch (PG_NARGS())
-	{
-		case 2:
-			return "avg_interpurchase";
-		case 4:
-			return get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID ?
-				"clv" : "rfm or clv_summary";
-		default:
-			return "clv_summary";
-	}
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref == NULL)
+		elog(ERROR, "purchase-history support function called outside an aggregate");
+	return get_func_name(aggref->aggfnoid);
 }
 
 /* The AmountKind of an amount argument of type typid. */
@@ -161,6 +158,7 @@ history_create(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 	HistoryState *st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
 	const char *fname = history_function_name(fcinfo);
 
+	st->fname = MemoryContextStrdup(aggcontext, fname);
 	st->time_kind = clv_arg_time_kind(fcinfo, 1);
 	st->amount_kind = PG_NARGS() > 2 ?
 		amount_kind_of(get_fn_expr_argtype(fcinfo->flinfo, 2), fname) : AMOUNT_NONE;
@@ -378,7 +376,7 @@ history_add_time(HistoryState *st, int64 t, MemoryContext aggcontext)
 static void
 history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 {
-	const char *fname = history_function_name(fcinfo);
+	const char *fname = st->fname;
 
 	if (PG_NARGS() < 4)
 		return;
@@ -443,8 +441,7 @@ clv_history_trans(PG_FUNCTION_ARGS)
 	history_check_config(st, fcinfo);
 	if (PG_ARGISNULL(1) || (st->amount_kind != AMOUNT_NONE && PG_ARGISNULL(2)))
 		PG_RETURN_POINTER(st);
-	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind,
-					  history_function_name(fcinfo));
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, st->fname);
 	if (st->as_of_recorded && t > st->as_of)
 		PG_RETURN_POINTER(st);
 
@@ -482,7 +479,7 @@ clv_history_inverse(PG_FUNCTION_ARGS)
 	st = (HistoryState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
-	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, "avg_interpurchase");
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, st->fname);
 
 	if (HISTORY_ROWS(st) > 0 && st->times[st->head] == t)
 	{
@@ -528,17 +525,17 @@ history_merge_config(HistoryState *dst, const HistoryState *src)
 {
 	if (src->as_of_recorded)
 		clv_check_same_int64(&dst->as_of, &dst->as_of_recorded, src->as_of,
-							 "rfm or clv_summary", "as_of");
+							 dst->fname, "as_of");
 	if (src->unit_recorded)
 	{
 		if (!dst->unit_recorded)
 			dst->unit = src->unit;
 		clv_check_same_int64(&dst->unit_usec, &dst->unit_recorded,
-							 src->unit_usec, "clv_summary", "unit");
+							 src->unit_usec, dst->fname, "unit");
 	}
 	if (src->lifespan_recorded)
 		clv_check_same_int64(&dst->lifespan_usec, &dst->lifespan_recorded,
-							 src->lifespan_usec, "clv", "lifespan");
+							 src->lifespan_usec, dst->fname, "lifespan");
 }
 
 /* Combine function: merges the partial state of one worker into another. */
@@ -558,6 +555,7 @@ clv_history_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
+		st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
 		st->time_kind = other->time_kind;
 		st->amount_kind = other->amount_kind;
 		st->times = st->inline_times;
@@ -725,6 +723,7 @@ clv_history_deserialize(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid purchase-history state")));
 	st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
+	st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
 	st->time_kind = (ClvTimeKind) time_kind;
 	st->amount_kind = (AmountKind) amount_kind;
 	st->as_of_recorded = getmsg_flag(&buf);
@@ -900,26 +899,24 @@ clv_summary_final(PG_FUNCTION_ARGS)
 
 /*
  * clv(ordered_at, amount, lifespan): average purchase value x purchase
- * frequency x lifespan, NULL for fewer than two occasions.
+ * frequency x lifespan, NULL for fewer than two occasions.  An estimate, so
+ * computed in float8 and returned with float8's significant digits.
  */
 Datum
 clv_formula_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
 	HistoryState *st = history_final_state(fcinfo, &occ);
-	double		ratio;
-	Numeric		ratio_numeric;
+	double		total;
+	double		mean_gap;
 
 	if (!st || occ.count < 2)
 		PG_RETURN_NULL();
-	/* lifespan / mean gap / occasions: multiplies the total amount */
-	ratio = (double) st->lifespan_usec * (double) (occ.count - 1) /
-		((double) (occ.last - occ.first) * (double) occ.count);
-	if (AMOUNT_IS_FLOAT(st->amount_kind))
-		PG_RETURN_DATUM(DirectFunctionCall1(float8_numeric,
-											Float8GetDatum(st->total.floating * ratio)));
-	ratio_numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric,
-														Float8GetDatum(ratio)));
-	PG_RETURN_NUMERIC(numeric_mul_opt_error(exact_sum_numeric(&st->total),
-											ratio_numeric, NULL));
+	total = AMOUNT_IS_FLOAT(st->amount_kind) ? st->total.floating :
+		DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+										   NumericGetDatum(exact_sum_numeric(&st->total))));
+	mean_gap = (double) (occ.last - occ.first) / (double) (occ.count - 1);
+	PG_RETURN_DATUM(DirectFunctionCall1(float8_numeric,
+										Float8GetDatum(total / (double) occ.count *
+													   (double) st->lifespan_usec / mean_gap)));
 }
