@@ -122,10 +122,11 @@ clv_decimal_format(const ClvDecimal *d, char *buf, size_t len)
 double
 clv_decimal_to_double(const ClvDecimal *d)
 {
-	double		v = (double) d->value;
+	double		divisor = 1.0;
 	int			i;
 
+	/* powers of ten up to 1e22 are exact doubles: one rounding only */
 	for (i = 0; i < d->scale; i++)
-		v /= 10.0;
-	return v;
+		divisor *= 10.0;
+	return (double) d->value / divisor;
 }
