@@ -1,6 +1,5 @@
 -- Level 1: the per-customer aggregates avg_interpurchase(_days), rfm,
 -- clv_summary and clv(ordered_at, amount, lifespan).
-CREATE EXTENSION IF NOT EXISTS clv;
 SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 SET DateStyle = 'ISO, YMD';

@@ -1,6 +1,5 @@
 -- clv_summary on the CDNOW sample (2,357 customers) reproduces the
 -- published summary and an independent plain-SQL formulation.
-CREATE EXTENSION IF NOT EXISTS clv;
 SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
