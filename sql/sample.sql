@@ -27,6 +27,22 @@ SELECT pg_temp.fingerprint(500, 1) = pg_temp.fingerprint(500, 1) AS same_seed_sa
        pg_temp.fingerprint(500, 1) <> pg_temp.fingerprint(500, 2) AS other_seed_other_rows,
        pg_temp.fingerprint(500, -1) <> pg_temp.fingerprint(500, 1) AS negative_seed_other_rows;
 
+-- the planner's row estimate follows a constant number of customers
+CREATE FUNCTION pg_temp.estimated_rows(query text) RETURNS float8
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+	RETURN plan -> 0 -> 'Plan' ->> 'Plan Rows';
+END $$;
+SELECT pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(1000000)') AS million,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(customers => 10, seed => 3)') AS ten,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders()') AS default_call,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(0)') AS zero,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(NULL)') AS null_customers,
+       pg_temp.estimated_rows('SELECT * FROM generate_series(1, 2) g, clv_sample_orders(g)') AS not_constant;
+
 -- rows come ordered by customer_id, ordered_at
 SELECT bool_and((customer_id, ordered_at) >= (prev_customer, prev_at)) AS ordered
 FROM (SELECT customer_id, ordered_at,
