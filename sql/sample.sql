@@ -154,6 +154,24 @@ SELECT * FROM clv_sample_orders(10, start_at => '2024-01-01 00:00:00.25+00',
 SELECT * FROM clv_sample_orders(10, alpha => 1e-6, b => 1e9);
 SELECT * FROM clv_sample_orders(10, q => 1e-3);
 
+-- every bad argument is a class-22 error
+CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+SELECT call, pg_temp.sqlstate_of('SELECT count(*) FROM clv_sample_orders(' || call || ')') AS sqlstate
+FROM (VALUES ('-1'), ('10, r => 0'), ('10, alpha => -1'), ('10, a => ''NaN'''),
+             ('10, b => ''Infinity'''), ('10, p => ''-Infinity'''), ('10, q => 0'),
+             ('10, gamma => -0.5'), ('10, unit => ''1 month'''), ('10, unit => ''0'''),
+             ('10, unit => ''-1 day'''), ('10, start_at => ''-infinity'''),
+             ('10, end_at => ''infinity'''), ('10, end_at => ''2024-01-01 00:00+00'''),
+             ('10, start_at => ''2024-01-01 00:00:00.25+00'', end_at => ''2024-01-01 00:00:00.75+00'''),
+             ('10, alpha => 1e-6, b => 1e9'), ('10, q => 1e-3')) AS bad(call);
+
 --
 -- The data follow the model.  20,000 customers with r = 0.5, alpha = 5,
 -- a = 2, b = 5 (weekly rates) and p = 6, q = 8, gamma = 20.  Each check

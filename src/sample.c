@@ -46,7 +46,7 @@ check_model_parameter(double value, const char *name)
 				 errhint("The BG/NBD parameters r, alpha, a, b and the Gamma-Gamma parameters p, q, gamma are all positive numbers.")));
 }
 
-/* Raises a class-22 error unless the window end is finite. */
+/* Raises a class-22 error unless a bound of the simulated period is finite. */
 static void
 check_finite_time(TimestampTz value, const char *name)
 {
@@ -128,7 +128,7 @@ clv_sample_orders(PG_FUNCTION_ARGS)
 				break;
 			case CLV_SAMPLE_TOO_MANY_ORDERS:
 				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("clv_sample_orders customer %lld has more than %d orders",
 								(long long) customer, CLV_SAMPLE_MAX_ORDERS_PER_CUSTOMER),
 						 errhint("The purchase rate r / alpha per unit is too high for the period; use a larger alpha or a shorter unit.")));
