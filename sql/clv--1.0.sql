@@ -27,7 +27,9 @@ COMMENT ON TYPE clv_summary IS
 'Summary of one customer for the probabilistic models: x repeat purchases, t_x time of the last repeat, t age at as_of (both in unit), m mean repeat amount, orders rows counted, unit';
 
 /*
- * Sample data (src/sample.c): a simulated customer base.
+ * Sample data (src/sample.c): a simulated customer base.  IMMUTABLE: the
+ * rows depend only on the arguments (times are whole-second offsets from
+ * start_at; no TimeZone, no calendar arithmetic).
  */
 
 CREATE FUNCTION clv_sample_orders_support(internal) RETURNS internal

@@ -1,6 +1,8 @@
 
 /*
- * Sample data (src/sample.c): a simulated customer base.
+ * Sample data (src/sample.c): a simulated customer base.  IMMUTABLE: the
+ * rows depend only on the arguments (times are whole-second offsets from
+ * start_at; no TimeZone, no calendar arithmetic).
  */
 
 CREATE FUNCTION clv_sample_orders_support(internal) RETURNS internal
