@@ -1,7 +1,6 @@
 --
 -- clv_sample_orders: deterministic simulated orders
 --
-CREATE EXTENSION IF NOT EXISTS clv;
 SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 
