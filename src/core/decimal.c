@@ -3,6 +3,7 @@
  */
 #include "decimal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* 10^n as a 128-bit integer, for 0 <= n <= 38. */
@@ -118,15 +119,28 @@ clv_decimal_format(const ClvDecimal *d, char *buf, size_t len)
 	return buf;
 }
 
-/* d as the nearest double. */
+/*
+ * d as the nearest double.  Small values take one exact division; the rest
+ * go through the decimal literal and strtod, as numeric's cast to float8
+ * does (PostgreSQL keeps LC_NUMERIC at "C", so the point is '.'), because
+ * dividing a rounded value by a rounded power of ten can miss the nearest
+ * double by an ulp or two.
+ */
 double
 clv_decimal_to_double(const ClvDecimal *d)
 {
-	double		divisor = 1.0;
-	int			i;
+	/* 2^53 and 10^22: the largest integer and power of ten exact as doubles */
+	const __int128 exact_limit = (__int128) 1 << 53;
+	char		buf[48];
 
-	/* powers of ten up to 1e22 are exact doubles: one rounding only */
-	for (i = 0; i < d->scale; i++)
-		divisor *= 10.0;
-	return (double) d->value / divisor;
+	if (d->value >= -exact_limit && d->value <= exact_limit && d->scale <= 22)
+	{
+		double		divisor = 1.0;
+		int			i;
+
+		for (i = 0; i < d->scale; i++)
+			divisor *= 10.0;
+		return (double) d->value / divisor;
+	}
+	return strtod(clv_decimal_format(d, buf, sizeof(buf)), NULL);
 }
