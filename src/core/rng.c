@@ -152,12 +152,20 @@ clv_sample_gamma(ClvSampleRng *rng, double shape)
 	return exp(clv_sample_log_gamma(rng, shape));
 }
 
-/* A Beta(a, b) draw: X / (X + Y) = 1 / (1 + Y / X), computed from logs. */
+/*
+ * A Beta(a, b) draw: X / (X + Y) = 1 / (1 + Y / X), computed from logs.
+ * When both logs are -inf (a and b so tiny that the draws are below every
+ * double, even in logs) their difference is NaN; Beta(a, b) is then, to
+ * far better than double precision, 1 with probability a / (a + b) and 0
+ * otherwise, so it is drawn as that.
+ */
 double
 clv_sample_beta(ClvSampleRng *rng, double a, double b)
 {
 	double		log_x = clv_sample_log_gamma(rng, a);
 	double		log_y = clv_sample_log_gamma(rng, b);
 
+	if (log_x == -INFINITY && log_y == -INFINITY)
+		return clv_sample_uniform(rng) < a / (a + b) ? 1.0 : 0.0;
 	return 1.0 / (1.0 + exp(log_y - log_x));
 }

@@ -37,6 +37,10 @@ main(void)
 	ok(clv_decimal_add(&acc, &b), "add -0.005");
 	is_decimal(&acc, "123.445", "mixed scales sum exactly");
 	ok(clv_decimal_to_double(&acc) == 123.445, "as double");
+	/* found by fuzzing: value / 10^27 in doubles is 983866043.00000024 */
+	d.value = (__int128) 983866043 * 1000000000 * 1000000000 * 1000000000;
+	d.scale = 27;
+	ok(clv_decimal_to_double(&d) == 983866043.0, "to_double is the nearest double at scale 27");
 
 	/* overflow is reported and leaves the accumulator unchanged */
 	big.value = ((__int128) 1) << 126;

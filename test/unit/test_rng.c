@@ -194,5 +194,22 @@ main(void)
 	}
 	ok(all_finite, "beta(0.001, 0.001) draws stay in [0, 1]");
 
+	/*
+	 * Found by fuzzing: shapes so small that both gamma draws are -inf in
+	 * logs gave NaN.  Beta(a, b) is then 1 with probability a / (a + b).
+	 */
+	clv_sample_rng_seed(&rng, 4);
+	all_finite = 1;
+	mean = 0.0;
+	for (i = 0; i < 10000; i++)
+	{
+		double		p = clv_sample_beta(&rng, 3e-322, 1e-322);
+
+		all_finite &= p == 0.0 || p == 1.0;
+		mean += p / 10000;
+	}
+	ok(all_finite, "beta(3e-322, 1e-322) draws are 0 or 1");
+	is_near(mean, 0.75, 5.0 * sqrt(0.75 * 0.25 / 10000), "beta(3e-322, 1e-322) is 1 three times in four");
+
 	return done_testing();
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test/fuzz/run.sh [seconds-per-target] -- builds every libFuzzer harness
+# test/fuzz/fuzz_<name>.c against src/core into test/fuzz/fuzz_<name>.bin and
+# runs it for that many seconds (default 10) from its seed corpus
+# test/fuzz/corpus/fuzz_<name>/, printing TAP: one "ok N - fuzz_<name>" or
+# "not ok N - fuzz_<name>" line per harness, or "ok N - fuzz_<name> # SKIP
+# no libFuzzer" for all of them when clang cannot link -fsanitize=fuzzer
+# (Debian 12: apt-get install clang libclang-rt-14-dev).
+#
+# Inputs the fuzzer finds go to a scratch directory, never into the
+# committed corpus.  On a failure its log and the crashing input are kept
+# there (the "#" lines say where); replay with test/fuzz/fuzz_<name>.bin FILE.
+# Exit status 1 when a harness failed or did not build.
+set -u
+
+seconds=${1:-10}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+CC=${CC_FUZZ:-clang}
+CFLAGS_FUZZ="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wall -Wextra -Isrc/core"
+
+harnesses=(test/fuzz/fuzz_*.c)
+echo "1..${#harnesses[@]}"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/clv-fuzz.XXXXXX")
+failed=0
+
+# can this compiler build and link a libFuzzer target at all?
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return 0; }' > "$scratch/probe.c"
+have_libfuzzer=0
+$CC $CFLAGS_FUZZ -o "$scratch/probe" "$scratch/probe.c" >/dev/null 2>&1 && have_libfuzzer=1
+
+n=0
+for source in "${harnesses[@]}"; do
+	n=$((n + 1))
+	name=$(basename "$source" .c)
+	if [ "$have_libfuzzer" = 0 ]; then
+		echo "ok $n - $name # SKIP no libFuzzer"
+		continue
+	fi
+	bin=test/fuzz/$name.bin
+	log=$scratch/$name.log
+	if ! $CC $CFLAGS_FUZZ -o "$bin" "$source" src/core/*.c -lm > "$log" 2>&1; then
+		echo "not ok $n - $name"
+		echo "# $name did not build:"
+		sed 's/^/#   /' "$log"
+		failed=1
+		continue
+	fi
+	mkdir -p "$scratch/$name"
+	corpus=("$scratch/$name")
+	[ -d "test/fuzz/corpus/$name" ] && corpus+=("test/fuzz/corpus/$name")
+	# -timeout: one input running longer than 10 s is a hang, a failure
+	if "$bin" -max_total_time="$seconds" -timeout=10 \
+		-artifact_prefix="$scratch/$name-" "${corpus[@]}" > "$log" 2>&1; then
+		echo "ok $n - $name"
+		grep -E '^Done [0-9]+ runs' "$log" | sed "s/^/# $name: /"
+	else
+		echo "not ok $n - $name"
+		grep -E 'check failed|ERROR|runtime error|SUMMARY' "$log" | head -5 | sed 's/^/#   /'
+		echo "#   log $log; crashing input $(ls "$scratch/$name"-* 2>/dev/null | head -1)"
+		failed=1
+	fi
+done
+
+[ "$failed" = 1 ] || rm -rf "$scratch"
+exit $failed
