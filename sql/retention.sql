@@ -5,7 +5,9 @@
 -- formulation (self-joins of DISTINCT (customer, period) rows, min() OVER
 -- cohort labels) or pinned by hand on a tiny data set.
 --
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS clv;
+RESET client_min_messages;
 SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 SET DateStyle = 'ISO';

@@ -497,17 +497,17 @@ retention_one_period_trans(FunctionCallInfo fcinfo, RetentionMode mode)
 }
 
 /* retention_rate(customer_id, ordered_at, period_start, period) transition */
-PG_FUNCTION_INFO_V1(retention_rate_trans);
+PG_FUNCTION_INFO_V1(clv_retention_rate_trans);
 Datum
-retention_rate_trans(PG_FUNCTION_ARGS)
+clv_retention_rate_trans(PG_FUNCTION_ARGS)
 {
 	return retention_one_period_trans(fcinfo, RETENTION_RATE);
 }
 
 /* new_customer_share(customer_id, ordered_at, period_start, period) transition */
-PG_FUNCTION_INFO_V1(new_customer_share_trans);
+PG_FUNCTION_INFO_V1(clv_new_customer_share_trans);
 Datum
-new_customer_share_trans(PG_FUNCTION_ARGS)
+clv_new_customer_share_trans(PG_FUNCTION_ARGS)
 {
 	return retention_one_period_trans(fcinfo, RETENTION_NEW_SHARE);
 }
@@ -665,17 +665,17 @@ retention_periods_trans(FunctionCallInfo fcinfo, RetentionMode mode)
 }
 
 /* retention_series(customer_id, ordered_at, period) transition */
-PG_FUNCTION_INFO_V1(retention_series_trans);
+PG_FUNCTION_INFO_V1(clv_retention_series_trans);
 Datum
-retention_series_trans(PG_FUNCTION_ARGS)
+clv_retention_series_trans(PG_FUNCTION_ARGS)
 {
 	return retention_periods_trans(fcinfo, RETENTION_SERIES);
 }
 
 /* cohort_retention(customer_id, ordered_at, period) transition */
-PG_FUNCTION_INFO_V1(cohort_retention_trans);
+PG_FUNCTION_INFO_V1(clv_cohort_retention_trans);
 Datum
-cohort_retention_trans(PG_FUNCTION_ARGS)
+clv_cohort_retention_trans(PG_FUNCTION_ARGS)
 {
 	return retention_periods_trans(fcinfo, RETENTION_COHORTS);
 }
@@ -731,16 +731,16 @@ retention_merge(RetentionState *into, RetentionState *from)
 }
 
 /* Combine function of the family: merges two customer sets. */
-PG_FUNCTION_INFO_V1(retention_combine);
+PG_FUNCTION_INFO_V1(clv_retention_combine);
 Datum
-retention_combine(PG_FUNCTION_ARGS)
+clv_retention_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
 	RetentionState *into;
 	RetentionState *from;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "retention_combine called in non-aggregate context");
+		elog(ERROR, "clv_retention_combine called in non-aggregate context");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -791,9 +791,9 @@ typedef struct RetentionWireHeader
 #define RETENTION_WIRE_MAGIC 0x434c5652 /* "CLVR" */
 
 /* Serialize function of the family. */
-PG_FUNCTION_INFO_V1(retention_serialize);
+PG_FUNCTION_INFO_V1(clv_retention_serialize);
 Datum
-retention_serialize(PG_FUNCTION_ARGS)
+clv_retention_serialize(PG_FUNCTION_ARGS)
 {
 	RetentionState *state = (RetentionState *) PG_GETARG_POINTER(0);
 	RetentionWireHeader header;
@@ -932,9 +932,9 @@ retention_read_periods(RetentionReader *reader, RetentionState *state,
 }
 
 /* Deserialize function of the family. */
-PG_FUNCTION_INFO_V1(retention_deserialize);
+PG_FUNCTION_INFO_V1(clv_retention_deserialize);
 Datum
-retention_deserialize(PG_FUNCTION_ARGS)
+clv_retention_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	RetentionReader reader;
@@ -1053,9 +1053,9 @@ retention_count_flags(RetentionState *state, uint64 mask, uint64 want)
  * retention_rate final: of the customers active in the previous period, the
  * share also active in the current one; NULL without previous customers.
  */
-PG_FUNCTION_INFO_V1(retention_rate_final);
+PG_FUNCTION_INFO_V1(clv_retention_rate_final);
 Datum
-retention_rate_final(PG_FUNCTION_ARGS)
+clv_retention_rate_final(PG_FUNCTION_ARGS)
 {
 	RetentionState *state;
 	int64		previous;
@@ -1076,9 +1076,9 @@ retention_rate_final(PG_FUNCTION_ARGS)
  * new_customer_share final: of the customers active in the period, the
  * share without an earlier row; NULL without active customers.
  */
-PG_FUNCTION_INFO_V1(new_customer_share_final);
+PG_FUNCTION_INFO_V1(clv_new_customer_share_final);
 Datum
-new_customer_share_final(PG_FUNCTION_ARGS)
+clv_new_customer_share_final(PG_FUNCTION_ARGS)
 {
 	RetentionState *state;
 	int64		active;
@@ -1148,9 +1148,9 @@ retention_period_date(RetentionState *state, int32 period)
  * retention_series final: one clv_retention per period from the first to
  * the last period with rows, in order.
  */
-PG_FUNCTION_INFO_V1(retention_series_final);
+PG_FUNCTION_INFO_V1(clv_retention_series_final);
 Datum
-retention_series_final(PG_FUNCTION_ARGS)
+clv_retention_series_final(PG_FUNCTION_ARGS)
 {
 	RetentionState *state;
 	RetentionResultType *type;
@@ -1209,9 +1209,9 @@ retention_series_final(PG_FUNCTION_ARGS)
  * cohort_retention final: one clv_cohort per cohort with customers and
  * period number k from 0 to the last period with rows, in order.
  */
-PG_FUNCTION_INFO_V1(cohort_retention_final);
+PG_FUNCTION_INFO_V1(clv_cohort_retention_final);
 Datum
-cohort_retention_final(PG_FUNCTION_ARGS)
+clv_cohort_retention_final(PG_FUNCTION_ARGS)
 {
 	RetentionState *state;
 	RetentionResultType *type;
