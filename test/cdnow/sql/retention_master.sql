@@ -115,9 +115,11 @@ SELECT pg_temp.same_rows(
 	   pg_temp.same_rows(
 		   $$SELECT s.* FROM (SELECT retention_series(customer_id, ordered_at, '3 months') AS m FROM master_orders) q, unnest(q.m) s$$,
 		   $$WITH a AS (SELECT DISTINCT customer_id AS c, date_trunc('quarter', ordered_at)::date AS p FROM master_orders),
+			 f AS (SELECT c, min(p) AS fp FROM a GROUP BY c),
 			 s AS (SELECT cur.p, count(*) AS customers, count(prev.c) AS retained,
-						  count(*) FILTER (WHERE NOT EXISTS (SELECT FROM a e WHERE e.c = cur.c AND e.p < cur.p)) AS new_customers
+						  count(*) FILTER (WHERE f.fp = cur.p) AS new_customers
 				   FROM a cur LEFT JOIN a prev ON prev.c = cur.c AND prev.p = (cur.p - interval '3 months')::date
+				   JOIN f ON f.c = cur.c
 				   GROUP BY cur.p)
 			 SELECT p, customers, retained, new_customers,
 					retained::float8 / lag(customers) OVER (ORDER BY p), new_customers::float8 / customers
