@@ -267,6 +267,39 @@ SELECT s.* FROM (SELECT cohort_retention(customer_id, ordered_at, '3 months') m
                  FROM ret_orders WHERE ordered_at < '2023-10-01') q, unnest(q.m) s;
 
 --
+-- Simulated orders (clv_sample_orders: 3,000 customers, 2024-2025) in a
+-- business's own zone: series, cohorts and every month's one-period values
+-- equal the plain-SQL formulations.
+--
+SET TimeZone = 'Europe/Riga';
+CREATE TABLE sample_orders AS SELECT * FROM clv_sample_orders(3000, 7);
+SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers FROM sample_orders;
+SELECT u.step::text,
+       pg_temp.same_rows(
+           format('SELECT s.* FROM (SELECT retention_series(customer_id, ordered_at, %L) m FROM sample_orders) q, unnest(q.m) s', u.step),
+           pg_temp.sql_series(format('SELECT customer_id AS c, date_trunc(%L, ordered_at)::date AS p FROM sample_orders', u.unit), u.step)) AS series,
+       pg_temp.same_rows(
+           format('SELECT s.* FROM (SELECT cohort_retention(customer_id, ordered_at, %L) m FROM sample_orders) q, unnest(q.m) s', u.step),
+           pg_temp.sql_cohorts(format('SELECT customer_id AS c, date_trunc(%L, ordered_at)::date AS p FROM sample_orders', u.unit), u.step)) AS cohorts
+FROM (VALUES ('week', interval '1 week'), ('month', '1 month'), ('quarter', '3 months')) u(unit, step);
+SELECT count(*) AS months,
+       count(*) FILTER (WHERE s.retention_rate IS NOT DISTINCT FROM
+                              (SELECT count(cur.c)::float8 / nullif(count(*), 0)
+                               FROM (SELECT DISTINCT customer_id AS c FROM sample_orders
+                                     WHERE ordered_at >= (s.period_start - interval '1 month')::date
+                                       AND ordered_at < s.period_start) prev
+                               LEFT JOIN (SELECT DISTINCT customer_id AS c FROM sample_orders
+                                          WHERE ordered_at >= s.period_start
+                                            AND ordered_at < (s.period_start + interval '1 month')::date) cur
+                                 ON cur.c = prev.c)) AS series_equal_self_join,
+       count(*) FILTER (WHERE s.retention_rate IS NOT DISTINCT FROM
+                              (SELECT retention_rate(customer_id, ordered_at, s.period_start, '1 month') FROM sample_orders)
+                          AND s.new_share IS NOT DISTINCT FROM
+                              (SELECT new_customer_share(customer_id, ordered_at, s.period_start, '1 month') FROM sample_orders)) AS series_equal_one_period
+FROM (SELECT retention_series(customer_id, ordered_at, '1 month') m FROM sample_orders) q, unnest(q.m) s;
+SET TimeZone = 'UTC';
+
+--
 -- Key types: text, uuid, int4 and numeric keys give the bigint answers.
 --
 SELECT kt.type,
