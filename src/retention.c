@@ -21,6 +21,7 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "pgtime.h"
 #include "port/pg_bitutils.h"
 #include "utils/array.h"
@@ -337,8 +338,9 @@ retention_add_period(RetentionState *state, RetentionEntry *entry, int32 period)
 }
 
 /*
- * Widens the group's period range to include period; a range over
- * RETENTION_MAX_PERIODS is an error.
+ * Widens the group's period range to include [first, last]; a range over
+ * RETENTION_MAX_PERIODS is an error.  Called before the customers they
+ * belong to are added.
  */
 static void
 retention_extend_range(RetentionState *state, int32 first, int32 last)
@@ -722,6 +724,7 @@ retention_merge(RetentionState *into, RetentionState *from)
 		bool		found;
 		RetentionEntry *target;
 
+		CHECK_FOR_INTERRUPTS();
 		target = retention_customer(into, entry->key, false, &found);
 		if (RETENTION_MODE_IS_PERIODS(into->mode))
 			retention_merge_periods(into, target, entry);
@@ -989,6 +992,7 @@ clv_retention_deserialize(PG_FUNCTION_ARGS)
 		bool		found;
 		RetentionEntry *entry;
 
+		CHECK_FOR_INTERRUPTS();
 		if (state->key_kind == RETENTION_KEY_INT4)
 		{
 			int32		key4;
@@ -1176,6 +1180,7 @@ clv_retention_series_final(PG_FUNCTION_ARGS)
 		int			nwords;
 		const uint64 *words = retention_entry_words(entry, &nwords);
 
+		CHECK_FOR_INTERRUPTS();
 		clv_retention_series_add(&series, words, nwords,
 								 entry->base - state->first_period);
 	}
@@ -1255,6 +1260,7 @@ clv_cohort_retention_final(PG_FUNCTION_ARGS)
 		int			nwords;
 		const uint64 *words = retention_entry_words(entry, &nwords);
 
+		CHECK_FOR_INTERRUPTS();
 		clv_retention_cohorts_add(&cohorts, words, nwords,
 								  entry->base - state->first_period);
 	}
@@ -1264,6 +1270,7 @@ clv_cohort_retention_final(PG_FUNCTION_ARGS)
 	{
 		if (cohorts.offset[c] < 0)
 			continue;
+		CHECK_FOR_INTERRUPTS();
 		for (int32 k = 0; k < cohorts.nperiods - c; k++)
 		{
 			int64		active = cohorts.cell[cohorts.offset[c] + k];
