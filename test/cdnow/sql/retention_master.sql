@@ -124,3 +124,16 @@ SELECT pg_temp.same_rows(
 			 SELECT p, customers, retained, new_customers,
 					retained::float8 / lag(customers) OVER (ORDER BY p), new_customers::float8 / customers
 			 FROM s$$) AS quarterly;
+-- ISO weeks before 2000 (negative day numbers) against date_trunc('week').
+SELECT pg_temp.same_rows(
+		   $$SELECT s.* FROM (SELECT retention_series(customer_id, ordered_at, '1 week') AS m FROM master_orders) q, unnest(q.m) s$$,
+		   $$WITH a AS (SELECT DISTINCT customer_id AS c, date_trunc('week', ordered_at)::date AS p FROM master_orders),
+			 f AS (SELECT c, min(p) AS fp FROM a GROUP BY c),
+			 s AS (SELECT cur.p, count(*) AS customers, count(prev.c) AS retained,
+						  count(*) FILTER (WHERE f.fp = cur.p) AS new_customers
+				   FROM a cur LEFT JOIN a prev ON prev.c = cur.c AND prev.p = cur.p - 7
+				   JOIN f ON f.c = cur.c
+				   GROUP BY cur.p)
+			 SELECT p, customers, retained, new_customers,
+					retained::float8 / lag(customers) OVER (ORDER BY p), new_customers::float8 / customers
+			 FROM s$$) AS weekly;
