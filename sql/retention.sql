@@ -421,6 +421,9 @@ SELECT d, (retention_series(c, d, '1 month') OVER (ORDER BY d))::text AS running
 FROM tiny WHERE c IS NOT NULL AND d IS NOT NULL ORDER BY d;
 SELECT d, retention_rate(c, d, '1997-04-01', '1 month') OVER (ORDER BY d) AS running_rate
 FROM tiny WHERE c IS NOT NULL AND d IS NOT NULL ORDER BY d;
+-- a moving frame (restarted per row): "new" is relative to the frame's rows
+SELECT d, (retention_series(c, d, '1 month') OVER (ORDER BY d, c ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))::text AS last_two_rows
+FROM tiny WHERE c IS NOT NULL AND d IS NOT NULL ORDER BY d, c;
 
 --
 -- Forced parallel plans equal serial plans (bigint, text and uuid keys,
