@@ -517,14 +517,16 @@ clv_new_customer_share_trans(PG_FUNCTION_ARGS)
 /*
  * The session TimeZone's UTC offsets over a few time ranges, so that a
  * timestamptz is turned into local time without a zone lookup per row.
- * Each slot is a range [lo, hi) of timestamps without an offset change.
+ * Each slot is a range [lo, hi) of timestamps without an offset change;
+ * 16 slots hold the DST periods of 8 years, so rows in any order hit.
  */
-#define RETENTION_TZ_SLOTS 4
+#define RETENTION_TZ_SLOTS 16
 
 typedef struct RetentionTzCache
 {
 	pg_tz	   *tz;
-	int			next_slot;
+	int			last_hit;		/* the slot that answered last */
+	int			next_slot;		/* the slot to fill next */
 	struct
 	{
 		int64		lo;
@@ -564,9 +566,14 @@ retention_utc_offset(RetentionTzCache *cache, int64 t)
 		memset(cache, 0, sizeof(RetentionTzCache));
 		cache->tz = session_timezone;
 	}
+	if (t >= cache->slot[cache->last_hit].lo && t < cache->slot[cache->last_hit].hi)
+		return cache->slot[cache->last_hit].offset;
 	for (int i = 0; i < RETENTION_TZ_SLOTS; i++)
 		if (t >= cache->slot[i].lo && t < cache->slot[i].hi)
+		{
+			cache->last_hit = i;
 			return cache->slot[i].offset;
+		}
 
 	/* the offset as timestamp2tm (hence date_trunc) sees it */
 	if (timestamp2tm(t, &tz, &tm, &fsec, NULL, NULL) != 0)
