@@ -357,6 +357,27 @@ FROM (VALUES ('America/New_York'), ('Asia/Kathmandu'), ('Australia/Lord_Howe'), 
              ('quarter', '3 months'), ('year', '1 year')) u(unit, step),
      LATERAL (SELECT set_config('TimeZone', z.zone, true)) s
 ORDER BY z.zone, u.step;
+-- Instants spread over 1850-2150 (before the zone tables, across them and
+-- beyond their last transition): each day's customers as date_trunc has them.
+CREATE TABLE spread AS
+SELECT g AS c, timestamptz '1850-01-01 00:00:00+00'
+               + (('x' || substr(md5(g::text), 1, 12))::bit(48)::bigint % (300::bigint * 365 * 86400)) * interval '1 second' AS t
+FROM generate_series(1, 20000) g;
+CREATE FUNCTION pg_temp.daily_mismatches(zone text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	PERFORM set_config('TimeZone', zone, true);
+	SELECT count(*) INTO n FROM (
+		SELECT s.period_start, s.customers
+		FROM (SELECT retention_series(c, t, '1 day') m FROM spread) q, unnest(q.m) s WHERE s.customers > 0
+		EXCEPT ALL
+		SELECT date_trunc('day', t)::date, count(*) FROM spread GROUP BY 1) d;
+	RETURN n;
+END $$;
+SELECT zone, pg_temp.daily_mismatches(zone)
+FROM unnest(ARRAY['America/New_York', 'Pacific/Chatham', 'America/Sao_Paulo']) zone;
 -- The week of 2024-12-31 starts on Monday 2024-12-30 (ISO), in New York time.
 SET TimeZone = 'America/New_York';
 SELECT s.period_start, s.customers
