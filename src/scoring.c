@@ -352,10 +352,15 @@ rfm_score_read(FunctionCallInfo fcinfo, WindowObject winobj, int data_args,
 		for (int d = 0; d < 3; d++)
 			column_init(&columns[d], value_arg_type(fcinfo, d, "rfm_score"),
 						rows, context);
-		/* column by column: the partition's tuplestore is read forward */
+		/*
+		 * Column by column, forward, backward, forward: each pass reads the
+		 * partition's tuplestore sequentially (rewinding a tuplestore that
+		 * spilled to disk would read it backward in full).
+		 */
 		for (int d = 0; d < 3; d++)
-			for (int64 row = 0; row < rows; row++)
+			for (int64 step = 0; step < rows; step++)
 			{
+				int64		row = (d == 1) ? rows - 1 - step : step;
 				Datum		value;
 
 				CHECK_FOR_INTERRUPTS();
