@@ -4,8 +4,8 @@
 -- definitions: score = 1 + floor(bins * (rank() - 1) / count(*)) over the
 -- complete rows, with rank() in the dimension's "worse first" order; tiers
 -- from cumulative sums of the values strictly greater.
-CREATE EXTENSION IF NOT EXISTS clv;
 SET extra_float_digits = 0;
+SET TimeZone = 'UTC';
 
 -- the SQLSTATE, message and hint of the error q raises
 CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -238,6 +238,70 @@ SELECT pg_temp.error_of($$SELECT value_tier(1, 0.8, NULL) OVER ()$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), ('NaN')) t(v)$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0::float8), ('Infinity')) t(v)$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), (1e400)) t(v)$$);
+
+-- On clv_sample_orders: rfm() per customer at an as_of inside the sample
+-- period (customers who start later get a NULL clv_rfm), day-level recency
+-- (many ties), mostly one-purchase frequencies (huge ties), cent amounts.
+CREATE TEMP TABLE sample_rfm AS
+SELECT customer_id, customer_id % 4 AS grp,
+	rfm((ordered_at AT TIME ZONE 'UTC')::date, amount, DATE '2025-06-30') AS r
+FROM clv_sample_orders(3000) GROUP BY customer_id;
+CREATE TEMP VIEW sample_ref AS
+SELECT customer_id,
+	(1 + 5 * (rank() OVER (PARTITION BY grp ORDER BY (r).recency DESC) - 1)
+		/ count(*) OVER (PARTITION BY grp))::text ||
+	(1 + 5 * (rank() OVER (PARTITION BY grp ORDER BY (r).frequency) - 1)
+		/ count(*) OVER (PARTITION BY grp))::text ||
+	(1 + 5 * (rank() OVER (PARTITION BY grp ORDER BY (r).monetary) - 1)
+		/ count(*) OVER (PARTITION BY grp))::text AS score
+FROM sample_rfm
+WHERE (r).recency IS NOT NULL AND (r).frequency IS NOT NULL AND (r).monetary IS NOT NULL;
+CREATE TEMP VIEW sample_tier_ref AS
+SELECT customer_id,
+	CASE WHEN m IS NULL THEN NULL WHEN m <= 0 THEN 'low'
+		WHEN g < 0.8::float8 * p THEN 'high' WHEN g < 0.95::float8 * p THEN 'medium'
+		ELSE 'low' END AS tier
+FROM (SELECT customer_id, (r).monetary AS m,
+	coalesce(sum((r).monetary) FILTER (WHERE (r).monetary > 0) OVER (PARTITION BY grp
+		ORDER BY (r).monetary DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+		EXCLUDE GROUP), 0) AS g,
+	sum((r).monetary) FILTER (WHERE (r).monetary > 0) OVER (PARTITION BY grp) AS p
+	FROM sample_rfm) s;
+SELECT count(*) AS customers, count(*) FILTER (WHERE r IS NULL) AS null_rfm,
+	count(DISTINCT (r).recency) AS distinct_recency,
+	count(DISTINCT (r).frequency) AS distinct_frequency,
+	count(DISTINCT (r).monetary) AS distinct_monetary,
+	count(*) FILTER (WHERE s.score IS DISTINCT FROM f.score) AS rfm_mismatches,
+	count(*) FILTER (WHERE s.fields IS DISTINCT FROM f.score) AS field_mismatches,
+	count(*) FILTER (WHERE s.tier IS DISTINCT FROM t.tier) AS tier_mismatches,
+	count(DISTINCT s.score) AS distinct_scores,
+	count(*) FILTER (WHERE s.tier = 'high') AS high
+FROM (SELECT customer_id, r,
+	rfm_score(r) OVER (PARTITION BY grp) AS score,
+	rfm_score((r).recency, (r).frequency, (r).monetary) OVER (PARTITION BY grp) AS fields,
+	value_tier((r).monetary) OVER (PARTITION BY grp) AS tier
+	FROM sample_rfm) s
+LEFT JOIN sample_ref f USING (customer_id) JOIN sample_tier_ref t USING (customer_id);
+
+-- README's worked example: a segment table as a BI tool would query it
+WITH customers AS (
+	SELECT customer_id,
+		rfm((ordered_at AT TIME ZONE 'UTC')::date, amount, DATE '2026-01-01') AS r
+	FROM clv_sample_orders(5000)
+	GROUP BY customer_id
+), scored AS (
+	SELECT (r).monetary,
+		rfm_segment(rfm_score(r) OVER ()) AS segment,
+		value_tier((r).monetary) OVER () AS tier
+	FROM customers
+)
+SELECT segment, count(*) AS customers,
+	count(*) FILTER (WHERE tier = 'high') AS high_value,
+	sum(monetary) AS revenue,
+	round(100 * sum(monetary) / sum(sum(monetary)) OVER (), 1) AS revenue_pct
+FROM scored
+GROUP BY segment
+ORDER BY revenue DESC;
 
 -- Parallel plans below the window give the same scores as serial ones.
 CREATE TEMP TABLE serial_result AS
