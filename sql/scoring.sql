@@ -126,28 +126,30 @@ SELECT pg_temp.error_of($$SELECT rfm_score('1'::text, 2, 3) OVER ()$$);
 SELECT pg_temp.error_of($$SELECT value_tier(now()) OVER ()$$);
 
 -- Exact order beyond double precision: numerics that equal as float8, and
--- bigints beyond 2^53, are told apart; equal numerics of different scale tie.
+-- bigints beyond 2^53, are told apart (also beyond the double range: 1e400,
+-- 1e-400); equal numerics of different scale tie.
 SELECT left(v::text, 32) AS v, rfm_score(v, v, v) OVER () AS score,
 	(1 + 5 * (rank() OVER (ORDER BY v DESC) - 1) / count(*) OVER ())::text ||
 	(1 + 5 * (rank() OVER (ORDER BY v) - 1) / count(*) OVER ())::text ||
 	(1 + 5 * (rank() OVER (ORDER BY v) - 1) / count(*) OVER ())::text AS ref
 FROM (VALUES (1.00000000000000000001), (1.00000000000000000002), (1.0), (1.00),
 	(0.99999999999999999999), (123456789012345678901234567890.5),
-	(123456789012345678901234567890.4), (1e400), ('Infinity'), ('NaN')) t(v)
-ORDER BY t.v;
+	(123456789012345678901234567890.4), (1e400), ('Infinity'), ('NaN'),
+	(1e-400), (0), (-1e-400), (0.000)) t(v)
+ORDER BY t.v, t.v::text;
 SELECT left(v::text, 32) AS v, rfm_score(v, v, v) OVER () AS score,
 	(1 + 5 * (rank() OVER (ORDER BY v DESC) - 1) / count(*) OVER ())::text ||
 	(1 + 5 * (rank() OVER (ORDER BY v) - 1) / count(*) OVER ())::text ||
 	(1 + 5 * (rank() OVER (ORDER BY v) - 1) / count(*) OVER ())::text AS ref
 FROM (VALUES (9007199254740993), (9007199254740992), (9007199254740993),
 	(-9223372036854775808), (9223372036854775807), (9223372036854775806)) t(v)
-ORDER BY t.v;
+ORDER BY t.v, t.v::text;
 SELECT left(v::text, 32) AS v, rfm_score(v, v, v) OVER () AS score,
 	(1 + 5 * (rank() OVER (ORDER BY v DESC) - 1) / count(*) OVER ())::text ||
 	(1 + 5 * (rank() OVER (ORDER BY v) - 1) / count(*) OVER ())::text ||
 	(1 + 5 * (rank() OVER (ORDER BY v) - 1) / count(*) OVER ())::text AS ref
 FROM (VALUES (0.0::float8), (-0.0), ('NaN'), ('-Infinity'), ('Infinity'), ('NaN')) t(v)
-ORDER BY t.v;
+ORDER BY t.v, t.v::text;
 
 -- Bad arguments: class-22 errors with a hint.
 SELECT pg_temp.error_of($$SELECT rfm_score(1, 2, 3, 1) OVER ()$$);
@@ -238,6 +240,7 @@ SELECT pg_temp.error_of($$SELECT value_tier(1, 0.8, NULL) OVER ()$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), ('NaN')) t(v)$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0::float8), ('Infinity')) t(v)$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), (1e400)) t(v)$$);
+SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), (1e-400)) t(v)$$);
 
 -- On clv_sample_orders: rfm() per customer at an as_of inside the sample
 -- period (customers who start later get a NULL clv_rfm), day-level recency

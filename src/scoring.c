@@ -179,12 +179,14 @@ column_keep_exact(ScoringColumn *column, int64 row, Datum value)
  * Stores value as the key of row.  A numeric key is its decimal text read
  * as a double; with at most DBL_DIG significant digits (and in the normal
  * double range) different numerics get different doubles, so only longer
- * ones are kept exactly.
+ * ones are kept exactly.  Returns false for a numeric outside the double
+ * range (its key is then 0 or +-infinity: right for ordering, not for sums).
  */
-static void
+static bool
 column_set(ScoringColumn *column, int64 row, Datum value)
 {
 	double		key;
+	bool		in_double_range = true;
 
 	switch (column->typid)
 	{
@@ -215,9 +217,9 @@ column_set(ScoringColumn *column, int64 row, Datum value)
 
 				errno = 0;
 				key = strtod(text, NULL);
-				if (errno == ERANGE ||
-					(key != 0.0 && isfinite(key) && fabs(key) < DBL_MIN) ||
-					significant_digits(text) > DBL_DIG)
+				in_double_range = errno != ERANGE &&
+					!(key != 0.0 && isfinite(key) && fabs(key) < DBL_MIN);
+				if (!in_double_range || significant_digits(text) > DBL_DIG)
 					column_keep_exact(column, row, value);
 				pfree(text);
 				break;
@@ -227,6 +229,7 @@ column_set(ScoringColumn *column, int64 row, Datum value)
 			key = 0.0;			/* keep compiler quiet */
 	}
 	column->keys[row] = key;
+	return in_double_range;
 }
 
 /*
@@ -353,28 +356,28 @@ rfm_score_read(FunctionCallInfo fcinfo, WindowObject winobj, int data_args,
 			column_init(&columns[d], value_arg_type(fcinfo, d, "rfm_score"),
 						rows, context);
 		/*
-		 * Column by column, forward, backward, forward: each pass reads the
-		 * partition's tuplestore sequentially (rewinding a tuplestore that
-		 * spilled to disk would read it backward in full).
+		 * Row by row, all three arguments: re-reading the same row steps the
+		 * partition's tuplestore one row forward and back, which is cheap
+		 * even when it spilled to disk, while a second pass over a spilled
+		 * tuplestore (forward after a rewind, or backward) costs more than
+		 * the whole first one.
 		 */
-		for (int d = 0; d < 3; d++)
-			for (int64 step = 0; step < rows; step++)
+		for (int64 row = 0; row < rows; row++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			for (int d = 0; d < 3 && !excluded[row]; d++)
 			{
-				int64		row = (d == 1) ? rows - 1 - step : step;
-				Datum		value;
+				Datum		value = WinGetFuncArgInPartition(winobj, d, (int) row,
+															 WINDOW_SEEK_HEAD, false,
+															 &isnull, &isout);
 
-				CHECK_FOR_INTERRUPTS();
-				if (excluded[row])
-					continue;
-				value = WinGetFuncArgInPartition(winobj, d, (int) row,
-												 WINDOW_SEEK_HEAD, false,
-												 &isnull, &isout);
 				if (isnull)
 					excluded[row] = true;
 				else
 					column_set(&columns[d], row, value);
-				MemoryContextReset(row_context);
 			}
+			MemoryContextReset(row_context);
+		}
 	}
 	else
 	{
@@ -527,8 +530,7 @@ value_tier_compute(FunctionCallInfo fcinfo, WindowObject winobj,
 		excluded[row] = isnull;
 		if (isnull)
 			continue;
-		column_set(&column, row, value);
-		if (!isfinite(column.keys[row]))
+		if (!column_set(&column, row, value) || !isfinite(column.keys[row]))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("value_tier does not accept NaN, infinite or out-of-range values"),
