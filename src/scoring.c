@@ -134,7 +134,7 @@ significant_digits(const char *text)
 	return digits;
 }
 
-/* Allocates a zeroed per-row array of elemsize bytes in column's context. */
+/* Allocates a per-row array of elemsize-byte elements in column's context. */
 static void *
 column_array(ScoringColumn *column, Size elemsize)
 {
