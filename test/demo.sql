@@ -40,3 +40,10 @@ FROM (SELECT (rfm).monetary,
 			 value_tier((rfm).monetary) OVER () AS tier
 	  FROM customers) s
 GROUP BY segment ORDER BY revenue DESC;
+
+\echo '== quarterly retention and new-customer share, from one scan of the orders'
+SELECT s.period_start, s.customers, s.retained, s.new_customers,
+	   round(s.retention_rate::numeric, 3) AS retention_rate,
+	   round(s.new_share::numeric, 3) AS new_share
+FROM (SELECT retention_series(customer_id, ordered_at::date, '3 months') AS m FROM orders) q,
+	 unnest(q.m) s;
