@@ -2,6 +2,7 @@
 -- results, segments and CLV out.  Run by `bash .ci/run demo`.
 \set ON_ERROR_STOP on
 \pset footer off
+\set QUIET on
 SET TimeZone = 'UTC';
 CREATE EXTENSION IF NOT EXISTS clv;
 
@@ -28,3 +29,21 @@ FROM customers ORDER BY customer_id LIMIT 10;
 SELECT round(avg(days_between_purchases)::numeric, 1) AS mean_days_between_purchases,
 	   count(*) FILTER (WHERE (summary).x = 0) AS one_time_buyers
 FROM customers;
+
+\echo '== RFM segments and value tiers: the table a BI tool shows'
+SELECT segment, count(*) AS customers,
+	   count(*) FILTER (WHERE tier = 'high') AS high_value_customers,
+	   sum(monetary) AS revenue,
+	   round(100 * sum(monetary) / sum(sum(monetary)) OVER (), 1) AS revenue_pct
+FROM (SELECT (rfm).monetary,
+			 rfm_segment(rfm_score(rfm) OVER ()) AS segment,
+			 value_tier((rfm).monetary) OVER () AS tier
+	  FROM customers) s
+GROUP BY segment ORDER BY revenue DESC;
+
+\echo '== quarterly retention and new-customer share, from one scan of the orders'
+SELECT s.period_start, s.customers, s.retained, s.new_customers,
+	   round(s.retention_rate::numeric, 3) AS retention_rate,
+	   round(s.new_share::numeric, 3) AS new_share
+FROM (SELECT retention_series(customer_id, ordered_at::date, '3 months') AS m FROM orders) q,
+	 unnest(q.m) s;
