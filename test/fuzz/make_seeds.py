@@ -83,3 +83,44 @@ write("fuzz_simulate", "too_many_orders",
       customer(50.0, 0.001, 0.01, 100.0, 6.25, 3.74, 15.44, -Y2020, Y2020, DAY, 1, 2, 64))
 write("fuzz_simulate", "huge_amounts",
       customer(*CDNOW[:5], 1e-300, 1e300, Y2020, Y2020 + 366 * DAY, 7 * DAY, 3, 9, 4096))
+
+
+def column(shape, high, medium, rows):
+    """A fuzz_rank partition: shape, shares, then (flags, value bytes) per row."""
+    out = struct.pack("<BBB", shape, high, medium)
+    for flags, value in rows:
+        out += struct.pack("<B", flags) + value
+    return out.ljust(9 * len(rows) + 3, b"\0")
+
+
+# fuzz_rank: shape bit 0 bigint, bit 1 some rows NULL, bit 2 interrupt callback
+write("fuzz_rank", "float8_ties",
+      column(0, 51, 204, [(0, bytes([v])) for v in (5, 1, 5, 3, 0, 7, 2, 2, 4, 6)]))
+write("fuzz_rank", "float8_specials",
+      column(2 | 4, 51, 204, [(16 | (v & 1), bytes([v])) for v in range(8)] +
+             [(2, struct.pack("<d", 1e308)), (2, struct.pack("<d", 1e308))]))
+write("fuzz_rank", "bigint_beyond_2_53",
+      column(1 | 2, 80, 160, [(4, struct.pack("<q", v)) for v in (1, 2, 3, 1, 0)] +
+             [(2, struct.pack("<q", (1 << 53) + 1)), (2, struct.pack("<q", 1 << 53)),
+              (2 | 8, struct.pack("<q", (1 << 63) - 1)), (2, struct.pack("<q", -(1 << 63)))]))
+
+
+MIN_DAY = -2451545                      # 4714-11-24 BC, PostgreSQL's first date
+MAX_DAY = 2147483493 - 2451545          # its last date
+
+
+def customers(day, rows):
+    """A fuzz_retention input: a day (from 2000-01-01), then (base, words) per customer."""
+    out = struct.pack("<IB", day - MIN_DAY, len(rows))
+    for base, words in rows:
+        out += struct.pack("<BB", base, len(words) - 1) + b"".join(struct.pack("<Q", w) for w in words)
+    return out
+
+
+# fuzz_retention: days from 2000-01-01 (calendar check), then bitmaps of periods
+write("fuzz_retention", "contiguous",
+      customers(9861, [(0, [0b1111]), (2, [0b1011]), (5, [1 << 63, 1]), (0, [0, 0, 1 << 5])]))
+write("fuzz_retention", "calendar_edges",
+      customers(MIN_DAY, [(99, [2**64 - 1] * 4)]))
+write("fuzz_retention", "last_date", customers(MAX_DAY, []))
+write("fuzz_retention", "leap_day", customers(59, [(1, [0x5555555555555555, 0xAAAAAAAAAAAAAAAA])]))
