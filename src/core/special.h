@@ -1,0 +1,38 @@
+/*
+ * special.h -- special functions the probabilistic models need: digamma,
+ * log-sum-exp helpers and the Gauss hypergeometric function 2F1 on [0, 1).
+ *
+ * Plain C99 + libm, no PostgreSQL headers.
+ */
+#ifndef CLV_SPECIAL_H
+#define CLV_SPECIAL_H
+
+/* log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), for a, b > 0. */
+extern double clv_special_lbeta(double a, double b);
+
+/* The digamma function psi(x) = d/dx lgamma(x), for x > 0. */
+extern double clv_special_digamma(double x);
+
+/* log(exp(u) + exp(v)) without overflow; -INFINITY terms are allowed. */
+extern double clv_special_logsumexp(double u, double v);
+
+/* log(exp(u) - exp(v)) for u >= v; -INFINITY when they are equal. */
+extern double clv_special_logdiffexp(double u, double v);
+
+/*
+ * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 and
+ * c > 0, by its power series, after Euler's transformation
+ * 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) when that
+ * makes the terms smaller.  NaN when the series does not converge in the
+ * iteration budget.
+ */
+extern double clv_special_hyp2f1(double a, double b, double c, double z);
+
+/*
+ * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1, where 2F1 may be far
+ * beyond the range of a double (the Pareto/NBD likelihood with thousands of
+ * purchases).  NaN when the series does not converge.
+ */
+extern double clv_special_log_hyp2f1(double a, double b, double c, double z);
+
+#endif							/* CLV_SPECIAL_H */
