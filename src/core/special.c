@@ -25,7 +25,7 @@ clv_special_lbeta(double a, double b)
 }
 
 /*
- * psi(x) for x > 0: recurrence psi(x) = psi(x + 1) - 1/x up to x >= 6, then
+ * psi(x) for x > 0: recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then
  * the asymptotic series in 1/x^2.
  */
 double
