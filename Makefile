@@ -10,7 +10,7 @@ MODULE_big = clv
 DATA = $(sort sql/clv--1.0.sql $(wildcard sql/clv--*.sql))
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
 REGRESS = $(sort $(filter-out clv--%,$(basename $(notdir $(wildcard sql/*.sql)))))
-REGRESS_OPTS = --inputdir=.
+REGRESS_OPTS = --inputdir=. --load-extension=clv
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
 EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
@@ -19,6 +19,9 @@ EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on every header: the tree is small, rebuilds are cheap
+$(OBJS): $(wildcard src/*.h src/core/*.h)
 
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
@@ -33,7 +36,7 @@ unitcheck: $(UNIT_TESTS)
 CDNOW_TESTS = $(sort $(basename $(notdir $(wildcard test/cdnow/sql/*.sql))))
 cdnowcheck:
 	$(pg_regress_installcheck) --inputdir=test/cdnow --outputdir=test/cdnow \
-		--dbname=clv_cdnow $(CDNOW_TESTS)
+		--dbname=clv_cdnow --load-extension=clv $(CDNOW_TESTS)
 
 # DEVELOPMENT ONLY (removed when 1.0 is frozen): the 1.0 script is assembled
 # from one fragment per function family so that families can be built apart.

@@ -15,7 +15,7 @@ static int	tap_count = 0;
 static int	tap_failed = 0;
 
 /* Reports one assertion: cond true is "ok". */
-static void
+static inline void
 ok(int cond, const char *fmt,...)
 {
 	va_list		ap;
@@ -31,7 +31,7 @@ ok(int cond, const char *fmt,...)
 }
 
 /* Reports whether got is within tol of want (absolute), printing both. */
-static void
+static inline void
 is_near(double got, double want, double tol, const char *what)
 {
 	int			cond = fabs(got - want) <= tol;
@@ -40,7 +40,7 @@ is_near(double got, double want, double tol, const char *what)
 }
 
 /* Prints the plan; the exit status is non-zero when any assertion failed. */
-static int
+static inline int
 done_testing(void)
 {
 	printf("1..%d\n", tap_count);

@@ -1,0 +1,922 @@
+/*-------------------------------------------------------------------------
+ *
+ * history.c
+ *	  Level 1: the per-customer aggregates avg_interpurchase,
+ *	  avg_interpurchase_days, rfm, clv_summary and clv(ordered_at, amount,
+ *	  lifespan), all over ONE purchase-history state.
+ *
+ * The state keeps the customer's purchase times (to count purchase
+ * occasions, merging rows at the same instant), the exact total amount and
+ * the amount of the first occasion, and the configuration arguments, which
+ * must not change within a group.  One transition function serves every
+ * SQL overload: the argument types are read once, when the state is made.
+ * Amounts are summed exactly for integer and numeric types (core/decimal.c,
+ * falling back to numeric arithmetic on overflow) and in float8 for
+ * floating types.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "clv.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "core/decimal.h"
+#include "core/occasions.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(clv_history_trans);
+PG_FUNCTION_INFO_V1(clv_history_inverse);
+PG_FUNCTION_INFO_V1(clv_history_combine);
+PG_FUNCTION_INFO_V1(clv_history_serialize);
+PG_FUNCTION_INFO_V1(clv_history_deserialize);
+PG_FUNCTION_INFO_V1(clv_avg_interpurchase_final);
+PG_FUNCTION_INFO_V1(clv_avg_interpurchase_days_final);
+PG_FUNCTION_INFO_V1(clv_rfm_final);
+PG_FUNCTION_INFO_V1(clv_summary_final);
+PG_FUNCTION_INFO_V1(clv_formula_final);
+
+/* How the aggregate's amounts are summed. */
+typedef enum AmountKind
+{
+	AMOUNT_NONE,				/* no amount argument (avg_interpurchase) */
+	AMOUNT_INT2,
+	AMOUNT_INT4,
+	AMOUNT_INT8,
+	AMOUNT_NUMERIC,
+	AMOUNT_FLOAT4,
+	AMOUNT_FLOAT8
+} AmountKind;
+
+#define AMOUNT_IS_FLOAT(kind) ((kind) == AMOUNT_FLOAT4 || (kind) == AMOUNT_FLOAT8)
+
+/*
+ * A running sum of amounts: a ClvDecimal for exact kinds until it would
+ * overflow, then a numeric; a double for floating kinds.
+ */
+typedef struct AmountSum
+{
+	ClvDecimal	decimal;
+	Numeric		overflow;		/* non-NULL once decimal is abandoned */
+	double		floating;
+} AmountSum;
+
+/* Purchase times held inside the state before a separate array is needed. */
+#define HISTORY_INLINE_TIMES 6
+
+typedef struct HistoryState
+{
+	const char *fname;			/* the aggregate's name, for errors */
+	ClvTimeKind time_kind;
+	AmountKind	amount_kind;
+
+	/* configuration arguments, recorded from the first row */
+	bool		as_of_recorded;
+	int64		as_of;
+	bool		unit_recorded;
+	int64		unit_usec;
+	Interval	unit;
+	bool		lifespan_recorded;
+	int64		lifespan_usec;
+
+	/* amounts of the rows counted, and of the first purchase occasion */
+	AmountSum	total;
+	int64		first;			/* earliest time counted (valid if rows) */
+	AmountSum	first_total;
+
+	/*
+	 * Times of the rows counted, live in times[head .. ntimes).  While they
+	 * arrive in ascending order, noccasions counts the distinct ones.
+	 */
+	int64	   *times;
+	int32		head;
+	int32		ntimes;
+	int32		maxtimes;
+	bool		in_order;
+	int64		noccasions;
+	int64		inline_times[HISTORY_INLINE_TIMES];
+} HistoryState;
+
+#define HISTORY_ROWS(st) ((int64) (st)->ntimes - (st)->head)
+
+/* Purchase occasions of a state: their number, first and last time. */
+typedef struct Occasions
+{
+	int64		count;
+	int64		first;
+	int64		last;
+} Occasions;
+
+/* The SQL name of the aggregate a support function is called for. */
+static const char *
+history_function_name(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref == NULL)
+		elog(ERROR, "purchase-history support function called outside an aggregate");
+	return get_func_name(aggref->aggfnoid);
+}
+
+/* The AmountKind of an amount argument of type typid. */
+static AmountKind
+amount_kind_of(Oid typid, const char *fname)
+{
+	switch (typid)
+	{
+		case INT2OID:
+			return AMOUNT_INT2;
+		case INT4OID:
+			return AMOUNT_INT4;
+		case INT8OID:
+			return AMOUNT_INT8;
+		case NUMERICOID:
+			return AMOUNT_NUMERIC;
+		case FLOAT4OID:
+			return AMOUNT_FLOAT4;
+		case FLOAT8OID:
+			return AMOUNT_FLOAT8;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s amount must be of a numeric type, not %s",
+							fname, format_type_be(typid)),
+					 errhint("Pass a smallint, integer, bigint, numeric, real or double precision amount.")));
+	}
+	return AMOUNT_NONE;			/* keep compiler quiet */
+}
+
+/* A new, empty state for the aggregate called through fcinfo. */
+static HistoryState *
+history_create(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	HistoryState *st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
+	const char *fname = history_function_name(fcinfo);
+
+	st->fname = MemoryContextStrdup(aggcontext, fname);
+	st->time_kind = clv_arg_time_kind(fcinfo, 1);
+	st->amount_kind = PG_NARGS() > 2 ?
+		amount_kind_of(get_fn_expr_argtype(fcinfo->flinfo, 2), fname) : AMOUNT_NONE;
+	st->times = st->inline_times;
+	st->maxtimes = HISTORY_INLINE_TIMES;
+	st->in_order = true;
+	return st;
+}
+
+/*
+ * Decodes a numeric Datum into a ClvDecimal without copying it; false for
+ * NaN, infinities and numbers too wide for a ClvDecimal.  The layout is
+ * numeric's on-disk format (numeric.c): a uint16 header, an int16 weight
+ * unless the header is short, then base-10000 digits.
+ */
+static bool
+numeric_to_decimal(Datum value, ClvDecimal *out)
+{
+	struct varlena *packed = PG_DETOAST_DATUM_PACKED(value);
+	const char *data = VARDATA_ANY(packed);
+	Size		len = VARSIZE_ANY_EXHDR(packed);
+	uint16		header;
+	int			weight;
+	int			dscale;
+	bool		negative;
+	int16		digits[16];
+	int			ndigits;
+
+	if (len < sizeof(uint16))
+		return false;
+	memcpy(&header, data, sizeof(uint16));
+	if ((header & 0xC000) == 0x8000)
+	{
+		/* short format: sign, dscale and weight packed into the header */
+		negative = (header & 0x2000) != 0;
+		dscale = (header & 0x1F80) >> 7;
+		weight = (header & 0x003F) | ((header & 0x0040) ? ~0x003F : 0);
+		data += sizeof(uint16);
+		len -= sizeof(uint16);
+	}
+	else if ((header & 0xC000) == 0xC000)
+		return false;			/* NaN or an infinity */
+	else
+	{
+		int16		long_weight;
+
+		if (len < 2 * sizeof(uint16))
+			return false;
+		negative = (header & 0xC000) == 0x4000;
+		dscale = header & 0x3FFF;
+		memcpy(&long_weight, data + sizeof(uint16), sizeof(int16));
+		weight = long_weight;
+		data += 2 * sizeof(uint16);
+		len -= 2 * sizeof(uint16);
+	}
+	ndigits = len / sizeof(int16);
+	if (ndigits > (int) lengthof(digits))
+		return false;
+	memcpy(digits, data, ndigits * sizeof(int16));
+	return clv_decimal_from_base10000(digits, ndigits, weight, negative,
+									  dscale, out);
+}
+
+/* A ClvDecimal as a numeric. */
+static Numeric
+decimal_to_numeric(const ClvDecimal *d)
+{
+	char		buf[64];
+
+	if (d->value >= PG_INT64_MIN && d->value <= PG_INT64_MAX)
+		return int64_div_fast_to_numeric((int64) d->value, d->scale);
+	clv_decimal_format(d, buf, sizeof(buf));
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
+											   CStringGetDatum(buf),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+/* An exact sum as a numeric, in the current memory context. */
+static Numeric
+exact_sum_numeric(const AmountSum *sum)
+{
+	return sum->overflow ? sum->overflow : decimal_to_numeric(&sum->decimal);
+}
+
+/* sum += addend in numeric arithmetic, keeping the result in aggcontext. */
+static void
+amount_sum_add_numeric(AmountSum *sum, Numeric addend, MemoryContext aggcontext)
+{
+	Numeric		result = numeric_add_opt_error(exact_sum_numeric(sum), addend, NULL);
+	Numeric		old = sum->overflow;
+
+	sum->overflow = MemoryContextAlloc(aggcontext, VARSIZE(result));
+	memcpy(sum->overflow, result, VARSIZE(result));
+	if (old)
+		pfree(old);
+}
+
+/* sum += one amount of the state's kind. */
+static void
+amount_sum_add_datum(AmountSum *sum, AmountKind kind, Datum amount,
+					 MemoryContext aggcontext)
+{
+	ClvDecimal	d = {0, 0};
+
+	switch (kind)
+	{
+		case AMOUNT_NONE:
+			return;
+		case AMOUNT_FLOAT4:
+			sum->floating += DatumGetFloat4(amount);
+			return;
+		case AMOUNT_FLOAT8:
+			sum->floating += DatumGetFloat8(amount);
+			return;
+		case AMOUNT_INT2:
+			d.value = DatumGetInt16(amount);
+			break;
+		case AMOUNT_INT4:
+			d.value = DatumGetInt32(amount);
+			break;
+		case AMOUNT_INT8:
+			d.value = DatumGetInt64(amount);
+			break;
+		case AMOUNT_NUMERIC:
+			if (sum->overflow || !numeric_to_decimal(amount, &d))
+			{
+				amount_sum_add_numeric(sum, DatumGetNumeric(amount), aggcontext);
+				return;
+			}
+			break;
+	}
+	if (sum->overflow || !clv_decimal_add(&sum->decimal, &d))
+		amount_sum_add_numeric(sum, decimal_to_numeric(&d), aggcontext);
+}
+
+/* sum += addend, both of the same kind. */
+static void
+amount_sum_merge(AmountSum *sum, const AmountSum *addend, AmountKind kind,
+				 MemoryContext aggcontext)
+{
+	if (AMOUNT_IS_FLOAT(kind))
+		sum->floating += addend->floating;
+	else if (sum->overflow || addend->overflow ||
+			 !clv_decimal_add(&sum->decimal, &addend->decimal))
+		amount_sum_add_numeric(sum, exact_sum_numeric(addend), aggcontext);
+}
+
+/* A sum as a numeric value. */
+static Numeric
+amount_sum_numeric(const AmountSum *sum, AmountKind kind)
+{
+	if (AMOUNT_IS_FLOAT(kind))
+		return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+												   Float8GetDatum(sum->floating)));
+	return exact_sum_numeric(sum);
+}
+
+/* Makes room in the time array for n more times. */
+static void
+history_reserve(HistoryState *st, int32 n, MemoryContext aggcontext)
+{
+	int64		live = HISTORY_ROWS(st);
+	int64		needed = live + n;
+
+	if (st->ntimes + (int64) n <= st->maxtimes)
+		return;
+	if (needed > (int64) (MaxAllocSize / sizeof(int64)) / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many orders in one purchase history")));
+	if (needed <= st->maxtimes / 2 + 1 && st->head > 0)
+	{
+		/* a sliding frame: reuse the space freed at the head */
+		memmove(st->times, st->times + st->head, live * sizeof(int64));
+	}
+	else
+	{
+		int32		newmax = Max(st->maxtimes * 2, (int32) needed);
+		int64	   *newtimes = MemoryContextAlloc(aggcontext, newmax * sizeof(int64));
+
+		memcpy(newtimes, st->times + st->head, live * sizeof(int64));
+		if (st->times != st->inline_times)
+			pfree(st->times);
+		st->times = newtimes;
+		st->maxtimes = newmax;
+	}
+	st->head = 0;
+	st->ntimes = (int32) live;
+}
+
+/* Adds one counted purchase time, keeping the occasion count current. */
+static void
+history_add_time(HistoryState *st, int64 t, MemoryContext aggcontext)
+{
+	history_reserve(st, 1, aggcontext);
+	if (st->ntimes == st->head)
+		st->noccasions = 1;
+	else if (st->in_order)
+	{
+		int64		last = st->times[st->ntimes - 1];
+
+		if (t > last)
+			st->noccasions++;
+		else if (t < last)
+			st->in_order = false;
+	}
+	st->times[st->ntimes++] = t;
+}
+
+/*
+ * Records the configuration arguments of one row and checks they did not
+ * change within the group.
+ */
+static void
+history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
+{
+	const char *fname = st->fname;
+
+	if (PG_NARGS() < 4)
+		return;
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s argument \"%s\" must not be null", fname,
+						st->amount_kind != AMOUNT_NONE &&
+						get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID ?
+						"lifespan" : "as_of")));
+	if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
+	{
+		Interval   *lifespan = PG_GETARG_INTERVAL_P(3);
+		double		seconds = clv_interval_seconds(lifespan);
+
+		if (!(seconds > 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("clv lifespan must be positive"),
+					 errhint("Pass the expected customer lifespan, for example '3 years'.")));
+		clv_check_same_int64(&st->lifespan_usec, &st->lifespan_recorded,
+							 (int64) rint(seconds * USECS_PER_SEC), fname,
+							 "lifespan");
+	}
+	else
+		clv_check_same_int64(&st->as_of, &st->as_of_recorded,
+							 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
+							 fname, "as_of");
+	if (PG_NARGS() >= 5)
+	{
+		Interval   *unit;
+
+		if (PG_ARGISNULL(4))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s argument \"unit\" must not be null", fname)));
+		unit = PG_GETARG_INTERVAL_P(4);
+		if (!st->unit_recorded)
+			st->unit = *unit;
+		clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
+							 clv_unit_usec(unit, fname), fname, "unit");
+	}
+}
+
+/*
+ * Transition function of every per-customer aggregate:
+ * (state, ordered_at [, amount, as_of | lifespan [, unit]]).
+ * Rows with a NULL time or amount, or after as_of, are not counted.
+ */
+Datum
+clv_history_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	HistoryState *st;
+	int64		t;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "clv_history_trans called in non-aggregate context");
+	st = PG_ARGISNULL(0) ? history_create(fcinfo, aggcontext) :
+		(HistoryState *) PG_GETARG_POINTER(0);
+
+	history_check_config(st, fcinfo);
+	if (PG_ARGISNULL(1) || (st->amount_kind != AMOUNT_NONE && PG_ARGISNULL(2)))
+		PG_RETURN_POINTER(st);
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, st->fname);
+	if (st->as_of_recorded && t > st->as_of)
+		PG_RETURN_POINTER(st);
+
+	if (st->amount_kind != AMOUNT_NONE)
+	{
+		Datum		amount = PG_GETARG_DATUM(2);
+
+		amount_sum_add_datum(&st->total, st->amount_kind, amount, aggcontext);
+		if (HISTORY_ROWS(st) == 0 || t < st->first)
+		{
+			memset(&st->first_total, 0, sizeof(AmountSum));
+			st->first = t;
+		}
+		if (t == st->first)
+			amount_sum_add_datum(&st->first_total, st->amount_kind, amount,
+								 aggcontext);
+	}
+	history_add_time(st, t, aggcontext);
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * Inverse transition of avg_interpurchase (moving frames): removes one
+ * purchase time.  Frames ordered by time remove from the head in O(1).
+ */
+Datum
+clv_history_inverse(PG_FUNCTION_ARGS)
+{
+	HistoryState *st;
+	int64		t;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "clv_history_inverse called in non-aggregate context");
+	st = (HistoryState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, st->fname);
+
+	if (HISTORY_ROWS(st) > 0 && st->times[st->head] == t)
+	{
+		st->head++;
+		if (st->in_order &&
+			(st->head == st->ntimes || st->times[st->head] != t))
+			st->noccasions--;
+		PG_RETURN_POINTER(st);
+	}
+	for (i = st->head; i < st->ntimes; i++)
+	{
+		if (st->times[i] == t)
+		{
+			memmove(st->times + i, st->times + i + 1,
+					(st->ntimes - i - 1) * sizeof(int64));
+			st->ntimes--;
+			st->in_order = false;
+			PG_RETURN_POINTER(st);
+		}
+	}
+	elog(ERROR, "avg_interpurchase inverse transition: time not in frame");
+	PG_RETURN_NULL();
+}
+
+/* Recomputes the occasion bookkeeping of a state from its times. */
+static void
+history_recount(HistoryState *st)
+{
+	int32		i;
+
+	st->in_order = true;
+	for (i = st->head + 1; i < st->ntimes; i++)
+		if (st->times[i] < st->times[i - 1])
+			st->in_order = false;
+	st->noccasions = st->in_order ?
+		clv_occasions_count_sorted((const int64_t *) st->times + st->head,
+								   HISTORY_ROWS(st)) : 0;
+}
+
+/* Merges the configuration of src into dst, checking they agree. */
+static void
+history_merge_config(HistoryState *dst, const HistoryState *src)
+{
+	if (src->as_of_recorded)
+		clv_check_same_int64(&dst->as_of, &dst->as_of_recorded, src->as_of,
+							 dst->fname, "as_of");
+	if (src->unit_recorded)
+	{
+		if (!dst->unit_recorded)
+			dst->unit = src->unit;
+		clv_check_same_int64(&dst->unit_usec, &dst->unit_recorded,
+							 src->unit_usec, dst->fname, "unit");
+	}
+	if (src->lifespan_recorded)
+		clv_check_same_int64(&dst->lifespan_usec, &dst->lifespan_recorded,
+							 src->lifespan_usec, dst->fname, "lifespan");
+}
+
+/* Combine function: merges the partial state of one worker into another. */
+Datum
+clv_history_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	HistoryState *st;
+	HistoryState *other;
+	int64		nother;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "clv_history_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	other = (HistoryState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+	{
+		st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
+		st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
+		st->time_kind = other->time_kind;
+		st->amount_kind = other->amount_kind;
+		st->times = st->inline_times;
+		st->maxtimes = HISTORY_INLINE_TIMES;
+		st->in_order = true;
+	}
+	else
+		st = (HistoryState *) PG_GETARG_POINTER(0);
+
+	history_merge_config(st, other);
+	nother = HISTORY_ROWS(other);
+	if (nother == 0)
+		PG_RETURN_POINTER(st);
+
+	amount_sum_merge(&st->total, &other->total, st->amount_kind, aggcontext);
+	if (HISTORY_ROWS(st) == 0 || other->first < st->first)
+	{
+		st->first = other->first;
+		st->first_total = other->first_total;
+		if (other->first_total.overflow)
+		{
+			st->first_total.overflow = NULL;
+			amount_sum_add_numeric(&st->first_total, other->first_total.overflow,
+								   aggcontext);
+		}
+	}
+	else if (other->first == st->first)
+		amount_sum_merge(&st->first_total, &other->first_total,
+						 st->amount_kind, aggcontext);
+
+	history_reserve(st, (int32) nother, aggcontext);
+	memcpy(st->times + st->ntimes, other->times + other->head,
+		   nother * sizeof(int64));
+	st->ntimes += (int32) nother;
+	history_recount(st);
+	PG_RETURN_POINTER(st);
+}
+
+/* Appends an AmountSum to a serialization buffer. */
+static void
+amount_sum_send(StringInfo buf, const AmountSum *sum)
+{
+	pq_sendint8(buf, sum->overflow != NULL);
+	if (sum->overflow)
+		pq_sendstring(buf, DatumGetCString(DirectFunctionCall1(numeric_out,
+															   NumericGetDatum(sum->overflow))));
+	pq_sendint64(buf, (int64) (sum->decimal.value >> 64));
+	pq_sendint64(buf, (int64) (uint64) sum->decimal.value);
+	pq_sendint32(buf, sum->decimal.scale);
+	pq_sendfloat8(buf, sum->floating);
+}
+
+/* Reads an AmountSum written by amount_sum_send, validating it. */
+static void
+amount_sum_recv(StringInfo buf, AmountSum *sum, MemoryContext aggcontext)
+{
+	int			has_overflow = pq_getmsgbyte(buf);
+	int64		high;
+	uint64		low;
+
+	if (has_overflow != 0 && has_overflow != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid purchase-history state")));
+	sum->overflow = NULL;
+	if (has_overflow)
+	{
+		Numeric		n = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															CStringGetDatum(pq_getmsgstring(buf)),
+															ObjectIdGetDatum(InvalidOid),
+															Int32GetDatum(-1)));
+
+		sum->overflow = MemoryContextAlloc(aggcontext, VARSIZE(n));
+		memcpy(sum->overflow, n, VARSIZE(n));
+	}
+	high = pq_getmsgint64(buf);
+	low = (uint64) pq_getmsgint64(buf);
+	sum->decimal.value = (((__int128) high) << 64) | low;
+	sum->decimal.scale = pq_getmsgint(buf, 4);
+	sum->floating = pq_getmsgfloat8(buf);
+	if (sum->decimal.scale < 0 || sum->decimal.scale > CLV_DECIMAL_MAX_SCALE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid purchase-history state")));
+}
+
+/* Serialization version; bump when the layout changes. */
+#define HISTORY_STATE_VERSION 1
+
+/* Serialize function: the state as bytea, for parallel workers. */
+Datum
+clv_history_serialize(PG_FUNCTION_ARGS)
+{
+	HistoryState *st;
+	StringInfoData buf;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "clv_history_serialize called in non-aggregate context");
+	st = (HistoryState *) PG_GETARG_POINTER(0);
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, HISTORY_STATE_VERSION);
+	pq_sendint8(&buf, st->time_kind);
+	pq_sendint8(&buf, st->amount_kind);
+	pq_sendint8(&buf, st->as_of_recorded);
+	pq_sendint64(&buf, st->as_of);
+	pq_sendint8(&buf, st->unit_recorded);
+	pq_sendint64(&buf, st->unit_usec);
+	pq_sendint32(&buf, st->unit.month);
+	pq_sendint32(&buf, st->unit.day);
+	pq_sendint64(&buf, st->unit.time);
+	pq_sendint8(&buf, st->lifespan_recorded);
+	pq_sendint64(&buf, st->lifespan_usec);
+	amount_sum_send(&buf, &st->total);
+	pq_sendint64(&buf, st->first);
+	amount_sum_send(&buf, &st->first_total);
+	pq_sendint32(&buf, (int32) HISTORY_ROWS(st));
+	for (i = st->head; i < st->ntimes; i++)
+		pq_sendint64(&buf, st->times[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Reads a boolean flag byte, rejecting anything but 0 and 1. */
+static bool
+getmsg_flag(StringInfo buf)
+{
+	int			b = pq_getmsgbyte(buf);
+
+	if (b != 0 && b != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid purchase-history state")));
+	return b == 1;
+}
+
+/* Deserialize function: a state from clv_history_serialize's bytes. */
+Datum
+clv_history_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	bytea	   *bytes;
+	StringInfoData buf;
+	HistoryState *st;
+	int			time_kind;
+	int			amount_kind;
+	int32		n;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "clv_history_deserialize called in non-aggregate context");
+	bytes = PG_GETARG_BYTEA_PP(0);
+	/* a copy ends in a NUL, so that reading a string cannot overrun it */
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+
+	if (pq_getmsgbyte(&buf) != HISTORY_STATE_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid purchase-history state version")));
+	time_kind = pq_getmsgbyte(&buf);
+	amount_kind = pq_getmsgbyte(&buf);
+	if (time_kind > CLV_TIME_DATE || amount_kind > AMOUNT_FLOAT8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid purchase-history state")));
+	st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
+	st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
+	st->time_kind = (ClvTimeKind) time_kind;
+	st->amount_kind = (AmountKind) amount_kind;
+	st->as_of_recorded = getmsg_flag(&buf);
+	st->as_of = pq_getmsgint64(&buf);
+	st->unit_recorded = getmsg_flag(&buf);
+	st->unit_usec = pq_getmsgint64(&buf);
+	st->unit.month = pq_getmsgint(&buf, 4);
+	st->unit.day = pq_getmsgint(&buf, 4);
+	st->unit.time = pq_getmsgint64(&buf);
+	st->lifespan_recorded = getmsg_flag(&buf);
+	st->lifespan_usec = pq_getmsgint64(&buf);
+	amount_sum_recv(&buf, &st->total, aggcontext);
+	st->first = pq_getmsgint64(&buf);
+	amount_sum_recv(&buf, &st->first_total, aggcontext);
+	n = pq_getmsgint(&buf, 4);
+	if (n < 0 || (Size) n * sizeof(int64) != (Size) (buf.len - buf.cursor))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid purchase-history state length")));
+	st->times = st->inline_times;
+	st->maxtimes = HISTORY_INLINE_TIMES;
+	history_reserve(st, n, aggcontext);
+	for (i = 0; i < n; i++)
+	{
+		int64		t = pq_getmsgint64(&buf);
+
+		if (t < st->first || (st->as_of_recorded && t > st->as_of))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid purchase-history state times")));
+		st->times[st->ntimes++] = t;
+	}
+	pq_getmsgend(&buf);
+	history_recount(st);
+	PG_RETURN_POINTER(st);
+}
+
+/* The purchase occasions of a state with at least one row. */
+static void
+history_occasions(const HistoryState *st, Occasions *occ)
+{
+	int64		n = HISTORY_ROWS(st);
+
+	if (st->in_order)
+	{
+		occ->count = st->noccasions;
+		occ->first = st->times[st->head];
+		occ->last = st->times[st->ntimes - 1];
+	}
+	else
+	{
+		int64	   *sorted = palloc(n * sizeof(int64));
+
+		memcpy(sorted, st->times + st->head, n * sizeof(int64));
+		clv_occasions_sort((int64_t *) sorted, n);
+		occ->count = clv_occasions_count_sorted((const int64_t *) sorted, n);
+		occ->first = sorted[0];
+		occ->last = sorted[n - 1];
+		pfree(sorted);
+	}
+}
+
+/*
+ * The state of a final function's call and its occasions, or NULL when the
+ * group counted no rows.
+ */
+static HistoryState *
+history_final_state(FunctionCallInfo fcinfo, Occasions *occ)
+{
+	HistoryState *st;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	st = (HistoryState *) PG_GETARG_POINTER(0);
+	if (HISTORY_ROWS(st) == 0)
+		return NULL;
+	history_occasions(st, occ);
+	return st;
+}
+
+/* avg_interpurchase: mean gap between consecutive occasions, as interval. */
+Datum
+clv_avg_interpurchase_final(PG_FUNCTION_ARGS)
+{
+	Occasions	occ;
+
+	if (!history_final_state(fcinfo, &occ) || occ.count < 2)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(clv_usec_interval((double) (occ.last - occ.first) /
+										   (double) (occ.count - 1)));
+}
+
+/* avg_interpurchase_days: the same mean gap in days, as float8. */
+Datum
+clv_avg_interpurchase_days_final(PG_FUNCTION_ARGS)
+{
+	Occasions	occ;
+
+	if (!history_final_state(fcinfo, &occ) || occ.count < 2)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) (occ.last - occ.first) /
+					 (double) (occ.count - 1) / (double) USECS_PER_DAY);
+}
+
+/* Forms a composite result of the function's declared row type. */
+static Datum
+composite_result(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls));
+}
+
+/* rfm: recency in days to as_of, frequency in occasions, monetary total. */
+Datum
+clv_rfm_final(PG_FUNCTION_ARGS)
+{
+	Occasions	occ;
+	HistoryState *st = history_final_state(fcinfo, &occ);
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (!st)
+		PG_RETURN_NULL();
+	values[0] = Float8GetDatum((double) (st->as_of - occ.last) / (double) USECS_PER_DAY);
+	values[1] = Int64GetDatum(occ.count);
+	values[2] = NumericGetDatum(amount_sum_numeric(&st->total, st->amount_kind));
+	PG_RETURN_DATUM(composite_result(fcinfo, values, nulls));
+}
+
+/* The mean amount of the repeat occasions (0 without repeats), as numeric. */
+static Numeric
+repeat_mean_amount(const HistoryState *st, int64 repeats)
+{
+	if (repeats == 0)
+		return int64_to_numeric(0);
+	if (AMOUNT_IS_FLOAT(st->amount_kind))
+		return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+												   Float8GetDatum((st->total.floating - st->first_total.floating) /
+																  (double) repeats)));
+	return numeric_div_opt_error(numeric_sub_opt_error(exact_sum_numeric(&st->total),
+													   exact_sum_numeric(&st->first_total),
+													   NULL),
+								 int64_to_numeric(repeats), NULL);
+}
+
+/* clv_summary: (x, t_x, t, m, orders, unit) of the probabilistic models. */
+Datum
+clv_summary_final(PG_FUNCTION_ARGS)
+{
+	Occasions	occ;
+	HistoryState *st = history_final_state(fcinfo, &occ);
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+	Interval	one_day = {.time = 0,.day = 1,.month = 0};
+	const Interval *unit;
+	double		unit_usec;
+
+	if (!st)
+		PG_RETURN_NULL();
+	unit = st->unit_recorded ? &st->unit : &one_day;
+	unit_usec = st->unit_recorded ? (double) st->unit_usec : (double) USECS_PER_DAY;
+	values[0] = Int64GetDatum(occ.count - 1);
+	values[1] = Float8GetDatum((double) (occ.last - occ.first) / unit_usec);
+	values[2] = Float8GetDatum((double) (st->as_of - occ.first) / unit_usec);
+	values[3] = NumericGetDatum(repeat_mean_amount(st, occ.count - 1));
+	values[4] = Int64GetDatum(HISTORY_ROWS(st));
+	values[5] = IntervalPGetDatum(unit);
+	PG_RETURN_DATUM(composite_result(fcinfo, values, nulls));
+}
+
+/*
+ * clv(ordered_at, amount, lifespan): average purchase value x purchase
+ * frequency x lifespan, NULL for fewer than two occasions.  An estimate, so
+ * computed in float8 and returned with float8's significant digits.
+ */
+Datum
+clv_formula_final(PG_FUNCTION_ARGS)
+{
+	Occasions	occ;
+	HistoryState *st = history_final_state(fcinfo, &occ);
+	double		total;
+	double		mean_gap;
+
+	if (!st || occ.count < 2)
+		PG_RETURN_NULL();
+	total = AMOUNT_IS_FLOAT(st->amount_kind) ? st->total.floating :
+		DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+										   NumericGetDatum(exact_sum_numeric(&st->total))));
+	mean_gap = (double) (occ.last - occ.first) / (double) (occ.count - 1);
+	PG_RETURN_DATUM(DirectFunctionCall1(float8_numeric,
+										Float8GetDatum(total / (double) occ.count *
+													   (double) st->lifespan_usec / mean_gap)));
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# test/bench/run.sh -- the ratio benchmarks, against a running server.
+#
+#   test/bench/run.sh [customers] [bench file ...]
+#
+# Builds bench_orders (customer_id bigint, ordered_at timestamptz, amount
+# numeric) from clv_sample_orders(customers), 1,000,000 by default, unless a
+# table of that size is already there, then runs each test/bench/*.sql (or
+# the files named) after lib.sql.  Every file prints its ratios; nothing
+# here asserts a time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+customers=${1:-1000000}
+shift || true
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=($(ls test/bench/*.sql | grep -v '/lib.sql$'))
+
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+CREATE EXTENSION IF NOT EXISTS clv;
+SELECT (SELECT count(DISTINCT customer_id) FROM bench_orders) = $customers AS ready
+FROM pg_class WHERE relname = 'bench_orders' \gset
+\if :{?ready}
+\else
+\set ready f
+\endif
+\if :ready
+\else
+DROP TABLE IF EXISTS bench_orders;
+CREATE TABLE bench_orders AS SELECT * FROM clv_sample_orders($customers);
+VACUUM ANALYZE bench_orders;
+\endif
+SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers FROM bench_orders;
+SQL
+for f in "${files[@]}"; do
+	echo "== $f"
+	psql -X -v ON_ERROR_STOP=1 -c '\i test/bench/lib.sql' -f "$f" 2>&1 | grep -v '^CREATE FUNCTION$'
+done

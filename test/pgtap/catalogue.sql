@@ -1,0 +1,35 @@
+-- Catalogue rules that hold for every object of the extension: each
+-- function is labelled PARALLEL SAFE and has a comment, as does each type.
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS clv;
+SELECT plan(5);
+
+CREATE TEMP VIEW clv_functions AS
+SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.proparallel,
+	   obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'clv';
+
+SELECT cmp_ok((SELECT count(*) FROM clv_functions), '>', 0::bigint,
+			  'the extension has functions');
+SELECT is_empty($$SELECT signature FROM clv_functions WHERE proparallel <> 's'$$,
+				'every function and aggregate is PARALLEL SAFE');
+SELECT is_empty($$SELECT signature FROM clv_functions WHERE comment IS NULL$$,
+				'every function and aggregate has a comment');
+SELECT is_empty($$
+	SELECT t.typname FROM pg_type t
+	JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+	JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'clv'
+	WHERE obj_description(t.oid, 'pg_type') IS NULL$$,
+	'every type has a comment');
+SELECT is_empty($$
+	SELECT t.typname FROM pg_type t
+	JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+	JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'clv'
+	WHERE t.typname NOT LIKE 'clv\_%'$$,
+	'every type is named clv_*');
+
+SELECT * FROM finish();
+ROLLBACK;
