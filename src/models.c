@@ -111,6 +111,7 @@ typedef struct ModelsState
 	HTAB	   *spend;			/* SpendKey -> count, x > 0 only */
 	int64		unit_usec;
 	bool		has_unit;
+	const char *fname;			/* the aggregate's name, for messages */
 } ModelsState;
 
 /* Which parts of the state a transition fills. */
@@ -196,6 +197,16 @@ check_tx_rule(const char *fname, int sqlstate, int64 x, double t_x, double t)
 				 errhint("A customer without repeat purchases has t_x = 0.")));
 }
 
+/* The name of the calling aggregate, allocated in context. */
+static const char *
+aggregate_name(FunctionCallInfo fcinfo, MemoryContext context)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	char	   *name = aggref ? get_func_name(aggref->aggfnoid) : NULL;
+
+	return name ? MemoryContextStrdup(context, name) : "clv models aggregate";
+}
+
 /* A new empty state in the aggregate's memory context. */
 static ModelsState *
 state_create(FunctionCallInfo fcinfo)
@@ -208,6 +219,7 @@ state_create(FunctionCallInfo fcinfo)
 		elog(ERROR, "clv models aggregate support function called in non-aggregate context");
 	state = (ModelsState *) MemoryContextAllocZero(aggcontext, sizeof(ModelsState));
 	state->context = aggcontext;
+	state->fname = aggregate_name(fcinfo, aggcontext);
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(TxKey);
@@ -484,9 +496,10 @@ stats_validate(const ClvStats *stats, Size size, int sqlstate,
  * x, t_x or t (or m, for Gamma-Gamma) are ignored.
  */
 static Datum
-plain_trans(FunctionCallInfo fcinfo, int want, const char *fname)
+plain_trans(FunctionCallInfo fcinfo, int want)
 {
 	ModelsState *state = state_arg(fcinfo);
+	const char *fname = state->fname;
 	int			unit_arg = PG_NARGS() - 1;
 	int64		x;
 	float8		t_x = 0.0,
@@ -531,7 +544,7 @@ PG_FUNCTION_INFO_V1(clv_models_tx_trans);
 Datum
 clv_models_tx_trans(PG_FUNCTION_ARGS)
 {
-	return plain_trans(fcinfo, WANT_TX, "purchase model fit");
+	return plain_trans(fcinfo, WANT_TX);
 }
 
 PG_FUNCTION_INFO_V1(clv_models_spend_trans);
@@ -539,7 +552,7 @@ PG_FUNCTION_INFO_V1(clv_models_spend_trans);
 Datum
 clv_models_spend_trans(PG_FUNCTION_ARGS)
 {
-	return plain_trans(fcinfo, WANT_SPEND, "gamma_gamma_fit");
+	return plain_trans(fcinfo, WANT_SPEND);
 }
 
 PG_FUNCTION_INFO_V1(clv_models_stats_trans);
@@ -547,7 +560,7 @@ PG_FUNCTION_INFO_V1(clv_models_stats_trans);
 Datum
 clv_models_stats_trans(PG_FUNCTION_ARGS)
 {
-	return plain_trans(fcinfo, WANT_TX | WANT_SPEND, "clv_stats");
+	return plain_trans(fcinfo, WANT_TX | WANT_SPEND);
 }
 
 /*
@@ -616,9 +629,10 @@ read_summary(FunctionCallInfo fcinfo, int argno, bool with_m,
 
 /* Transition over clv_summary values. */
 static Datum
-summary_trans(FunctionCallInfo fcinfo, int want, const char *fname)
+summary_trans(FunctionCallInfo fcinfo, int want)
 {
 	ModelsState *state = state_arg(fcinfo);
+	const char *fname = state->fname;
 	Customer	customer;
 	int64		unit_usec;
 
@@ -637,7 +651,7 @@ PG_FUNCTION_INFO_V1(clv_models_summary_tx_trans);
 Datum
 clv_models_summary_tx_trans(PG_FUNCTION_ARGS)
 {
-	return summary_trans(fcinfo, WANT_TX, "purchase model fit");
+	return summary_trans(fcinfo, WANT_TX);
 }
 
 PG_FUNCTION_INFO_V1(clv_models_summary_spend_trans);
@@ -645,7 +659,7 @@ PG_FUNCTION_INFO_V1(clv_models_summary_spend_trans);
 Datum
 clv_models_summary_spend_trans(PG_FUNCTION_ARGS)
 {
-	return summary_trans(fcinfo, WANT_SPEND, "gamma_gamma_fit");
+	return summary_trans(fcinfo, WANT_SPEND);
 }
 
 PG_FUNCTION_INFO_V1(clv_models_summary_stats_trans);
@@ -653,7 +667,7 @@ PG_FUNCTION_INFO_V1(clv_models_summary_stats_trans);
 Datum
 clv_models_summary_stats_trans(PG_FUNCTION_ARGS)
 {
-	return summary_trans(fcinfo, WANT_TX | WANT_SPEND, "clv_stats");
+	return summary_trans(fcinfo, WANT_TX | WANT_SPEND);
 }
 
 PG_FUNCTION_INFO_V1(clv_models_merge_trans);
@@ -667,7 +681,7 @@ clv_models_merge_trans(PG_FUNCTION_ARGS)
 	{
 		ClvStats   *stats = (ClvStats *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 
-		state_add_stats(state, stats, WANT_TX | WANT_SPEND, "clv_stats_merge");
+		state_add_stats(state, stats, WANT_TX | WANT_SPEND, state->fname);
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -692,7 +706,7 @@ clv_models_combine(PG_FUNCTION_ARGS)
 	state = state_arg(fcinfo);
 	other = (ModelsState *) PG_GETARG_POINTER(1);
 	if (other->has_unit)
-		state_set_unit(state, other->unit_usec, "clv models aggregate");
+		state_set_unit(state, other->unit_usec, state->fname);
 	hash_seq_init(&scan, other->tx);
 	while ((txe = (TxEntry *) hash_seq_search(&scan)) != NULL)
 		state_add_tx(state, txe->key.x, txe->key.t_x, txe->key.t, txe->count);
@@ -726,7 +740,7 @@ clv_models_deserialize(PG_FUNCTION_ARGS)
 	SET_VARSIZE(stats, size);
 	stats_validate(stats, size, ERRCODE_INVALID_BINARY_REPRESENTATION, false);
 	state = state_create(fcinfo);
-	state_add_stats(state, stats, WANT_TX | WANT_SPEND, "clv models aggregate");
+	state_add_stats(state, stats, WANT_TX | WANT_SPEND, state->fname);
 	PG_RETURN_POINTER(state);
 }
 
