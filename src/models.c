@@ -829,7 +829,10 @@ purchase_model_final(FunctionCallInfo fcinfo, ModelKind kind)
 	if (kind == MODEL_BGNBD)
 		clv_bgnbd_fit(rows, stats->n_tx, models_check_interrupts, NULL, &fit);
 	else
-		clv_pnbd_fit(rows, stats->n_tx, models_check_interrupts, NULL, &fit);
+		clv_pnbd_fit(rows, stats->n_tx,
+					 MemoryContextAllocHuge(CurrentMemoryContext,
+											clv_pnbd_workspace_size(stats->n_tx)),
+					 models_check_interrupts, NULL, &fit);
 	if (!fit.converged)
 		warn_not_converged(fname, !has_repeats);
 

@@ -9,12 +9,20 @@
 
 #include "model.h"
 
-/* The log-likelihood of rows at param (rows sorted by x evaluate faster). */
+/*
+ * Bytes of working memory the likelihood of nrows rows needs; the caller
+ * provides it (aligned for a double), so an interrupt leaks nothing.  The
+ * likelihood's costly terms depend on (x, t_x) or (x, t) only; the
+ * workspace indexes the distinct pairs so each is evaluated once.
+ */
+extern size_t clv_pnbd_workspace_size(size_t nrows);
+
+/* The log-likelihood of rows at param. */
 extern double clv_pnbd_ll(const double *param, const ClvTxRow *rows,
-						  size_t nrows);
+						  size_t nrows, void *workspace);
 
 /* Fits the model to rows by maximum likelihood. */
-extern void clv_pnbd_fit(const ClvTxRow *rows, size_t nrows,
+extern void clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 						 ClvInterrupt interrupt, void *interrupt_arg,
 						 ClvModelFit *fit);
 

@@ -81,6 +81,7 @@ static ClvTxRow tx_rows[MAX_CUSTOMERS];
 static ClvSpendRow spend_rows[MAX_CUSTOMERS];
 static size_t n_tx_rows,
 			n_spend_rows;
+static double workspace[MAX_CUSTOMERS * 12];	/* clv_pnbd_workspace_size */
 
 /*
  * Reads the sample and builds the calibration summaries (same-day orders
@@ -396,8 +397,25 @@ test_cdnow(void)
 				"BG/NBD E[X(39)] = the untransformed formula");
 	}
 
-	clv_pnbd_fit(tx_rows, n_tx_rows, NULL, NULL, &fit);
+	clv_pnbd_fit(tx_rows, n_tx_rows, workspace, NULL, NULL, &fit);
 	ok(fit.converged, "Pareto/NBD converged in %d iterations", fit.iterations);
+	ok(clv_pnbd_workspace_size(MAX_CUSTOMERS) <= sizeof(workspace),
+	   "Pareto/NBD workspace fits in the test's buffer");
+	{
+		/* the indexed likelihood = the sum of per-customer likelihoods */
+		double		sum = 0.0;
+		size_t		i;
+
+		for (i = 0; i < n_tx_rows; i++)
+		{
+			ClvTxRow	one = tx_rows[i];
+
+			one.count = 1;
+			sum += tx_rows[i].count * clv_pnbd_ll(fit.param, &one, 1, workspace);
+		}
+		is_near(clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace), sum, 1e-7,
+				"Pareto/NBD likelihood over distinct pairs = sum over rows");
+	}
 	for (i = 0; i < 4; i++)
 		is_within(fit.param[i], published_pnbd[i], 0.005, "Pareto/NBD parameter");
 	is_near(fit.ll, -9595.0, 0.1, "Pareto/NBD log-likelihood");
@@ -461,7 +479,7 @@ test_no_repeats(void)
 		finite = finite && isfinite(fit.param[i]) && fit.param[i] > 0;
 	ok(!fit.converged && finite && isfinite(fit.ll),
 	   "BG/NBD without repeats: not converged, finite parameters");
-	clv_pnbd_fit(rows, 3, NULL, NULL, &fit);
+	clv_pnbd_fit(rows, 3, workspace, NULL, NULL, &fit);
 	for (i = 0; i < 4; i++)
 		finite = finite && isfinite(fit.param[i]) && fit.param[i] > 0;
 	ok(!fit.converged && finite && isfinite(fit.ll),
