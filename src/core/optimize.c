@@ -54,6 +54,14 @@ interior(int n, const double *theta)
 	return true;
 }
 
+/* Calls the caller's interrupt callback, if any. */
+static void
+check_interrupt(const ClvOptimProblem *problem)
+{
+	if (problem->interrupt)
+		problem->interrupt(problem->interrupt_arg);
+}
+
 /* The objective at theta, HUGE_VAL outside the box or where undefined. */
 static double
 value_at(const ClvOptimProblem *problem, const double *theta)
@@ -62,6 +70,7 @@ value_at(const ClvOptimProblem *problem, const double *theta)
 
 	if (!inside_box(problem->n, theta))
 		return HUGE_VAL;
+	check_interrupt(problem);
 	f = problem->objective(theta, NULL, problem->arg);
 	return isfinite(f) ? f : HUGE_VAL;
 }
@@ -99,6 +108,7 @@ value_and_gradient(const ClvOptimProblem *problem, const double *theta,
 
 	if (!inside_box(problem->n, theta))
 		return HUGE_VAL;
+	check_interrupt(problem);
 	if (problem->has_gradient)
 		f = problem->objective(theta, grad, problem->arg);
 	else
@@ -125,14 +135,6 @@ is_stationary(int n, const double *grad, double f, double tol)
 		if (!(fabs(grad[i]) <= tol * (1.0 + fabs(f))))
 			return false;
 	return true;
-}
-
-/* Calls the caller's interrupt callback, if any. */
-static void
-check_interrupt(const ClvOptimProblem *problem)
-{
-	if (problem->interrupt)
-		problem->interrupt(problem->interrupt_arg);
 }
 
 /*

@@ -7,8 +7,9 @@
  * their parameters, so the search space is unbounded; the box
  * |theta_i| <= CLV_OPTIM_LOG_BOUND keeps the parameters finite on data that
  * cannot identify them.  All working memory is on the stack; the caller's
- * interrupt callback runs once per iteration and may longjmp out (the
- * PostgreSQL glue calls CHECK_FOR_INTERRUPTS there) without leaking.
+ * interrupt callback runs once per iteration and before every evaluation of
+ * the function, and may longjmp out (the PostgreSQL glue calls
+ * CHECK_FOR_INTERRUPTS there) without leaking.
  */
 #ifndef CLV_OPTIMIZE_H
 #define CLV_OPTIMIZE_H
@@ -34,7 +35,8 @@ typedef struct ClvOptimProblem
 	ClvOptimObjective objective;
 	bool		has_gradient;	/* else central finite differences */
 	void	   *arg;			/* passed to objective */
-	void		(*interrupt) (void *arg);	/* called each iteration, or NULL */
+	void		(*interrupt) (void *arg);	/* called each iteration and
+											 * evaluation, or NULL */
 	void	   *interrupt_arg;
 } ClvOptimProblem;
 

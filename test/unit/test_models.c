@@ -372,8 +372,8 @@ test_cdnow(void)
 	interrupts = 0;
 	clv_bgnbd_fit(tx_rows, n_tx_rows, count_interrupt, NULL, &fit);
 	ok(fit.converged, "BG/NBD converged in %d iterations", fit.iterations);
-	ok(interrupts > 0 && interrupts == fit.iterations,
-	   "interrupt callback called once per iteration (%d)", interrupts);
+	ok(interrupts > fit.iterations,
+	   "interrupt callback called at every iteration and evaluation (%d)", interrupts);
 	for (i = 0; i < 4; i++)
 		is_within(fit.param[i], published_bgnbd[i], 0.005, "BG/NBD parameter");
 	is_near(fit.ll, -9582.4, 0.1, "BG/NBD log-likelihood");
