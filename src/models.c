@@ -106,7 +106,6 @@ typedef struct SpendEntry
 /* The working state of every models aggregate. */
 typedef struct ModelsState
 {
-	MemoryContext context;		/* where the hashes live */
 	HTAB	   *tx;				/* TxKey -> count */
 	HTAB	   *spend;			/* SpendKey -> count, x > 0 only */
 	int64		unit_usec;
@@ -170,6 +169,18 @@ canonical_zero(float8 v)
 	return v == 0.0 ? 0.0 : v;
 }
 
+/* Checks that x, the number of repeat purchases, is not negative. */
+static void
+check_x_rule(const char *fname, int sqlstate, int64 x)
+{
+	if (x < 0)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("%s input violates the rule x >= 0", fname),
+				 errdetail("x = " INT64_FORMAT ".", x),
+				 errhint("x is the number of repeat purchases, purchase occasions minus one.")));
+}
+
 /*
  * Checks the input rules of the purchase models for one summary: x a
  * non-negative integer, 0 <= t_x <= t (finite), t_x = 0 when x = 0.
@@ -177,12 +188,7 @@ canonical_zero(float8 v)
 static void
 check_tx_rule(const char *fname, int sqlstate, int64 x, double t_x, double t)
 {
-	if (x < 0)
-		ereport(ERROR,
-				(errcode(sqlstate),
-				 errmsg("%s input violates the rule x >= 0", fname),
-				 errdetail("x = " INT64_FORMAT ", t_x = %g, t = %g.", x, t_x, t),
-				 errhint("x is the number of repeat purchases, purchase occasions minus one.")));
+	check_x_rule(fname, sqlstate, x);
 	if (!isfinite(t_x) || !isfinite(t) || !(t_x >= 0.0) || !(t_x <= t))
 		ereport(ERROR,
 				(errcode(sqlstate),
@@ -218,7 +224,6 @@ state_create(FunctionCallInfo fcinfo)
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "clv models aggregate support function called in non-aggregate context");
 	state = (ModelsState *) MemoryContextAllocZero(aggcontext, sizeof(ModelsState));
-	state->context = aggcontext;
 	state->fname = aggregate_name(fcinfo, aggcontext);
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -305,8 +310,7 @@ state_add_customer(ModelsState *state, int want, const char *fname,
 	}
 	if (want & WANT_SPEND)
 	{
-		if (x < 0)
-			check_tx_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, x, 0, 0);
+		check_x_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, x);
 		if (x > 0 && !m_isnull)
 		{
 			if (!isfinite(m))
@@ -1169,8 +1173,10 @@ clv_stats_recv(PG_FUNCTION_ARGS)
 	StatsSpendRow *spend;
 	int			i;
 
+	/* on the wire each row takes as many bytes as in memory */
 	if (ntx < 0 || nspend < 0 ||
-		(Size) (buf->len - buf->cursor) != (Size) ntx * 32 + (Size) nspend * 24)
+		(Size) (buf->len - buf->cursor) !=
+		(Size) ntx * sizeof(StatsTxRow) + (Size) nspend * sizeof(StatsSpendRow))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid clv_stats value: size does not match its row counts")));
@@ -1337,8 +1343,8 @@ read_customer(FunctionCallInfo fcinfo, int argno, bool with_times,
 	if (with_times)
 		check_tx_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x,
 					  customer->t_x, customer->t);
-	else if (customer->x < 0)
-		check_tx_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x, 0, 0);
+	else
+		check_x_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x);
 	return true;
 }
 
