@@ -34,17 +34,26 @@ log_f(double r, double alpha, double s, double beta, double x, double tau)
 
 	if (alpha >= beta)
 		return -big_a * log(alpha + tau) +
-			clv_special_log_hyp2f1(big_a, s + 1, big_a + 1,
-								   (alpha - beta) / (alpha + tau));
+			clv_special_log_hyp2f1_a1(big_a, s + 1, (alpha - beta) / (alpha + tau),
+									  (beta + tau) / (alpha + tau));
 	return -big_a * log(beta + tau) +
-		clv_special_log_hyp2f1(big_a, r + x, big_a + 1,
-							   (beta - alpha) / (beta + tau));
+		clv_special_log_hyp2f1_a1(big_a, r + x, (beta - alpha) / (beta + tau),
+								  (alpha + tau) / (beta + tau));
 }
 
-/* log(s I) from log F(t_x) and log F(t): the weight of dying in between. */
+/*
+ * log(s I) from log F(t_x) and log F(t): the weight of dying in between.
+ * F decreases, but for t_x within rounding of t the two may come out equal
+ * or swapped; the term is then negligible (about s (t - t_x) / (beta + t)
+ * of the alive term) and taken as 0.
+ */
 static double
 log_dying_from(const double *param, double x, double log_f_tx, double log_f_t)
 {
+	if (isnan(log_f_tx) || isnan(log_f_t))
+		return NAN;
+	if (log_f_tx <= log_f_t)
+		return -INFINITY;
 	return log(param[2]) - log(param[0] + param[2] + x) +
 		clv_special_logdiffexp(log_f_tx, log_f_t);
 }

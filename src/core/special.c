@@ -7,7 +7,10 @@
  * a customer with thousands of purchases) Euler's transformation
  * 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) gives a
  * series whose terms shrink from the start, and the power of (1 - z) is
- * carried in logarithms so that nothing overflows.
+ * carried in logarithms so that nothing overflows.  Close to z = 1 the
+ * series needs ~ log(eps) / log(z) terms; there the Pareto/NBD form uses the
+ * transformation to 1 - z (Abramowitz and Stegun 15.3.6), which for
+ * 2F1(1, B; C; z) has one closed-form term.
  */
 #include "special.h"
 
@@ -16,6 +19,15 @@
 
 /* Most terms summed before a 2F1 series is declared divergent. */
 #define CLV_HYP2F1_MAX_TERMS 2000000
+
+/*
+ * The 1 - z transformation is used when w = 1 - z is below this over B + 1
+ * (its series in w then shrinks from the start), and m = C - 1 - B is
+ * farther than CLV_HYP2F1_POLE_GAP from an integer (at integers both of
+ * its terms have poles that cancel).
+ */
+#define CLV_HYP2F1_NEAR_ONE 0.5
+#define CLV_HYP2F1_POLE_GAP 1e-4
 
 /* log B(a, b). */
 double
@@ -125,13 +137,74 @@ clv_special_hyp2f1(double a, double b, double c, double z)
 	return hyp2f1_series(a, b, c, z);
 }
 
-/* log 2F1(a, b; c; z) for positive parameters on 0 <= z < 1. */
-double
-clv_special_log_hyp2f1(double a, double b, double c, double z)
+/*
+ * log 2F1(1, B; C; z) with m = C - 1 - B not an integer, by A&S 15.3.6:
+ *   2F1(1, B; C; z) = (C - 1)/m 2F1(1, B; 1 - m; w)
+ *                     + Gamma(C) Gamma(-m) / Gamma(B) w^m z^(1 - C),
+ * w = 1 - z small.  The first series is summed past n = m, where its
+ * denominators change sign; the terms are combined in logarithms with
+ * their signs.  NaN if the sum is not positive.
+ */
+static double
+log_hyp2f1_one_near_one(double b, double c, double z, double w)
 {
-	if (!(z >= 0.0 && z < 1.0) || !(a > 0.0 && b > 0.0 && c > 0.0))
+	double		m = c - 1 - b;
+	double		term = 1.0,
+				sum = 1.0;
+	double		first,
+				log_first,
+				log_second,
+				hi,
+				lo;
+	int			sign_first,
+				sign_second,
+				sign_hi;
+	long		n;
+
+	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
+	{
+		double		ratio = (b + n) / (1 - m + n) * w;
+
+		term *= ratio;
+		sum += term;
+		if (n + 1 > m && fabs(ratio) < 1.0 &&
+			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+			break;
+	}
+	if (n == CLV_HYP2F1_MAX_TERMS)
 		return NAN;
-	if (euler_is_better(a, b, c))
-		return (c - a - b) * log1p(-z) + log(hyp2f1_series(c - a, c - b, c, z));
-	return log(hyp2f1_series(a, b, c, z));
+	first = (c - 1) / m * sum;
+	sign_first = first > 0 ? 1 : -1;
+	log_first = log(fabs(first));
+	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
+	sign_second = (m < 0 || ((long) ceil(m)) % 2 == 0) ? 1 : -1;
+	log_second = lgamma(c) - lgamma(b) + lgamma(-m) + m * log(w) + (1 - c) * log(z);
+
+	hi = fmax(log_first, log_second);
+	lo = fmin(log_first, log_second);
+	sign_hi = log_first >= log_second ? sign_first : sign_second;
+	if (sign_hi < 0)
+		return NAN;
+	if (sign_first == sign_second)
+		return hi + log1p(exp(lo - hi));
+	return lo < hi ? hi + log1p(-exp(lo - hi)) : NAN;
+}
+
+/*
+ * log 2F1(a, b; a + 1; z): Euler's transformation turns it into
+ * (1 - z)^(1 - b) 2F1(1, a + 1 - b; a + 1; z), whose terms shrink from the
+ * start; near z = 1 the latter comes from log_hyp2f1_one_near_one.
+ */
+double
+clv_special_log_hyp2f1_a1(double a, double b, double z, double w)
+{
+	double		shifted_b = a + 1 - b;
+	double		m = b - 1;
+
+	if (!(z >= 0.0 && z < 1.0) || !(w > 0.0) || !(a > 0.0 && b > 0.0))
+		return NAN;
+	if (w * (shifted_b + 1) < CLV_HYP2F1_NEAR_ONE &&
+		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
+		return (1 - b) * log(w) + log_hyp2f1_one_near_one(shifted_b, a + 1, z, w);
+	return (1 - b) * log(w) + log(hyp2f1_series(1, shifted_b, a + 1, z));
 }

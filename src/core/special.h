@@ -29,10 +29,13 @@ extern double clv_special_logdiffexp(double u, double v);
 extern double clv_special_hyp2f1(double a, double b, double c, double z);
 
 /*
- * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1, where 2F1 may be far
- * beyond the range of a double (the Pareto/NBD likelihood with thousands of
- * purchases).  NaN when the series does not converge.
+ * log 2F1(a, b; a + 1; z) for a, b > 0 and 0 <= z < 1, the form the
+ * Pareto/NBD likelihood needs, where 2F1 may be far beyond the range of a
+ * double (thousands of purchases).  w must be 1 - z, computed by the caller
+ * without cancellation (z close to 1 is the hard case).  NaN when no
+ * method converges.
  */
-extern double clv_special_log_hyp2f1(double a, double b, double c, double z);
+extern double clv_special_log_hyp2f1_a1(double a, double b, double z,
+										double w);
 
 #endif							/* CLV_SPECIAL_H */

@@ -2,10 +2,7 @@
  * fuzz_models.c -- libFuzzer harness for the probabilistic models of
  * src/core: likelihoods, gradients and predictions at arbitrary valid
  * parameters and customers must be finite where the mathematics is, and
- * probabilities must stay in [0, 1].  Parameters span 1e-2..1e2 (a ratio
- * of 1e4 between alpha and beta): the Pareto/NBD hypergeometric series
- * converges within its budget up to ratios of about 1e5 between
- * max(alpha, beta) + t_x and min(alpha, beta) + t_x.
+ * probabilities must stay in [0, 1].  Parameters span 1e-3..1e3.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core \
  *       test/fuzz/fuzz_models.c src/core/[a-z]*.c -lm -o test/fuzz/fuzz_models.bin
@@ -61,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		i;
 
 	for (i = 0; i < 4; i++)
-		param[i] = log_uniform(&data, &size, 1e-2, 1e2);
+		param[i] = log_uniform(&data, &size, 1e-3, 1e3);
 	for (i = 0; i < n; i++)
 	{
 		double		t = log_uniform(&data, &size, 1e-3, 1e4);

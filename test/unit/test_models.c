@@ -199,6 +199,25 @@ naive_hyp2f1(double a, double b, double c, double z)
 	return (double) sum;
 }
 
+/*
+ * log 2F1(a, b; a+1; z) as (1-z)^(1-b) times the series of
+ * 2F1(1, a+1-b; a+1; z), summed in long double to the end.
+ */
+static double
+reference_log_hyp2f1_a1(double a, double b, double z)
+{
+	long double term = 1,
+				sum = 1;
+	long		n;
+
+	for (n = 0; n < 100000000L && term > 1e-22L * sum; n++)
+	{
+		term *= (long double) (a + 1 - b + n) / (a + 1 + n) * z;
+		sum += term;
+	}
+	return (1 - b) * log1p(-z) + (double) logl(sum);
+}
+
 /* Known values of 2F1 and log 2F1. */
 static void
 test_hyp2f1(void)
@@ -221,10 +240,21 @@ test_hyp2f1(void)
 			1e-10 * naive_hyp2f1(0.24, 3.4, 2.2, 0.9), "2F1(0.24,3.4;2.2;0.9)");
 	is_near(clv_special_hyp2f1(-0.2, 0.7, 3.1, 0.8), naive_hyp2f1(-0.2, 0.7, 3.1, 0.8),
 			1e-13, "2F1 with a negative parameter");
-	is_near(clv_special_log_hyp2f1(40.5, 1.6, 41.5, 0.6),
+	is_near(clv_special_log_hyp2f1_a1(40.5, 1.6, 0.6, 0.4),
 			log(naive_hyp2f1(40.5, 1.6, 41.5, 0.6)), 1e-12, "log 2F1(A, s+1; A+1; z)");
-	is_near(clv_special_log_hyp2f1(1000, 1001, 1001, 0.5), 1000 * log(2.0), 1e-9,
-			"log 2F1(a,b;b;z) far beyond a double");
+	is_near(clv_special_log_hyp2f1_a1(1000.5, 1001.5, 0.5, 0.5), 1000.5 * log(2.0), 1e-9,
+			"log 2F1(a, a+1; a+1; z) = -a log(1-z) far beyond a double");
+	{
+		/* near z = 1, where the 1 - z transformation takes over */
+		double		cases[5][3] = {{2.3, 1.6, 1e-5}, {30.8, 30.2, 1e-4}, {1.5, 0.4, 1e-5},
+		{0.047, 1.001, 2e-6}, {5.3, 2.0 + 1e-6, 1e-4}};
+		int			i;
+
+		for (i = 0; i < 5; i++)
+			is_near(clv_special_log_hyp2f1_a1(cases[i][0], cases[i][1], 1 - cases[i][2], cases[i][2]),
+					reference_log_hyp2f1_a1(cases[i][0], cases[i][1], 1 - cases[i][2]), 1e-11,
+					"log 2F1(a, b; a+1; z) near z = 1");
+	}
 	is_near(clv_special_digamma(1.0), -0.57721566490153286, 1e-12, "digamma(1) = -gamma");
 	is_near(clv_special_digamma(0.5), -1.96351002602142347944, 1e-12, "digamma(1/2)");
 	is_near(clv_special_logdiffexp(log(5.0), log(3.0)), log(2.0), 1e-14, "logdiffexp");
@@ -232,7 +262,9 @@ test_hyp2f1(void)
 
 /*
  * P(alive) of Pareto/NBD by direct quadrature of the integral over the
- * death time (Simpson, in logs), as an independent check of the 2F1 route.
+ * death time (Simpson, in logs, over u = log(min(alpha, beta) + tau) so that
+ * sharp peaks near t_x are resolved), as an independent check of the 2F1
+ * route.
  */
 static double
 pnbd_p_alive_quadrature(const double *param, double x, double t_x, double t)
@@ -241,17 +273,20 @@ pnbd_p_alive_quadrature(const double *param, double x, double t_x, double t)
 				alpha = param[1],
 				s = param[2],
 				beta = param[3];
-	int			steps = 200000,
+	double		low = fmin(alpha, beta);
+	int			steps = 400000,
 				k;
-	double		h = (t - t_x) / steps,
-				peak = -(r + x) * log(alpha + t_x) - (s + 1) * log(beta + t_x),
+	double		u0 = log(low + t_x),
+				h = (log(low + t) - u0) / steps,
+				peak = -(r + x) * log(alpha + t_x) - (s + 1) * log(beta + t_x) + u0,
 				sum = 0.0,
 				log_alive = -(r + x) * log(alpha + t) - s * log(beta + t);
 
 	for (k = 0; k <= steps; k++)
 	{
-		double		tau = t_x + k * h;
-		double		f = exp(-(r + x) * log(alpha + tau) - (s + 1) * log(beta + tau) - peak);
+		double		u = u0 + k * h;
+		double		tau = exp(u) - low;
+		double		f = exp(-(r + x) * log(alpha + tau) - (s + 1) * log(beta + tau) + u - peak);
 
 		sum += f * (k == 0 || k == steps ? 1 : (k % 2 ? 4 : 2));
 	}
@@ -263,12 +298,13 @@ pnbd_p_alive_quadrature(const double *param, double x, double t_x, double t)
 static void
 test_pnbd_likelihood_paths(void)
 {
-	double		params[2][4] = {{0.55, 10.6, 0.61, 11.7}, {0.55, 30.0, 0.61, 0.3}};
+	double		params[4][4] = {{0.55, 10.6, 0.61, 11.7}, {0.55, 30.0, 0.61, 0.3},
+	{0.55, 1000, 0.61, 0.001}, {0.55, 0.001, 0.61, 1000}};
 	double		customers[4][3] = {{0, 0, 38.9}, {2, 30.4, 38.9}, {25, 10, 39}, {3000, 38.5, 39}};
 	int			i,
 				j;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 4; i++)
 		for (j = 0; j < 4; j++)
 		{
 			double		want = pnbd_p_alive_quadrature(params[i], customers[j][0],
@@ -276,7 +312,7 @@ test_pnbd_likelihood_paths(void)
 
 			is_near(clv_pnbd_p_alive(params[i], customers[j][0], customers[j][1],
 									 customers[j][2]), want, 1e-8 * want,
-					i == 0 ? "Pareto/NBD P(alive) = quadrature, alpha < beta"
+					params[i][1] < params[i][3] ? "Pareto/NBD P(alive) = quadrature, alpha < beta"
 					: "Pareto/NBD P(alive) = quadrature, alpha >= beta");
 		}
 }
