@@ -26,6 +26,22 @@ SELECT pg_temp.fingerprint(500, 1) = pg_temp.fingerprint(500, 1) AS same_seed_sa
        pg_temp.fingerprint(500, 1) <> pg_temp.fingerprint(500, 2) AS other_seed_other_rows,
        pg_temp.fingerprint(500, -1) <> pg_temp.fingerprint(500, 1) AS negative_seed_other_rows;
 
+-- the planner's row estimate follows a constant number of customers
+CREATE FUNCTION pg_temp.estimated_rows(query text) RETURNS float8
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+	RETURN plan -> 0 -> 'Plan' ->> 'Plan Rows';
+END $$;
+SELECT pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(1000000)') AS million,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(customers => 10, seed => 3)') AS ten,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders()') AS default_call,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(0)') AS zero,
+       pg_temp.estimated_rows('SELECT * FROM clv_sample_orders(NULL)') AS null_customers,
+       pg_temp.estimated_rows('SELECT * FROM generate_series(1, 2) g, clv_sample_orders(g)') AS not_constant;
+
 -- rows come ordered by customer_id, ordered_at
 SELECT bool_and((customer_id, ordered_at) >= (prev_customer, prev_at)) AS ordered
 FROM (SELECT customer_id, ordered_at,
@@ -136,6 +152,24 @@ SELECT * FROM clv_sample_orders(10, start_at => '2024-01-01 00:00:00.25+00',
 -- runaway parameters are an error, not an endless loop or a cut
 SELECT * FROM clv_sample_orders(10, alpha => 1e-6, b => 1e9);
 SELECT * FROM clv_sample_orders(10, q => 1e-3);
+
+-- every bad argument is a class-22 error
+CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+SELECT call, pg_temp.sqlstate_of('SELECT count(*) FROM clv_sample_orders(' || call || ')') AS sqlstate
+FROM (VALUES ('-1'), ('10, r => 0'), ('10, alpha => -1'), ('10, a => ''NaN'''),
+             ('10, b => ''Infinity'''), ('10, p => ''-Infinity'''), ('10, q => 0'),
+             ('10, gamma => -0.5'), ('10, unit => ''1 month'''), ('10, unit => ''0'''),
+             ('10, unit => ''-1 day'''), ('10, start_at => ''-infinity'''),
+             ('10, end_at => ''infinity'''), ('10, end_at => ''2024-01-01 00:00+00'''),
+             ('10, start_at => ''2024-01-01 00:00:00.25+00'', end_at => ''2024-01-01 00:00:00.75+00'''),
+             ('10, alpha => 1e-6, b => 1e9'), ('10, q => 1e-3')) AS bad(call);
 
 --
 -- The data follow the model.  20,000 customers with r = 0.5, alpha = 5,

@@ -55,6 +55,15 @@ typedef enum AmountKind
 
 #define AMOUNT_IS_FLOAT(kind) ((kind) == AMOUNT_FLOAT4 || (kind) == AMOUNT_FLOAT8)
 
+/* The configuration arguments after (ordered_at, amount) of an overload. */
+typedef enum ConfigArgs
+{
+	CONFIG_NONE,				/* avg_interpurchase(ordered_at) */
+	CONFIG_AS_OF,				/* rfm, clv_summary: as_of */
+	CONFIG_AS_OF_UNIT,			/* clv_summary: as_of, unit */
+	CONFIG_LIFESPAN				/* clv: lifespan */
+} ConfigArgs;
+
 /*
  * A running sum of amounts: a ClvDecimal for exact kinds until it would
  * overflow, then a numeric; a double for floating kinds.
@@ -74,6 +83,7 @@ typedef struct HistoryState
 	const char *fname;			/* the aggregate's name, for errors */
 	ClvTimeKind time_kind;
 	AmountKind	amount_kind;
+	ConfigArgs	config_args;
 
 	/* configuration arguments, recorded from the first row */
 	bool		as_of_recorded;
@@ -162,6 +172,12 @@ history_create(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 	st->time_kind = clv_arg_time_kind(fcinfo, 1);
 	st->amount_kind = PG_NARGS() > 2 ?
 		amount_kind_of(get_fn_expr_argtype(fcinfo->flinfo, 2), fname) : AMOUNT_NONE;
+	if (PG_NARGS() <= 2)
+		st->config_args = CONFIG_NONE;
+	else if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
+		st->config_args = CONFIG_LIFESPAN;
+	else
+		st->config_args = PG_NARGS() > 4 ? CONFIG_AS_OF_UNIT : CONFIG_AS_OF;
 	st->times = st->inline_times;
 	st->maxtimes = HISTORY_INLINE_TIMES;
 	st->in_order = true;
@@ -378,19 +394,16 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 {
 	const char *fname = st->fname;
 
-	if (PG_NARGS() < 4)
+	if (st->config_args == CONFIG_NONE)
 		return;
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s argument \"%s\" must not be null", fname,
-						st->amount_kind != AMOUNT_NONE &&
-						get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID ?
-						"lifespan" : "as_of")));
-	if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
+						st->config_args == CONFIG_LIFESPAN ? "lifespan" : "as_of")));
+	if (st->config_args == CONFIG_LIFESPAN)
 	{
-		Interval   *lifespan = PG_GETARG_INTERVAL_P(3);
-		double		seconds = clv_interval_seconds(lifespan);
+		double		seconds = clv_interval_seconds(PG_GETARG_INTERVAL_P(3));
 
 		if (!(seconds > 0))
 			ereport(ERROR,
@@ -400,12 +413,12 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 		clv_check_same_int64(&st->lifespan_usec, &st->lifespan_recorded,
 							 (int64) rint(seconds * USECS_PER_SEC), fname,
 							 "lifespan");
+		return;
 	}
-	else
-		clv_check_same_int64(&st->as_of, &st->as_of_recorded,
-							 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
-							 fname, "as_of");
-	if (PG_NARGS() >= 5)
+	clv_check_same_int64(&st->as_of, &st->as_of_recorded,
+						 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
+						 fname, "as_of");
+	if (st->config_args == CONFIG_AS_OF_UNIT)
 	{
 		Interval   *unit;
 
@@ -558,6 +571,7 @@ clv_history_combine(PG_FUNCTION_ARGS)
 		st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
 		st->time_kind = other->time_kind;
 		st->amount_kind = other->amount_kind;
+		st->config_args = other->config_args;
 		st->times = st->inline_times;
 		st->maxtimes = HISTORY_INLINE_TIMES;
 		st->in_order = true;

@@ -15,6 +15,8 @@
 
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/supportnodes.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -23,7 +25,14 @@
 /* At most this many orders per customer; more is an error, never a cut. */
 #define CLV_SAMPLE_MAX_ORDERS_PER_CUSTOMER 100000
 
+/*
+ * Orders per customer with the default parameters (2,345,725 rows for a
+ * million customers), for the planner's row estimate.
+ */
+#define CLV_SAMPLE_DEFAULT_ORDERS_PER_CUSTOMER 2.35
+
 PG_FUNCTION_INFO_V1(clv_sample_orders);
+PG_FUNCTION_INFO_V1(clv_sample_orders_support);
 
 /* Raises a class-22 error unless the model parameter value is positive and finite. */
 static void
@@ -37,7 +46,7 @@ check_model_parameter(double value, const char *name)
 				 errhint("The BG/NBD parameters r, alpha, a, b and the Gamma-Gamma parameters p, q, gamma are all positive numbers.")));
 }
 
-/* Raises a class-22 error unless the window end is finite. */
+/* Raises a class-22 error unless a bound of the simulated period is finite. */
 static void
 check_finite_time(TimestampTz value, const char *name)
 {
@@ -119,7 +128,7 @@ clv_sample_orders(PG_FUNCTION_ARGS)
 				break;
 			case CLV_SAMPLE_TOO_MANY_ORDERS:
 				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("clv_sample_orders customer %lld has more than %d orders",
 								(long long) customer, CLV_SAMPLE_MAX_ORDERS_PER_CUSTOMER),
 						 errhint("The purchase rate r / alpha per unit is too high for the period; use a larger alpha or a shorter unit.")));
@@ -147,4 +156,33 @@ clv_sample_orders(PG_FUNCTION_ARGS)
 	}
 	pfree(orders);
 	return (Datum) 0;
+}
+
+/*
+ * Planner support for clv_sample_orders: when the number of customers is a
+ * constant, the row estimate is that many times the orders per customer of
+ * the default parameters (0 for NULL, the function being STRICT); otherwise
+ * the function's ROWS stands.
+ */
+Datum
+clv_sample_orders_support(PG_FUNCTION_ARGS)
+{
+	Node	   *request = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestRows *rows_request;
+	Node	   *customers;
+
+	if (!IsA(request, SupportRequestRows))
+		PG_RETURN_POINTER(NULL);
+	rows_request = (SupportRequestRows *) request;
+	if (!is_funcclause(rows_request->node))
+		PG_RETURN_POINTER(NULL);
+	customers = linitial(((FuncExpr *) rows_request->node)->args);
+	if (!IsA(customers, Const))
+		PG_RETURN_POINTER(NULL);
+	if (((Const *) customers)->constisnull)
+		rows_request->rows = 0; /* STRICT: no rows */
+	else
+		rows_request->rows = Max(DatumGetInt32(((Const *) customers)->constvalue), 0) *
+			CLV_SAMPLE_DEFAULT_ORDERS_PER_CUSTOMER;
+	PG_RETURN_POINTER(rows_request);
 }

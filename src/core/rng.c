@@ -14,8 +14,9 @@
 
 #include <math.h>
 
-/* 2^-53: the spacing of the uniform grid. */
+/* The spacings of the uniform grids. */
 #define CLV_SAMPLE_TWO_POW_MINUS_53 (1.0 / 9007199254740992.0)
+#define CLV_SAMPLE_TWO_POW_MINUS_52 (1.0 / 4503599627370496.0)
 
 /* x rotated left by k bits (0 < k < 64). */
 static inline uint64_t
@@ -70,11 +71,15 @@ clv_sample_uniform(ClvSampleRng *rng)
 	return (double) (clv_sample_rng_next(rng) >> 11) * CLV_SAMPLE_TWO_POW_MINUS_53;
 }
 
-/* A uniform draw from (0, 1): the midpoints of the 2^-53 grid. */
+/*
+ * A uniform draw from (0, 1): the midpoints of the 2^-52 grid, from 2^-53
+ * to 1 - 2^-53, all exact doubles (midpoints of the 2^-53 grid would round
+ * the largest to 1).
+ */
 double
 clv_sample_uniform_open(ClvSampleRng *rng)
 {
-	return ((double) (clv_sample_rng_next(rng) >> 11) + 0.5) * CLV_SAMPLE_TWO_POW_MINUS_53;
+	return ((double) (clv_sample_rng_next(rng) >> 12) + 0.5) * CLV_SAMPLE_TWO_POW_MINUS_52;
 }
 
 /* An exponential draw with rate 1, by inversion. */

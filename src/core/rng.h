@@ -33,7 +33,7 @@ extern uint64_t clv_sample_rng_next(ClvSampleRng *rng);
 /* A uniform draw from [0, 1) on a grid of 2^-53. */
 extern double clv_sample_uniform(ClvSampleRng *rng);
 
-/* A uniform draw from the open interval (0, 1), safe to take the log of. */
+/* A uniform draw from the open interval (0, 1) on a grid of 2^-52, safe to take the log of. */
 extern double clv_sample_uniform_open(ClvSampleRng *rng);
 
 /* An exponential draw with rate 1. */

@@ -16,12 +16,13 @@ files=("$@")
 [ ${#files[@]} -gt 0 ] || files=($(ls test/bench/*.sql | grep -v '/lib.sql$'))
 
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT (SELECT count(DISTINCT customer_id) FROM bench_orders) = $customers AS ready
-FROM pg_class WHERE relname = 'bench_orders' \gset
-\if :{?ready}
+SELECT to_regclass('bench_orders') IS NOT NULL AS present \gset
+\if :present
+SELECT count(DISTINCT customer_id) = $customers AS ready FROM bench_orders \gset
 \else
-\set ready f
+\set ready false
 \endif
 \if :ready
 \else

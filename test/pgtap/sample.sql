@@ -2,7 +2,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(8);
+SELECT plan(12);
 
 SELECT has_function('clv_sample_orders',
 	ARRAY['integer', 'integer', 'double precision', 'double precision',
@@ -27,6 +27,14 @@ SELECT is((SELECT proargnames::text FROM pg_proc WHERE proname = 'clv_sample_ord
 	'clv_sample_orders argument and column names');
 SELECT isnt(obj_description('clv_sample_orders'::regproc, 'pg_proc'), NULL,
 	'clv_sample_orders has a comment');
+SELECT is((SELECT prosupport::text FROM pg_proc WHERE proname = 'clv_sample_orders'),
+	'clv_sample_orders_support', 'clv_sample_orders has its planner support function');
+SELECT volatility_is('clv_sample_orders_support', ARRAY['internal'], 'immutable',
+	'clv_sample_orders_support is IMMUTABLE');
+SELECT is_strict('clv_sample_orders_support', ARRAY['internal'],
+	'clv_sample_orders_support is STRICT');
+SELECT is((SELECT proparallel FROM pg_proc WHERE proname = 'clv_sample_orders_support'), 's',
+	'clv_sample_orders_support is PARALLEL SAFE');
 
 SELECT * FROM finish();
 ROLLBACK;
