@@ -202,6 +202,23 @@ CREATE TABLE stats_copy (s clv_stats);
 COPY (SELECT stats FROM fits) TO '/tmp/clv_models_regress.bin' (FORMAT binary);
 COPY stats_copy FROM '/tmp/clv_models_regress.bin' (FORMAT binary);
 SELECT s::text = (SELECT stats::text FROM fits) AS binary_round_trip FROM stats_copy;
+-- binary input validates: raw bytes written as bytea and read back as clv_stats
+CREATE FUNCTION pg_temp.recv_error(bytes bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, '/tmp/clv_models_regress_bad.bin');
+	RETURN pg_temp.error_of($q$COPY stats_copy FROM '/tmp/clv_models_regress_bad.bin' (FORMAT binary)$q$);
+END $$;
+SELECT pg_temp.recv_error('\x0001');
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(2) || int4send(0)
+						  || int8send(1) || float8send(1) || float8send(3) || int8send(1));
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(1) || int4send(0)
+						  || int8send(1) || float8send(5) || float8send(3) || int8send(1));
+SELECT pg_temp.recv_error(int8send(0) || int4send(0) || int4send(0));
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(0) || int4send(1)
+						  || int8send(1) || float8send('NaN') || int8send(1));
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(1) || int4send(0)
+						  || int8send(1) || float8send(1) || float8send(3) || int8send(1)) AS valid_value;
+SELECT count(*) AS rows_read FROM stats_copy;
 
 -- scoring: p_alive and expected_purchases against the formulas in plain SQL
 CREATE TABLE customers (x bigint, t_x float8, t float8, m float8);

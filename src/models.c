@@ -1165,14 +1165,22 @@ Datum
 clv_stats_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int64		unit_usec = pq_getmsgint64(buf);
-	int32		ntx = pq_getmsgint(buf, 4);
-	int32		nspend = pq_getmsgint(buf, 4);
+	int64		unit_usec;
+	int32		ntx;
+	int32		nspend;
 	ClvStats   *stats;
 	StatsTxRow *tx;
 	StatsSpendRow *spend;
 	int			i;
 
+	if (buf->len - buf->cursor < 16)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid clv_stats value: %d bytes are too few for its header",
+						buf->len - buf->cursor)));
+	unit_usec = pq_getmsgint64(buf);
+	ntx = pq_getmsgint(buf, 4);
+	nspend = pq_getmsgint(buf, 4);
 	/* on the wire each row takes as many bytes as in memory */
 	if (ntx < 0 || nspend < 0 ||
 		(Size) (buf->len - buf->cursor) !=
