@@ -180,8 +180,16 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
  * with Euler's transformation folded in:
  * ((alpha + t) / (alpha + t + h))^(r + x) 2F1(...) =
  * (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z), whose series
- * converges fast even for thousands of purchases.  At a = 1 exactly the
- * formula is 0/0; a is moved by 1e-9 there (the limit is continuous).
+ * converges fast even for thousands of purchases.  With L = (a - 1)
+ * log(1 - z) and c = a + b + x - 1 the bracket times c is
+ * -c expm1(L) - exp(L) c (2F1 - 1): no subtraction of nearly equal numbers
+ * (the result is about r times smaller than c), and c multiplied into 2F1
+ * (clv_special_hyp2f1_tail_times_c) covers x = 0 with a + b < 1, where
+ * c <= 0.  The transformed series
+ * has terms of both signs; when they cancel (large r and z close to 1) and
+ * c > 0, the untransformed form, all of whose terms are positive, is
+ * summed in logarithms instead.  At a = 1 exactly the formula is 0/0; a is
+ * moved by 1e-9 there (the limit is continuous).
  */
 double
 clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
@@ -193,7 +201,8 @@ clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
 				b = param[3];
 	double		z,
 				c,
-				bracket;
+				log_factor,
+				c_bracket;
 
 	if (horizon == 0)
 		return 0.0;
@@ -201,9 +210,13 @@ clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
 		a = 1.0 + 1e-9;
 	z = horizon / (alpha + t + horizon);
 	c = a + b + x - 1;
-	bracket = 1.0 - exp((a - 1) * log1p(-z)) *
-		clv_special_hyp2f1(a + b - 1 - r, a - 1, c, z);
-	return c / (a - 1) * bracket * clv_bgnbd_p_alive(param, x, t_x, t);
+	log_factor = (a - 1) * log1p(-z);
+	c_bracket = -c * expm1(log_factor) - exp(log_factor) *
+		clv_special_hyp2f1_tail_times_c(a + b - 1 - r, a - 1, c, z);
+	if (isnan(c_bracket) && c > 0)
+		c_bracket = -c * expm1((r + x) * log1p(-z) +
+							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
+	return c_bracket / (a - 1) * clv_bgnbd_p_alive(param, x, t_x, t);
 }
 
 /* E[X(t)] is the conditional expectation of a customer seen at age 0. */

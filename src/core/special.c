@@ -29,6 +29,9 @@
 #define CLV_HYP2F1_NEAR_ONE 0.5
 #define CLV_HYP2F1_POLE_GAP 1e-4
 
+/* Most a sum of mixed-sign terms may lose to cancellation: 8 digits. */
+#define CLV_HYP2F1_MAX_CANCELLATION 1e8
+
 /* log B(a, b). */
 double
 clv_special_lbeta(double a, double b)
@@ -86,34 +89,41 @@ clv_special_logdiffexp(double u, double v)
 }
 
 /*
- * Sums the power series of 2F1(a, b; c; z) as it stands.  Stops when a term
- * is negligible against the sum once the term ratio is below one, so the
- * rest of the tail is bounded by a geometric series.
+ * Sums the power series of c (2F1(a, b; c; z) - 1) as it stands: the terms
+ * (a)_n (b)_n / ((c + 1)_(n-1) n!) z^n for n >= 1, which never divide by c,
+ * so c > -1 is enough (at c = 0 the limit is taken).  Leaving out the
+ * leading 1 lets callers subtract it exactly.  Stops when a term is
+ * negligible against the sum once the term ratio is below one, so the rest
+ * of the tail is bounded by a geometric series.  Terms of mixed sign can
+ * cancel: when the sum of their magnitudes exceeds the result by more than
+ * CLV_HYP2F1_MAX_CANCELLATION, fewer than 8 digits are left and the result
+ * is NaN rather than a wrong number.
  */
 static double
-hyp2f1_series(double a, double b, double c, double z)
+hyp2f1_tail_times_c(double a, double b, double c, double z)
 {
-	double		term = 1.0;
-	double		sum = 1.0;
+	double		term = a * b * z;
+	double		sum = term;
+	double		magnitude = fabs(term);
 	long		n;
 
-	if (z == 0.0)
-		return 1.0;
-	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
+	for (n = 1; n < CLV_HYP2F1_MAX_TERMS && term != 0.0; n++)
 	{
 		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
 
 		term *= ratio;
 		sum += term;
-		if (term == 0.0)
-			return sum;
+		magnitude += fabs(term);
 		if (fabs(ratio) < 1.0 &&
 			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
-			return sum;
-		if (!isfinite(sum))
+			break;
+		if (!isfinite(magnitude))
 			return NAN;
 	}
-	return NAN;
+	if (n == CLV_HYP2F1_MAX_TERMS ||
+		magnitude > CLV_HYP2F1_MAX_CANCELLATION * fabs(sum))
+		return NAN;
+	return sum;
 }
 
 /*
@@ -126,15 +136,58 @@ euler_is_better(double a, double b, double c)
 	return c - a > 0.0 && c - b > 0.0 && (c - a) * (c - b) < a * b;
 }
 
-/* 2F1(a, b; c; z) on 0 <= z < 1. */
+/*
+ * c (2F1(a, b; c; z) - 1) on 0 <= z < 1 for c > -1.  Through Euler's
+ * transformation it is c expm1((c - a - b) log(1 - z)) +
+ * (1 - z)^(c - a - b) c (2F1(c - a, c - b; c; z) - 1).
+ */
 double
-clv_special_hyp2f1(double a, double b, double c, double z)
+clv_special_hyp2f1_tail_times_c(double a, double b, double c, double z)
 {
-	if (!(z >= 0.0 && z < 1.0) || !(c > 0.0))
+	if (!(z >= 0.0 && z < 1.0) || !(c > -1.0))
 		return NAN;
-	if (euler_is_better(a, b, c))
-		return exp((c - a - b) * log1p(-z)) * hyp2f1_series(c - a, c - b, c, z);
-	return hyp2f1_series(a, b, c, z);
+	if (c > 0.0 && euler_is_better(a, b, c))
+	{
+		double		log_factor = (c - a - b) * log1p(-z);
+
+		return c * expm1(log_factor) +
+			exp(log_factor) * hyp2f1_tail_times_c(c - a, c - b, c, z);
+	}
+	return hyp2f1_tail_times_c(a, b, c, z);
+}
+
+/*
+ * log 2F1(a, b; c; z) for a, b, c > 0: every term is positive, so nothing
+ * cancels; the sum is rescaled as it grows so that values far beyond the
+ * range of a double stay finite in logarithms.
+ */
+double
+clv_special_log_hyp2f1_positive(double a, double b, double c, double z)
+{
+	double		term = 1.0,
+				sum = 1.0,
+				log_scale = 0.0;
+	long		n;
+
+	if (!(z >= 0.0 && z < 1.0) || !(a > 0.0 && b > 0.0 && c > 0.0))
+		return NAN;
+	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
+	{
+		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+
+		term *= ratio;
+		sum += term;
+		if (term == 0.0 ||
+			(ratio < 1.0 && term * ratio <= DBL_EPSILON * 0.5 * sum * (1.0 - ratio)))
+			return log_scale + log(sum);
+		if (sum > 1e280)
+		{
+			sum *= 1e-280;
+			term *= 1e-280;
+			log_scale += 280 * log(10.0);
+		}
+	}
+	return NAN;
 }
 
 /*
@@ -206,5 +259,6 @@ clv_special_log_hyp2f1_a1(double a, double b, double z, double w)
 	if (w * (shifted_b + 1) < CLV_HYP2F1_NEAR_ONE &&
 		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
 		return (1 - b) * log(w) + log_hyp2f1_one_near_one(shifted_b, a + 1, z, w);
-	return (1 - b) * log(w) + log(hyp2f1_series(1, shifted_b, a + 1, z));
+	return (1 - b) * log(w) +
+		log1p(hyp2f1_tail_times_c(1, shifted_b, a + 1, z) / (a + 1));
 }

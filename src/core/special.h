@@ -20,13 +20,25 @@ extern double clv_special_logsumexp(double u, double v);
 extern double clv_special_logdiffexp(double u, double v);
 
 /*
- * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 and
- * c > 0, by its power series, after Euler's transformation
+ * c (2F1(a, b; c; z) - 1) for the Gauss hypergeometric function, for
+ * 0 <= z < 1 and c > -1: the product has a finite limit at c = 0 and
+ * continues to -1 < c < 0, which the BG/NBD expectation needs when
+ * a + b < 1, and leaving out the leading 1 lets the caller subtract it
+ * without cancellation.  By the power series, after Euler's transformation
  * 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) when that
  * makes the terms smaller.  NaN when the series does not converge in the
- * iteration budget.
+ * iteration budget or its terms cancel to fewer than 8 significant digits.
  */
-extern double clv_special_hyp2f1(double a, double b, double c, double z);
+extern double clv_special_hyp2f1_tail_times_c(double a, double b, double c,
+											  double z);
+
+/*
+ * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1, by its series of
+ * positive terms (no cancellation; values beyond a double stay finite).
+ * NaN when the series does not converge in the iteration budget.
+ */
+extern double clv_special_log_hyp2f1_positive(double a, double b, double c,
+											  double z);
 
 /*
  * log 2F1(a, b; a + 1; z) for a, b > 0 and 0 <= z < 1, the form the
