@@ -7,7 +7,7 @@
 
 EXTENSION = clv
 MODULE_big = clv
-DATA = $(sort sql/clv--1.0.sql $(wildcard sql/clv--*.sql))
+DATA = $(wildcard sql/clv--*.sql)
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
 REGRESS = $(sort $(filter-out clv--%,$(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS_OPTS = --inputdir=. --load-extension=clv
@@ -38,10 +38,3 @@ cdnowcheck:
 	$(pg_regress_installcheck) --inputdir=test/cdnow --outputdir=test/cdnow \
 		--dbname=clv_cdnow --load-extension=clv $(CDNOW_TESTS)
 
-# DEVELOPMENT ONLY (removed when 1.0 is frozen): the 1.0 script is assembled
-# from one fragment per function family so that families can be built apart.
-ifneq ($(wildcard sql/parts/*.sql),)
-sql/clv--1.0.sql: $(sort $(wildcard sql/parts/*.sql))
-	cat $^ > $@
-all: sql/clv--1.0.sql
-endif

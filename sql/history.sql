@@ -217,4 +217,18 @@ FROM (SELECT customer_id, avg_interpurchase(ordered_at) AS g,
 			 clv(ordered_at::date, amount, '2 years') AS v
 	  FROM history_big GROUP BY customer_id) p
 JOIN serial_result s USING (customer_id);
+-- and with hashed partial aggregates (states serialized per customer)
+SET enable_hashagg = on;
+SET enable_sort = off;
+EXPLAIN (COSTS OFF)
+SELECT customer_id, rfm(ordered_at, amount, '2025-06-01'::timestamptz)
+FROM history_big GROUP BY customer_id;
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE (p.g, p.r, p.s, p.v) IS DISTINCT FROM (s.g, s.r, s.s, s.v)) AS mismatches
+FROM (SELECT customer_id, avg_interpurchase(ordered_at) AS g,
+			 rfm(ordered_at, amount, '2025-06-01'::timestamptz) AS r,
+			 clv_summary(ordered_at, amount, '2025-06-01'::timestamptz, '1 week') AS s,
+			 clv(ordered_at::date, amount, '2 years') AS v
+	  FROM history_big GROUP BY customer_id) p
+JOIN serial_result s USING (customer_id);
 RESET ALL;

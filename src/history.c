@@ -75,42 +75,53 @@ typedef struct AmountSum
 	double		floating;
 } AmountSum;
 
-/* Purchase times held inside the state before a separate array is needed. */
-#define HISTORY_INLINE_TIMES 6
+/*
+ * Purchase times held inside the state before a separate array is needed:
+ * most customers have few orders.
+ */
+#define HISTORY_INLINE_TIMES 4
 
+/*
+ * The state, laid out small: a hash aggregate keeps one per customer.
+ * Aggregates without amounts (avg_interpurchase) allocate it without the
+ * trailing amount sums (history_state_size).
+ */
 typedef struct HistoryState
 {
-	const char *fname;			/* the aggregate's name, for errors */
-	ClvTimeKind time_kind;
-	AmountKind	amount_kind;
-	ConfigArgs	config_args;
+	uint8		time_kind;		/* ClvTimeKind */
+	uint8		amount_kind;	/* AmountKind */
+	uint8		config_args;	/* ConfigArgs */
 
 	/* configuration arguments, recorded from the first row */
 	bool		as_of_recorded;
-	int64		as_of;
 	bool		unit_recorded;
-	int64		unit_usec;
-	Interval	unit;
 	bool		lifespan_recorded;
-	int64		lifespan_usec;
-
-	/* amounts of the rows counted, and of the first purchase occasion */
-	AmountSum	total;
-	int64		first;			/* earliest time counted (valid if rows) */
-	AmountSum	first_total;
 
 	/*
 	 * Times of the rows counted, live in times[head .. ntimes).  While they
 	 * arrive in ascending order, noccasions counts the distinct ones.
 	 */
-	int64	   *times;
+	bool		in_order;
 	int32		head;
 	int32		ntimes;
 	int32		maxtimes;
-	bool		in_order;
+	int64	   *times;
 	int64		noccasions;
+	int64		first;			/* earliest time counted (valid if rows) */
+
+	int64		as_of;
+	int64		unit_usec;
+	int64		lifespan_usec;
 	int64		inline_times[HISTORY_INLINE_TIMES];
+
+	/* amounts of the rows counted, and of the first purchase occasion */
+	AmountSum	total;
+	AmountSum	first_total;
 } HistoryState;
+
+/* Bytes of a state whose amounts are of kind. */
+#define history_state_size(kind) \
+	((kind) == AMOUNT_NONE ? offsetof(HistoryState, total) : sizeof(HistoryState))
 
 #define HISTORY_ROWS(st) ((int64) (st)->ntimes - (st)->head)
 
@@ -122,15 +133,30 @@ typedef struct Occasions
 	int64		last;
 } Occasions;
 
-/* The SQL name of the aggregate a support function is called for. */
+/*
+ * The SQL name of the aggregate a transition or combine function is called
+ * for, cached for the query.  Where PostgreSQL does not say (window
+ * aggregates), the overload's argument shape tells.
+ */
 static const char *
 history_function_name(FunctionCallInfo fcinfo)
 {
-	Aggref	   *aggref = AggGetAggref(fcinfo);
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		Aggref	   *aggref = AggGetAggref(fcinfo);
+		const char *name;
 
-	if (aggref == NULL)
-		elog(ERROR, "purchase-history support function called outside an aggregate");
-	return get_func_name(aggref->aggfnoid);
+		if (aggref != NULL)
+			name = get_func_name(aggref->aggfnoid);
+		else if (PG_NARGS() <= 2)
+			name = "avg_interpurchase";
+		else if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
+			name = "clv";
+		else
+			name = PG_NARGS() > 4 ? "clv_summary" : "rfm or clv_summary";
+		fcinfo->flinfo->fn_extra = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, name);
+	}
+	return (const char *) fcinfo->flinfo->fn_extra;
 }
 
 /* The AmountKind of an amount argument of type typid. */
@@ -161,26 +187,37 @@ amount_kind_of(Oid typid, const char *fname)
 	return AMOUNT_NONE;			/* keep compiler quiet */
 }
 
+/* A new state without rows, in aggcontext. */
+static HistoryState *
+history_new(MemoryContext aggcontext, ClvTimeKind time_kind, AmountKind amount_kind)
+{
+	HistoryState *st = MemoryContextAllocZero(aggcontext,
+											  history_state_size(amount_kind));
+
+	st->time_kind = time_kind;
+	st->amount_kind = amount_kind;
+	st->times = st->inline_times;
+	st->maxtimes = HISTORY_INLINE_TIMES;
+	st->in_order = true;
+	return st;
+}
+
 /* A new, empty state for the aggregate called through fcinfo. */
 static HistoryState *
 history_create(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 {
-	HistoryState *st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
-	const char *fname = history_function_name(fcinfo);
+	AmountKind	amount_kind = PG_NARGS() > 2 ?
+		amount_kind_of(get_fn_expr_argtype(fcinfo->flinfo, 2),
+					   history_function_name(fcinfo)) : AMOUNT_NONE;
+	HistoryState *st = history_new(aggcontext, clv_arg_time_kind(fcinfo, 1),
+								   amount_kind);
 
-	st->fname = MemoryContextStrdup(aggcontext, fname);
-	st->time_kind = clv_arg_time_kind(fcinfo, 1);
-	st->amount_kind = PG_NARGS() > 2 ?
-		amount_kind_of(get_fn_expr_argtype(fcinfo->flinfo, 2), fname) : AMOUNT_NONE;
 	if (PG_NARGS() <= 2)
 		st->config_args = CONFIG_NONE;
 	else if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
 		st->config_args = CONFIG_LIFESPAN;
 	else
 		st->config_args = PG_NARGS() > 4 ? CONFIG_AS_OF_UNIT : CONFIG_AS_OF;
-	st->times = st->inline_times;
-	st->maxtimes = HISTORY_INLINE_TIMES;
-	st->in_order = true;
 	return st;
 }
 
@@ -392,10 +429,11 @@ history_add_time(HistoryState *st, int64 t, MemoryContext aggcontext)
 static void
 history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 {
-	const char *fname = st->fname;
+	const char *fname;
 
 	if (st->config_args == CONFIG_NONE)
 		return;
+	fname = history_function_name(fcinfo);
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -427,8 +465,6 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s argument \"unit\" must not be null", fname)));
 		unit = PG_GETARG_INTERVAL_P(4);
-		if (!st->unit_recorded)
-			st->unit = *unit;
 		clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
 							 clv_unit_usec(unit, fname), fname, "unit");
 	}
@@ -454,7 +490,8 @@ clv_history_trans(PG_FUNCTION_ARGS)
 	history_check_config(st, fcinfo);
 	if (PG_ARGISNULL(1) || (st->amount_kind != AMOUNT_NONE && PG_ARGISNULL(2)))
 		PG_RETURN_POINTER(st);
-	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, st->fname);
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind,
+					  history_function_name(fcinfo));
 	if (st->as_of_recorded && t > st->as_of)
 		PG_RETURN_POINTER(st);
 
@@ -492,7 +529,8 @@ clv_history_inverse(PG_FUNCTION_ARGS)
 	st = (HistoryState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
-	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, st->fname);
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind,
+					  history_function_name(fcinfo));
 
 	if (HISTORY_ROWS(st) > 0 && st->times[st->head] == t)
 	{
@@ -534,21 +572,18 @@ history_recount(HistoryState *st)
 
 /* Merges the configuration of src into dst, checking they agree. */
 static void
-history_merge_config(HistoryState *dst, const HistoryState *src)
+history_merge_config(HistoryState *dst, const HistoryState *src,
+					 const char *fname)
 {
 	if (src->as_of_recorded)
 		clv_check_same_int64(&dst->as_of, &dst->as_of_recorded, src->as_of,
-							 dst->fname, "as_of");
+							 fname, "as_of");
 	if (src->unit_recorded)
-	{
-		if (!dst->unit_recorded)
-			dst->unit = src->unit;
 		clv_check_same_int64(&dst->unit_usec, &dst->unit_recorded,
-							 src->unit_usec, dst->fname, "unit");
-	}
+							 src->unit_usec, fname, "unit");
 	if (src->lifespan_recorded)
 		clv_check_same_int64(&dst->lifespan_usec, &dst->lifespan_recorded,
-							 src->lifespan_usec, dst->fname, "lifespan");
+							 src->lifespan_usec, fname, "lifespan");
 }
 
 /* Combine function: merges the partial state of one worker into another. */
@@ -559,6 +594,7 @@ clv_history_combine(PG_FUNCTION_ARGS)
 	HistoryState *st;
 	HistoryState *other;
 	int64		nother;
+	bool		other_is_first;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "clv_history_combine called in non-aggregate context");
@@ -567,38 +603,30 @@ clv_history_combine(PG_FUNCTION_ARGS)
 	other = (HistoryState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
-		st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
-		st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
-		st->time_kind = other->time_kind;
-		st->amount_kind = other->amount_kind;
+		st = history_new(aggcontext, other->time_kind, other->amount_kind);
 		st->config_args = other->config_args;
-		st->times = st->inline_times;
-		st->maxtimes = HISTORY_INLINE_TIMES;
-		st->in_order = true;
 	}
 	else
 		st = (HistoryState *) PG_GETARG_POINTER(0);
 
-	history_merge_config(st, other);
+	history_merge_config(st, other, history_function_name(fcinfo));
 	nother = HISTORY_ROWS(other);
 	if (nother == 0)
 		PG_RETURN_POINTER(st);
 
-	amount_sum_merge(&st->total, &other->total, st->amount_kind, aggcontext);
-	if (HISTORY_ROWS(st) == 0 || other->first < st->first)
+	/* the earlier first occasion wins; equal ones merge their amounts */
+	other_is_first = HISTORY_ROWS(st) == 0 || other->first < st->first;
+	if (st->amount_kind != AMOUNT_NONE)
 	{
-		st->first = other->first;
-		st->first_total = other->first_total;
-		if (other->first_total.overflow)
-		{
-			st->first_total.overflow = NULL;
-			amount_sum_add_numeric(&st->first_total, other->first_total.overflow,
-								   aggcontext);
-		}
+		amount_sum_merge(&st->total, &other->total, st->amount_kind, aggcontext);
+		if (other_is_first)
+			memset(&st->first_total, 0, sizeof(AmountSum));
+		if (other_is_first || other->first == st->first)
+			amount_sum_merge(&st->first_total, &other->first_total,
+							 st->amount_kind, aggcontext);
 	}
-	else if (other->first == st->first)
-		amount_sum_merge(&st->first_total, &other->first_total,
-						 st->amount_kind, aggcontext);
+	if (other_is_first)
+		st->first = other->first;
 
 	history_reserve(st, (int32) nother, aggcontext);
 	memcpy(st->times + st->ntimes, other->times + other->head,
@@ -679,14 +707,14 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, st->as_of);
 	pq_sendint8(&buf, st->unit_recorded);
 	pq_sendint64(&buf, st->unit_usec);
-	pq_sendint32(&buf, st->unit.month);
-	pq_sendint32(&buf, st->unit.day);
-	pq_sendint64(&buf, st->unit.time);
 	pq_sendint8(&buf, st->lifespan_recorded);
 	pq_sendint64(&buf, st->lifespan_usec);
-	amount_sum_send(&buf, &st->total);
 	pq_sendint64(&buf, st->first);
-	amount_sum_send(&buf, &st->first_total);
+	if (st->amount_kind != AMOUNT_NONE)
+	{
+		amount_sum_send(&buf, &st->total);
+		amount_sum_send(&buf, &st->first_total);
+	}
 	pq_sendint32(&buf, (int32) HISTORY_ROWS(st));
 	for (i = st->head; i < st->ntimes; i++)
 		pq_sendint64(&buf, st->times[i]);
@@ -736,29 +764,24 @@ clv_history_deserialize(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid purchase-history state")));
-	st = MemoryContextAllocZero(aggcontext, sizeof(HistoryState));
-	st->fname = MemoryContextStrdup(aggcontext, history_function_name(fcinfo));
-	st->time_kind = (ClvTimeKind) time_kind;
-	st->amount_kind = (AmountKind) amount_kind;
+	st = history_new(aggcontext, (ClvTimeKind) time_kind, (AmountKind) amount_kind);
 	st->as_of_recorded = getmsg_flag(&buf);
 	st->as_of = pq_getmsgint64(&buf);
 	st->unit_recorded = getmsg_flag(&buf);
 	st->unit_usec = pq_getmsgint64(&buf);
-	st->unit.month = pq_getmsgint(&buf, 4);
-	st->unit.day = pq_getmsgint(&buf, 4);
-	st->unit.time = pq_getmsgint64(&buf);
 	st->lifespan_recorded = getmsg_flag(&buf);
 	st->lifespan_usec = pq_getmsgint64(&buf);
-	amount_sum_recv(&buf, &st->total, aggcontext);
 	st->first = pq_getmsgint64(&buf);
-	amount_sum_recv(&buf, &st->first_total, aggcontext);
+	if (st->amount_kind != AMOUNT_NONE)
+	{
+		amount_sum_recv(&buf, &st->total, aggcontext);
+		amount_sum_recv(&buf, &st->first_total, aggcontext);
+	}
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || (Size) n * sizeof(int64) != (Size) (buf.len - buf.cursor))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid purchase-history state length")));
-	st->times = st->inline_times;
-	st->maxtimes = HISTORY_INLINE_TIMES;
 	history_reserve(st, n, aggcontext);
 	for (i = 0; i < n; i++)
 	{
@@ -894,20 +917,17 @@ clv_summary_final(PG_FUNCTION_ARGS)
 	HistoryState *st = history_final_state(fcinfo, &occ);
 	Datum		values[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
-	Interval	one_day = {.time = 0,.day = 1,.month = 0};
-	const Interval *unit;
 	double		unit_usec;
 
 	if (!st)
 		PG_RETURN_NULL();
-	unit = st->unit_recorded ? &st->unit : &one_day;
 	unit_usec = st->unit_recorded ? (double) st->unit_usec : (double) USECS_PER_DAY;
 	values[0] = Int64GetDatum(occ.count - 1);
 	values[1] = Float8GetDatum((double) (occ.last - occ.first) / unit_usec);
 	values[2] = Float8GetDatum((double) (st->as_of - occ.first) / unit_usec);
 	values[3] = NumericGetDatum(repeat_mean_amount(st, occ.count - 1));
 	values[4] = Int64GetDatum(HISTORY_ROWS(st));
-	values[5] = IntervalPGetDatum(unit);
+	values[5] = IntervalPGetDatum(clv_usec_interval(unit_usec));
 	PG_RETURN_DATUM(composite_result(fcinfo, values, nulls));
 }
 

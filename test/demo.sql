@@ -47,3 +47,33 @@ SELECT s.period_start, s.customers, s.retained, s.new_customers,
 	   round(s.new_share::numeric, 3) AS new_share
 FROM (SELECT retention_series(customer_id, ordered_at::date, '3 months') AS m FROM orders) q,
 	 unnest(q.m) s;
+
+\echo '== BG/NBD and Gamma-Gamma fitted inside PostgreSQL (weeks)'
+CREATE TABLE model AS
+SELECT bgnbd_fit(summary) AS bg, pareto_nbd_fit(summary) AS pn, gamma_gamma_fit(summary) AS gg
+FROM customers;
+SELECT 'BG/NBD' AS model, round((bg).r::numeric, 3) AS r, round((bg).alpha::numeric, 3) AS alpha,
+	   round((bg).a::numeric, 3) AS a_or_s, round((bg).b::numeric, 3) AS b_or_beta,
+	   round((bg).ll::numeric, 1) AS ll, (bg).converged FROM model
+UNION ALL
+SELECT 'Pareto/NBD', round((pn).r::numeric, 3), round((pn).alpha::numeric, 3),
+	   round((pn).s::numeric, 3), round((pn).beta::numeric, 3),
+	   round((pn).ll::numeric, 1), (pn).converged FROM model;
+SELECT round((gg).p::numeric, 3) AS p, round((gg).q::numeric, 3) AS q,
+	   round((gg).gamma::numeric, 3) AS gamma, (gg).customers AS repeat_customers
+FROM model;
+
+\echo '== the ten most valuable customers: P(alive), expected purchases next year, 12-month CLV'
+SELECT customer_id, (summary).x, round((summary).t::numeric, 1) AS t,
+	   round(p_alive(bg, summary)::numeric, 3) AS p_alive,
+	   round(expected_purchases(bg, 52, summary)::numeric, 2) AS next_52_weeks,
+	   round(clv(bg, gg, summary)::numeric, 2) AS clv_12_months
+FROM customers, model
+ORDER BY clv(bg, gg, summary) DESC NULLS LAST, customer_id LIMIT 10;
+
+\echo '== model CLV by RFM segment'
+SELECT rfm_segment(rfm_score(rfm) OVER ()) AS segment, clv(bg, gg, summary) AS clv
+INTO TEMP segment_clv FROM customers, model;
+SELECT segment, count(*) AS customers, round(avg(clv)::numeric, 2) AS mean_clv_12_months,
+	   round(sum(clv)::numeric, 0) AS total_clv_12_months
+FROM segment_clv GROUP BY segment ORDER BY total_clv_12_months DESC;

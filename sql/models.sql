@@ -1,0 +1,331 @@
+--
+-- Probabilistic models: clv_stats, bgnbd_fit, pareto_nbd_fit,
+-- gamma_gamma_fit, and the scoring functions.
+--
+SET TimeZone = 'UTC';
+SET extra_float_digits = 0;
+SET IntervalStyle = 'postgres';
+
+-- SQLSTATE and message of a statement that must fail
+CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- per-customer summaries of 4,000 simulated customers, in weeks, by day
+CREATE TABLE model_summaries AS
+SELECT customer_id, (clv_summary(ordered_at::date, amount, '2025-12-31'::date, '1 week')).*
+FROM clv_sample_orders(4000, 11) GROUP BY customer_id;
+SELECT count(*) AS customers, sum(x) AS repeats, count(*) FILTER (WHERE x = 0) AS no_repeat
+FROM model_summaries;
+
+-- the three forms of each fit agree exactly: plain columns, clv_summary, clv_stats
+CREATE TABLE fits AS
+SELECT bgnbd_fit(x, t_x, t, unit) AS bg_plain,
+	   bgnbd_fit(s) AS bg_summary,
+	   pareto_nbd_fit(x, t_x, t, unit) AS pn_plain,
+	   pareto_nbd_fit(s) AS pn_summary,
+	   gamma_gamma_fit(x, m) AS gg_plain,
+	   gamma_gamma_fit(s) AS gg_summary,
+	   clv_stats(s) AS stats,
+	   clv_stats(x, t_x, t, m, unit) AS stats_plain
+FROM (SELECT *, (x, t_x, t, m, orders, unit)::clv_summary AS s FROM model_summaries) q;
+SELECT bg_plain = bg_summary AS bg_same, pn_plain = pn_summary AS pn_same,
+	   gg_plain = gg_summary AS gg_same, stats::text = stats_plain::text AS stats_same,
+	   bg_plain = (SELECT bgnbd_fit(stats) FROM fits) AS bg_from_stats,
+	   pn_plain = (SELECT pareto_nbd_fit(stats) FROM fits) AS pn_from_stats,
+	   gg_plain = (SELECT gamma_gamma_fit(stats) FROM fits) AS gg_from_stats
+FROM fits;
+
+-- the fits, rounded (converged, customers, unit)
+SELECT round((bg_plain).r::numeric, 3) AS r, round((bg_plain).alpha::numeric, 2) AS alpha,
+	   round((bg_plain).a::numeric, 3) AS a, round((bg_plain).b::numeric, 2) AS b,
+	   (bg_plain).customers, (bg_plain).converged, (bg_plain).unit
+FROM fits;
+SELECT round((pn_plain).r::numeric, 3) AS r, round((pn_plain).alpha::numeric, 2) AS alpha,
+	   round((pn_plain).s::numeric, 3) AS s, round((pn_plain).beta::numeric, 2) AS beta,
+	   (pn_plain).customers, (pn_plain).converged, (pn_plain).unit
+FROM fits;
+SELECT round((gg_plain).p::numeric, 2) AS p, round((gg_plain).q::numeric, 2) AS q,
+	   round((gg_plain).gamma::numeric, 2) AS gamma,
+	   (gg_plain).customers = (SELECT count(*) FROM model_summaries WHERE x > 0) AS repeat_customers,
+	   (gg_plain).converged
+FROM fits;
+
+-- the log-likelihood at the optimum is the sum over customers of the
+-- BG/NBD likelihood written out in plain SQL, and nudging any parameter by
+-- 1% either way lowers it: the fit is a maximum
+CREATE FUNCTION pg_temp.bgnbd_ll(r float8, alpha float8, a float8, b float8) RETURNS float8
+LANGUAGE sql AS $$
+	-- lgamma(r+x) - lgamma(r) + lgamma(b+x) - lgamma(b) + lgamma(a+b) - lgamma(a+b+x)
+	-- is the sum over k < x of ln(r+k) + ln(b+k) - ln(a+b+k) (x is an integer)
+	SELECT sum(coalesce((SELECT sum(ln(r + k) + ln(b + k) - ln(a + b + k))
+						 FROM generate_series(0, x - 1) k), 0)
+			   + r * ln(alpha)
+			   + ln((alpha + t) ^ (-(r + x))
+					+ CASE WHEN x > 0 THEN a / (b + x - 1) * (alpha + t_x) ^ (-(r + x)) ELSE 0 END))
+	FROM model_summaries
+$$;
+SELECT abs(pg_temp.bgnbd_ll((bg).r, (bg).alpha, (bg).a, (bg).b) - (bg).ll) < 1e-6 AS bgnbd_ll_matches,
+	   bool_and((bg).ll > pg_temp.bgnbd_ll((bg).r * CASE WHEN i = 1 THEN f ELSE 1 END,
+										   (bg).alpha * CASE WHEN i = 2 THEN f ELSE 1 END,
+										   (bg).a * CASE WHEN i = 3 THEN f ELSE 1 END,
+										   (bg).b * CASE WHEN i = 4 THEN f ELSE 1 END)) AS bgnbd_is_maximum
+FROM (SELECT bg_plain AS bg FROM fits) q, generate_series(1, 4) i, (VALUES (0.99), (1.01)) v(f)
+GROUP BY bg;
+
+-- clv_stats merged from pieces with disjoint customers = one pass over all
+CREATE TABLE pieces AS
+SELECT customer_id % 5 AS piece, clv_stats(x, t_x, t, m, unit) AS stats
+FROM model_summaries GROUP BY customer_id % 5;
+SELECT (SELECT clv_stats_merge(stats) FROM pieces)::text = stats::text AS merged_stats_same,
+	   (SELECT bgnbd_fit(stats) FROM pieces) = bg_plain AS merged_bgnbd_same,
+	   (SELECT pareto_nbd_fit(stats) FROM pieces) = pn_plain AS merged_pareto_same,
+	   (SELECT gamma_gamma_fit(stats) FROM pieces) = gg_plain AS merged_gg_same
+FROM fits;
+
+-- GROUP BY fits equal separate fits
+CREATE TABLE grouped AS
+SELECT customer_id % 3 AS segment, bgnbd_fit(x, t_x, t, unit) AS bg,
+	   gamma_gamma_fit(x, m) AS gg
+FROM model_summaries GROUP BY customer_id % 3;
+SELECT segment,
+	   bg = (SELECT bgnbd_fit(x, t_x, t, unit) FROM model_summaries WHERE customer_id % 3 = segment) AS bg_same,
+	   gg = (SELECT gamma_gamma_fit(x, m) FROM model_summaries WHERE customer_id % 3 = segment) AS gg_same,
+	   (bg).customers
+FROM grouped ORDER BY segment;
+
+-- forced parallel plans give the serial fits exactly
+CREATE TABLE big_summaries AS SELECT * FROM model_summaries, generate_series(1, 5) copy;
+ALTER TABLE big_summaries SET (parallel_workers = 2);
+ANALYZE big_summaries;
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE serial_fits AS
+SELECT bgnbd_fit(x, t_x, t, unit) AS bg, gamma_gamma_fit(x, m) AS gg,
+	   clv_stats(x, t_x, t, m, unit)::text AS stats
+FROM big_summaries;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, t_x, t, unit) FROM big_summaries;
+SELECT bgnbd_fit(x, t_x, t, unit) = (SELECT bg FROM serial_fits) AS parallel_bgnbd_same,
+	   gamma_gamma_fit(x, m) = (SELECT gg FROM serial_fits) AS parallel_gg_same,
+	   clv_stats(x, t_x, t, m, unit)::text = (SELECT stats FROM serial_fits) AS parallel_stats_same,
+	   (bgnbd_fit(x, t_x, t, unit)).customers
+FROM big_summaries;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+-- NULL and empty input: NULL rows are ignored; no rows or one customer gives NULL
+SELECT bgnbd_fit(x, t_x, t, '1 day') IS NULL AS empty_bgnbd,
+	   pareto_nbd_fit(x, t_x, t, '1 day') IS NULL AS empty_pareto,
+	   gamma_gamma_fit(x, m) IS NULL AS empty_gg,
+	   clv_stats(x, t_x, t, m, '1 day') IS NULL AS empty_stats
+FROM model_summaries WHERE false;
+SELECT bgnbd_fit(x, t_x, t, '1 day') IS NULL AS one_customer,
+	   gamma_gamma_fit(x, m) IS NULL AS one_repeat_customer
+FROM (VALUES (2::bigint, 3.0::float8, 5.0::float8, 10.0::float8)) v(x, t_x, t, m);
+SELECT (bgnbd_fit(x, t_x, t, '1 week')).customers AS customers_without_null_rows
+FROM (SELECT x, t_x, t FROM model_summaries
+	  UNION ALL VALUES (NULL, 1, 2), (1, NULL, 2), (1, 1, NULL)) v;
+SELECT clv_stats_merge(s) IS NULL AS merge_of_nulls
+FROM (VALUES (NULL::clv_stats), (NULL)) v(s);
+
+-- a data set without repeat purchases: WARNING, not converged, finite parameters
+SELECT (f).converged, (f).customers,
+	   isfinite_all AS finite_parameters
+FROM (SELECT f, (f).r > 0 AND (f).r < 'infinity' AND (f).alpha > 0 AND (f).alpha < 'infinity'
+				AND (f).a > 0 AND (f).a < 'infinity' AND (f).b > 0 AND (f).b < 'infinity'
+				AND (f).ll > '-infinity' AS isfinite_all
+	  FROM (SELECT bgnbd_fit(0, 0, t, '1 day') AS f
+			FROM generate_series(1, 50) t) q) q;
+SELECT (f).converged, (f).customers,
+	   (f).r > 0 AND (f).r < 'infinity' AND (f).s > 0 AND (f).s < 'infinity'
+	   AND (f).alpha > 0 AND (f).alpha < 'infinity' AND (f).beta > 0 AND (f).beta < 'infinity'
+	   AS finite_parameters
+FROM (SELECT pareto_nbd_fit(0, 0, t, '1 day') AS f FROM generate_series(1, 50) t) q;
+
+-- input rules: each violation is its class-22 error naming rule and values
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(-1, 0, 5, '1 day')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, -1, 5, '1 day')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 6, 5, '1 day')$$);
+SELECT pg_temp.error_of($$SELECT pareto_nbd_fit(0, 1, 5, '1 day')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 'infinity', '1 day')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 'nan', 5, '1 day')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, NULL)$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, '1 month')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, '0 days')$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(x, 1, 5, u) FROM (VALUES (1, '1 day'::interval), (2, '1 week')) v(x, u)$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit((x, 1, 5, 0, 2, u)::clv_summary) FROM (VALUES (1, '1 day'::interval), (2, '1 week')) v(x, u)$$);
+SELECT pg_temp.error_of($$SELECT bgnbd_fit(s) FROM (VALUES ('{"unit":"1 day","tx":[[0,0,1,1]],"spend":[]}'::clv_stats), ('{"unit":"7 days","tx":[[0,0,1,1]],"spend":[]}')) v(s)$$);
+SELECT pg_temp.error_of($$SELECT gamma_gamma_fit(x, m) FROM (VALUES (1, 10.0), (2, -5.0), (3, 1.0)) v(x, m)$$);
+SELECT pg_temp.error_of($$SELECT gamma_gamma_fit(x, m) FROM (VALUES (1, 10.0), (2, 0), (3, 1.0)) v(x, m)$$);
+SELECT pg_temp.error_of($$SELECT gamma_gamma_fit(-1, 10.0)$$);
+SELECT pg_temp.error_of($$SELECT gamma_gamma_fit(1, 'infinity')$$);
+-- gamma_gamma_fit ignores x = 0 rows whatever their m; clv_stats keeps refund-only
+-- customers so a purchase model can still be fitted from it
+SELECT gamma_gamma_fit(x, m) = (SELECT gg_plain FROM fits) AS gg_ignores_x0
+FROM (SELECT x, m FROM model_summaries UNION ALL VALUES (0, -3.0), (0, 0.0), (0, 7.0)) v;
+WITH q AS (
+	SELECT clv_stats(x, t_x, t, m, '1 day') AS s
+	FROM (VALUES (0, 0.0, 4.0, 0.0), (1, 2.0, 4.0, -5.0), (2, 3.0, 4.0, 8.0)) v(x, t_x, t, m))
+SELECT (SELECT (bgnbd_fit(s)).customers FROM q) AS bg_customers_with_refund_only,
+	   (SELECT pg_temp.error_of(format('SELECT gamma_gamma_fit(%L::clv_stats)', s)) FROM q) AS gg_error;
+
+-- clv_stats text form: round trip, validation of malformed literals
+SELECT clv_stats(x, t_x, t, m, '1 day')
+FROM (VALUES (0, 0.0, 4.0, 0.0), (0, 0.0, 4.0, 0.0), (1, 2.0, 4.0, 5.5), (2, 1.5, 4.0, 8.25), (1, 2.0, 4.0, 5.5)) v(x, t_x, t, m);
+SELECT s::text::clv_stats::text = s::text AS text_round_trip FROM fits, LATERAL (SELECT stats AS s) q;
+SELECT '{ "unit" : "12:00:00" , "tx" : [ [0, 0, 2.5, 3] ] , "spend" : [ ] }'::clv_stats AS spaces_allowed;
+SELECT pg_temp.error_of($$SELECT 'garbage'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1,1]],"spend":[]} extra'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1]],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0.5,0,1,1]],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1,0]],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[1,2,1,1]],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[1,1,2,1],[0,0,1,1]],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1,1],[0,0,1,1]],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[],"spend":[[0,5,1]]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[],"spend":[[1,"nan",1]]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[],"spend":[[1,1e999,1]]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"-1 day","tx":[],"spend":[]}'::clv_stats$$);
+SELECT pg_temp.error_of($$SELECT '{"unit":"soon","tx":[],"spend":[]}'::clv_stats$$);
+
+-- clv_stats binary form: COPY BINARY out and back in
+CREATE TABLE stats_copy (s clv_stats);
+COPY (SELECT stats FROM fits) TO '/tmp/clv_models_regress.bin' (FORMAT binary);
+COPY stats_copy FROM '/tmp/clv_models_regress.bin' (FORMAT binary);
+SELECT s::text = (SELECT stats::text FROM fits) AS binary_round_trip FROM stats_copy;
+-- binary input validates: raw bytes written as bytea and read back as clv_stats
+CREATE FUNCTION pg_temp.recv_error(bytes bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, '/tmp/clv_models_regress_bad.bin');
+	RETURN pg_temp.error_of($q$COPY stats_copy FROM '/tmp/clv_models_regress_bad.bin' (FORMAT binary)$q$);
+END $$;
+SELECT pg_temp.recv_error('\x0001');
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(2) || int4send(0)
+						  || int8send(1) || float8send(1) || float8send(3) || int8send(1));
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(1) || int4send(0)
+						  || int8send(1) || float8send(5) || float8send(3) || int8send(1));
+SELECT pg_temp.recv_error(int8send(0) || int4send(0) || int4send(0));
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(0) || int4send(1)
+						  || int8send(1) || float8send('NaN') || int8send(1));
+SELECT pg_temp.recv_error(int8send(86400000000) || int4send(1) || int4send(0)
+						  || int8send(1) || float8send(1) || float8send(3) || int8send(1)) AS valid_value;
+SELECT count(*) AS rows_read FROM stats_copy;
+
+-- scoring: p_alive and expected_purchases against the formulas in plain SQL
+CREATE TABLE customers (x bigint, t_x float8, t float8, m float8);
+INSERT INTO customers VALUES (0, 0, 30), (1, 5, 30), (2, 30.43, 38.86), (7, 20, 52), (3, 52, 52);
+UPDATE customers SET m = 10 + x;
+SELECT c.x, c.t_x, c.t,
+	   abs(p_alive(bg, c.x, c.t_x, c.t)
+		   - CASE WHEN c.x = 0 THEN 1
+				  ELSE 1 / (1 + (bg).a / ((bg).b + c.x - 1)
+							* (((bg).alpha + c.t) / ((bg).alpha + c.t_x)) ^ ((bg).r + c.x)) END)
+		   < 1e-12 AS bgnbd_p_alive_ok,
+	   round(p_alive(bg, c.x, c.t_x, c.t)::numeric, 6) AS bgnbd_p_alive
+FROM customers c, (SELECT bg_plain AS bg FROM fits) f ORDER BY c.x;
+
+-- BG/NBD conditional expectation against its 2F1 series summed in SQL
+SELECT c.x, abs(expected_purchases(bg, 26, c.x, c.t_x, c.t) - e) < 1e-9 AS bgnbd_expected_ok,
+	   round(expected_purchases(bg, 26, c.x, c.t_x, c.t)::numeric, 6) AS bgnbd_expected
+FROM customers c, (SELECT bg_plain AS bg FROM fits) f,
+LATERAL (
+	SELECT ((bg).a + (bg).b + c.x - 1) / ((bg).a - 1)
+		   * (1 - (((bg).alpha + c.t) / ((bg).alpha + c.t + 26)) ^ ((bg).r + c.x) * hyp)
+		   * p_alive(bg, c.x, c.t_x, c.t) AS e
+	FROM (SELECT sum(term) AS hyp FROM (
+		SELECT exp(greatest(sum(ln(((bg).r + c.x + k) * ((bg).b + c.x + k)
+									/ (((bg).a + (bg).b + c.x - 1 + k) * (k + 1))
+									* (26 / ((bg).alpha + c.t + 26)))) OVER (ORDER BY k),
+							-700)) AS term
+		FROM generate_series(0, 500) k
+		UNION ALL SELECT 1) terms) h) q
+ORDER BY c.x;
+
+-- Pareto/NBD expectation = its closed form times P(alive)
+SELECT c.x, abs(expected_purchases(pn, 26, c.x, c.t_x, c.t)
+				- ((pn).r + c.x) * ((pn).beta + c.t) / (((pn).alpha + c.t) * ((pn).s - 1))
+				  * (1 - (((pn).beta + c.t) / ((pn).beta + c.t + 26)) ^ ((pn).s - 1))
+				  * p_alive(pn, c.x, c.t_x, c.t)) < 1e-12 AS pareto_expected_ok,
+	   round(p_alive(pn, c.x, c.t_x, c.t)::numeric, 6) AS pareto_p_alive
+FROM customers c, (SELECT pn_plain AS pn FROM fits) f ORDER BY c.x;
+
+-- Gamma-Gamma expected spend = p (gamma + m x) / (p x + q - 1)
+SELECT c.x, abs(expected_spend(gg, c.x, c.m)
+				- (gg).p * ((gg).gamma + c.m * c.x) / ((gg).p * c.x + (gg).q - 1)) < 1e-12 AS spend_ok
+FROM customers c, (SELECT gg_plain AS gg FROM fits) f ORDER BY c.x;
+
+-- clv = discounted sum of spend x monthly increments of expected purchases
+SELECT c.x,
+	   abs(clv(bg, gg, c.x, c.t_x, c.t, c.m)
+		   - (SELECT sum(expected_spend(gg, c.x, c.m)
+						 * (expected_purchases(bg, i * 30 / 7.0, c.x, c.t_x, c.t)
+							- expected_purchases(bg, (i - 1) * 30 / 7.0, c.x, c.t_x, c.t))
+						 / 1.01 ^ i)
+			  FROM generate_series(1, 12) i)) < 1e-9 AS bgnbd_clv_ok,
+	   abs(clv(pn, gg, c.x, c.t_x, c.t, c.m, 6, 0.02)
+		   - (SELECT sum(expected_spend(gg, c.x, c.m)
+						 * (expected_purchases(pn, i * 30 / 7.0, c.x, c.t_x, c.t)
+							- expected_purchases(pn, (i - 1) * 30 / 7.0, c.x, c.t_x, c.t))
+						 / 1.02 ^ i)
+			  FROM generate_series(1, 6) i)) < 1e-9 AS pareto_clv_ok,
+	   clv(bg, gg, c.x, c.t_x, c.t, c.m, 0) AS zero_months
+FROM customers c, (SELECT bg_plain AS bg, pn_plain AS pn, gg_plain AS gg FROM fits) f ORDER BY c.x;
+
+-- clv_summary forms equal the plain forms
+SELECT bool_and(p_alive(bg, s) = p_alive(bg, x, t_x, t)
+				AND p_alive(pn, s) = p_alive(pn, x, t_x, t)
+				AND expected_purchases(bg, 52, s) = expected_purchases(bg, 52, x, t_x, t)
+				AND expected_purchases(pn, 52, s) = expected_purchases(pn, 52, x, t_x, t)
+				AND expected_spend(gg, s) = expected_spend(gg, x, m::float8)
+				AND clv(bg, gg, s) = clv(bg, gg, x, t_x, t, m::float8)
+				AND clv(pn, gg, s, 24, 0) = clv(pn, gg, x, t_x, t, m::float8, 24, 0)) AS summary_forms_same,
+	   count(*) AS scored
+FROM (SELECT *, (x, t_x, t, m, orders, unit)::clv_summary AS s FROM model_summaries) q,
+	 (SELECT bg_plain AS bg, pn_plain AS pn, gg_plain AS gg FROM fits) f;
+
+-- a refund-only repeat customer gets NULL spend and clv, not an error
+SELECT expected_spend(gg, 2, -4.5) IS NULL AS spend_null, expected_spend(gg, 2, 0) IS NULL AS spend_zero_null,
+	   clv(bg, gg, 2, 3, 10, -4.5) IS NULL AS clv_null,
+	   expected_spend(gg, (2, 3, 10, -4.5, 3, '7 days')::clv_summary) IS NULL AS summary_spend_null,
+	   round(expected_spend(gg, 0, 0)::numeric, 4) = round(((gg).p * (gg).gamma / ((gg).q - 1))::numeric, 4)
+	   AS population_mean_for_x0
+FROM (SELECT bg_plain AS bg, gg_plain AS gg FROM fits) f;
+
+-- extreme customers: thousands of purchases, t_x = t, finite P(alive)
+SELECT x, round(p_alive(bg, x, 100, 100)::numeric, 6) AS bgnbd,
+	   round(p_alive(pn, x, 100, 100)::numeric, 6) AS pareto,
+	   p_alive(pn, x, 50, 100) < 1e-100 AS pareto_silent_dead,
+	   expected_purchases(bg, 52, x, 100, 100) > x / 4.0 AS bgnbd_expected_large,
+	   expected_purchases(pn, 52, x, 100, 100) > x / 4.0 AS pareto_expected_large
+FROM (SELECT bg_plain AS bg, pn_plain AS pn FROM fits) f, (VALUES (1000), (5000), (20000)) v(x);
+
+-- scoring errors: unit mismatch, input rules, bad models and arguments
+SELECT pg_temp.error_of(format($$SELECT p_alive(%L::clv_bgnbd, (1, 2, 3, 10, 2, '1 day')::clv_summary)$$, bg_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT clv(%L::clv_pareto_nbd, %L::clv_gamma_gamma, (1, 2, 3, 10, 2, '1 day')::clv_summary)$$, pn_plain, gg_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT p_alive(%L::clv_bgnbd, 1, 4, 3)$$, bg_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT p_alive(%L::clv_pareto_nbd, 0, 1, 3)$$, pn_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT expected_purchases(%L::clv_bgnbd, -1, 1, 1, 3)$$, bg_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, -1, 5)$$, gg_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT clv(%L::clv_bgnbd, %L::clv_gamma_gamma, 1, 1, 3, 5, -1)$$, bg_plain, gg_plain)) FROM fits;
+SELECT pg_temp.error_of(format($$SELECT clv(%L::clv_bgnbd, %L::clv_gamma_gamma, 1, 1, 3, 5, 12, -0.5)$$, bg_plain, gg_plain)) FROM fits;
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, -0.8, 2.4, 0, 10, 5, true, '7 days')::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, NULL, 0.8, 2.4, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, 0.8, 2.4, 0, 10, 5, true, NULL)::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, 0.8, 2.4, 0, 10, 5, true, '1 mon')::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT expected_spend((6, 0, 15, 0, 10, 5, true)::clv_gamma_gamma, 1, 3)$$);
+-- NULL arguments give NULL
+SELECT p_alive(bg_plain, NULL, 1, 2) IS NULL AS null_x, p_alive(bg_plain, NULL::clv_summary) IS NULL AS null_summary,
+	   p_alive(NULL::clv_bgnbd, 1, 1, 2) IS NULL AS null_model,
+	   clv(bg_plain, gg_plain, 1, 1, 2, NULL) IS NULL AS null_m
+FROM fits;
+
+DROP TABLE model_summaries, fits, pieces, grouped, big_summaries, serial_fits, stats_copy, customers;

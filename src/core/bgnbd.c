@@ -1,0 +1,227 @@
+/*
+ * bgnbd.c -- the BG/NBD model: likelihood and gradient in the stable form
+ * of Hardie's note (the two terms of the likelihood joined by log-sum-exp),
+ * maximum likelihood over log-parameters, and the predictions.
+ */
+#include "bgnbd.h"
+
+#include <math.h>
+
+#include "optimize.h"
+#include "special.h"
+
+/* The terms of one customer's likelihood that depend on x alone. */
+typedef struct XTerms
+{
+	double		x;
+	double		lgamma_part;	/* lgamma(r+x) - lgamma(r) + log B(a, b+x) - log B(a, b) */
+	double		log_dropout;	/* log(a / (b + x - 1)), -inf for x = 0 */
+	double		d_r;			/* d lgamma_part / dr */
+	double		d_a;			/* d lgamma_part / da */
+	double		d_b;			/* d lgamma_part / db */
+} XTerms;
+
+/* Computes the x-only terms at param; derivatives only when wanted. */
+static void
+x_terms(const double *param, double x, bool with_derivatives, XTerms *terms)
+{
+	double		r = param[0],
+				a = param[2],
+				b = param[3];
+
+	terms->x = x;
+	terms->lgamma_part = lgamma(r + x) - lgamma(r) +
+		lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+	terms->log_dropout = x > 0 ? log(a) - log(b + x - 1) : -INFINITY;
+	if (with_derivatives)
+	{
+		double		psi_ab = clv_special_digamma(a + b);
+		double		psi_abx = clv_special_digamma(a + b + x);
+
+		terms->d_r = clv_special_digamma(r + x) - clv_special_digamma(r);
+		terms->d_a = psi_ab - psi_abx;
+		terms->d_b = psi_ab + clv_special_digamma(b + x) -
+			clv_special_digamma(b) - psi_abx;
+	}
+}
+
+/* The BG/NBD log-likelihood of rows and its gradient in log-parameters. */
+double
+clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+			 double *grad_log)
+{
+	double		r = param[0],
+				alpha = param[1],
+				a = param[2],
+				b = param[3];
+	double		log_alpha = log(alpha);
+	double		ll = 0.0,
+				g_r = 0.0,
+				g_alpha = 0.0,
+				g_a = 0.0,
+				g_b = 0.0;
+	XTerms		terms = {-1, 0, 0, 0, 0, 0};
+	size_t		i;
+
+	for (i = 0; i < nrows; i++)
+	{
+		const ClvTxRow *row = &rows[i];
+		double		x = row->x;
+		double		log_alpha_t = log(alpha + row->t);
+		double		log_alpha_tx = log(alpha + row->t_x);
+		double		alive_term,
+					dropout_term,
+					joint,
+					w_dropout;
+
+		if (x != terms.x)
+			x_terms(param, x, grad_log != NULL, &terms);
+		alive_term = -(r + x) * log_alpha_t;
+		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
+		joint = clv_special_logsumexp(alive_term, dropout_term);
+		ll += row->count * (terms.lgamma_part + r * log_alpha + joint);
+		if (grad_log == NULL)
+			continue;
+		w_dropout = exp(dropout_term - joint);
+		g_r += row->count * (terms.d_r + log_alpha -
+							 (1 - w_dropout) * log_alpha_t - w_dropout * log_alpha_tx);
+		g_alpha += row->count * (r / alpha -
+								 (r + x) * ((1 - w_dropout) / (alpha + row->t) +
+											w_dropout / (alpha + row->t_x)));
+		g_a += row->count * (terms.d_a + w_dropout / a);
+		g_b += row->count * (terms.d_b - (x > 0 ? w_dropout / (b + x - 1) : 0.0));
+	}
+	if (grad_log != NULL)
+	{
+		grad_log[0] = g_r * r;
+		grad_log[1] = g_alpha * alpha;
+		grad_log[2] = g_a * a;
+		grad_log[3] = g_b * b;
+	}
+	return ll;
+}
+
+/* The data a fit's objective needs. */
+typedef struct FitData
+{
+	const ClvTxRow *rows;
+	size_t		nrows;
+} FitData;
+
+/* The negative log-likelihood at log-parameters theta, for the optimiser. */
+static double
+negative_ll(const double *theta, double *grad, void *arg)
+{
+	const FitData *data = (const FitData *) arg;
+	double		param[4];
+	double		ll;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		param[i] = exp(theta[i]);
+	ll = clv_bgnbd_ll(param, data->rows, data->nrows, grad);
+	if (grad != NULL)
+		for (i = 0; i < 4; i++)
+			grad[i] = -grad[i];
+	return -ll;
+}
+
+/* Whether any customer repurchased: without one the model is unidentified. */
+static bool
+has_repeats(const ClvTxRow *rows, size_t nrows)
+{
+	size_t		i;
+
+	for (i = 0; i < nrows; i++)
+		if (rows[i].x > 0 && rows[i].count > 0)
+			return true;
+	return false;
+}
+
+/* Fits BG/NBD by maximum likelihood from r = alpha = a = b = 1. */
+void
+clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
+			  void *interrupt_arg, ClvModelFit *fit)
+{
+	FitData		data = {rows, nrows};
+	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
+	interrupt_arg};
+	double		theta0[4] = {0, 0, 0, 0};
+	ClvOptimResult result;
+	int			i;
+
+	clv_optim_minimize(&problem, theta0, &result);
+	for (i = 0; i < 4; i++)
+		fit->param[i] = exp(result.theta[i]);
+	fit->ll = -result.value;
+	fit->iterations = result.iterations;
+	fit->converged = result.converged && has_repeats(rows, nrows);
+}
+
+/* P(alive) = 1 / (1 + a / (b + x - 1) ((alpha + t) / (alpha + t_x))^(r + x)). */
+double
+clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				a = param[2],
+				b = param[3];
+
+	if (x == 0)
+		return 1.0;
+	return 1.0 / (1.0 + exp(log(a) - log(b + x - 1) +
+							(r + x) * (log(alpha + t) - log(alpha + t_x))));
+}
+
+/*
+ * E[Y(h) | x, t_x, t] = (a + b + x - 1) / (a - 1)
+ *   (1 - ((alpha + t) / (alpha + t + h))^(r + x)
+ *        2F1(r + x, b + x; a + b + x - 1; h / (alpha + t + h))) P(alive),
+ * with Euler's transformation folded in:
+ * ((alpha + t) / (alpha + t + h))^(r + x) 2F1(...) =
+ * (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z), whose series
+ * converges fast even for thousands of purchases.  With L = (a - 1)
+ * log(1 - z) and c = a + b + x - 1 the bracket times c is
+ * -c expm1(L) - exp(L) c (2F1 - 1): no subtraction of nearly equal numbers
+ * (the result is about r times smaller than c), and c multiplied into 2F1
+ * (clv_special_hyp2f1_tail_times_c) covers x = 0 with a + b < 1, where
+ * c <= 0.  The transformed series
+ * has terms of both signs; when they cancel (large r and z close to 1) and
+ * c > 0, the untransformed form, all of whose terms are positive, is
+ * summed in logarithms instead.  At a = 1 exactly the formula is 0/0; a is
+ * moved by 1e-9 there (the limit is continuous).
+ */
+double
+clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
+							 double t_x, double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				a = param[2],
+				b = param[3];
+	double		z,
+				c,
+				log_factor,
+				c_bracket;
+
+	if (horizon == 0)
+		return 0.0;
+	if (fabs(a - 1.0) < 1e-9)
+		a = 1.0 + 1e-9;
+	z = horizon / (alpha + t + horizon);
+	c = a + b + x - 1;
+	log_factor = (a - 1) * log1p(-z);
+	c_bracket = -c * expm1(log_factor) - exp(log_factor) *
+		clv_special_hyp2f1_tail_times_c(a + b - 1 - r, a - 1, c, z);
+	if (isnan(c_bracket) && c > 0)
+		c_bracket = -c * expm1((r + x) * log1p(-z) +
+							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
+	return c_bracket / (a - 1) * clv_bgnbd_p_alive(param, x, t_x, t);
+}
+
+/* E[X(t)] is the conditional expectation of a customer seen at age 0. */
+double
+clv_bgnbd_unconditional_purchases(const double *param, double t)
+{
+	return clv_bgnbd_expected_purchases(param, t, 0, 0, 0);
+}

@@ -1,0 +1,38 @@
+/*
+ * bgnbd.h -- the BG/NBD model of Fader, Hardie and Lee (2005): likelihood,
+ * gradient, maximum-likelihood fit and predictions.
+ *
+ * param is {r, alpha, a, b}; times are in the unit of the data.
+ */
+#ifndef CLV_BGNBD_H
+#define CLV_BGNBD_H
+
+#include "model.h"
+
+/*
+ * The log-likelihood of rows at param; when grad_log is not NULL, stores its
+ * gradient with respect to the logarithms of the parameters.  Rows sorted by
+ * x evaluate faster (the terms of each x are computed once).
+ */
+extern double clv_bgnbd_ll(const double *param, const ClvTxRow *rows,
+						   size_t nrows, double *grad_log);
+
+/* Fits the model to rows by maximum likelihood. */
+extern void clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows,
+						  ClvInterrupt interrupt, void *interrupt_arg,
+						  ClvModelFit *fit);
+
+/* P(alive at t | x, t_x, t). */
+extern double clv_bgnbd_p_alive(const double *param, double x, double t_x,
+								double t);
+
+/* E[purchases in (t, t + horizon] | x, t_x, t]. */
+extern double clv_bgnbd_expected_purchases(const double *param,
+										   double horizon, double x,
+										   double t_x, double t);
+
+/* E[X(t)]: purchases of a new customer in its first t time units. */
+extern double clv_bgnbd_unconditional_purchases(const double *param,
+												double t);
+
+#endif							/* CLV_BGNBD_H */

@@ -1,0 +1,145 @@
+/*
+ * gamma_gamma.c -- the Gamma-Gamma spend model and the model-based CLV.
+ *
+ * The likelihood of the mean spend m of x purchases (lifetimes'
+ * formulation of Fader, Hardie and Lee's model):
+ *   log L = lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log gamma
+ *           + (p x - 1) log m + p x log x - (p x + q) log(gamma + m x).
+ */
+#include "gamma_gamma.h"
+
+#include <math.h>
+
+#include "optimize.h"
+#include "special.h"
+
+/* The Gamma-Gamma log-likelihood and its gradient in log-parameters. */
+double
+clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
+		  double *grad_log)
+{
+	double		p = param[0],
+				q = param[1],
+				gamma = param[2];
+	double		log_gamma = log(gamma),
+				lgamma_q = lgamma(q),
+				psi_q = 0.0;
+	double		ll = 0.0,
+				g_p = 0.0,
+				g_q = 0.0,
+				g_gamma = 0.0;
+	size_t		i;
+
+	if (grad_log != NULL)
+		psi_q = clv_special_digamma(q);
+	for (i = 0; i < nrows; i++)
+	{
+		double		x = rows[i].x,
+					m = rows[i].m,
+					n = rows[i].count;
+		double		px = p * x;
+		double		log_m = log(m),
+					log_x = log(x),
+					log_total = log(gamma + m * x);
+
+		ll += n * (lgamma(px + q) - lgamma(px) - lgamma_q + q * log_gamma +
+				   (px - 1) * log_m + px * log_x - (px + q) * log_total);
+		if (grad_log == NULL)
+			continue;
+		{
+			double		psi_pxq = clv_special_digamma(px + q);
+
+			g_p += n * x * (psi_pxq - clv_special_digamma(px) + log_m + log_x -
+							log_total);
+			g_q += n * (psi_pxq - psi_q + log_gamma - log_total);
+			g_gamma += n * (q / gamma - (px + q) / (gamma + m * x));
+		}
+	}
+	if (grad_log != NULL)
+	{
+		grad_log[0] = g_p * p;
+		grad_log[1] = g_q * q;
+		grad_log[2] = g_gamma * gamma;
+	}
+	return ll;
+}
+
+/* The data a fit's objective needs. */
+typedef struct FitData
+{
+	const ClvSpendRow *rows;
+	size_t		nrows;
+} FitData;
+
+/* The negative log-likelihood at log-parameters theta, for the optimiser. */
+static double
+negative_ll(const double *theta, double *grad, void *arg)
+{
+	const FitData *data = (const FitData *) arg;
+	double		param[3];
+	double		ll;
+	int			i;
+
+	for (i = 0; i < 3; i++)
+		param[i] = exp(theta[i]);
+	ll = clv_gg_ll(param, data->rows, data->nrows, grad);
+	if (grad != NULL)
+		for (i = 0; i < 3; i++)
+			grad[i] = -grad[i];
+	return -ll;
+}
+
+/* Fits Gamma-Gamma by maximum likelihood from p = q = gamma = 1. */
+void
+clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
+		   void *interrupt_arg, ClvModelFit *fit)
+{
+	FitData		data = {rows, nrows};
+	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
+	interrupt_arg};
+	double		theta0[3] = {0, 0, 0};
+	ClvOptimResult result;
+	int			i;
+
+	clv_optim_minimize(&problem, theta0, &result);
+	for (i = 0; i < 3; i++)
+		fit->param[i] = exp(result.theta[i]);
+	fit->param[3] = 0.0;
+	fit->ll = -result.value;
+	fit->iterations = result.iterations;
+	fit->converged = result.converged && nrows > 0;
+}
+
+/* E[spend per purchase | x, m]. */
+double
+clv_gg_expected_spend(const double *param, double x, double m)
+{
+	double		p = param[0],
+				q = param[1],
+				gamma = param[2];
+	double		denominator = p * x + q - 1;
+
+	if (!(denominator > 0))
+		return NAN;
+	return p * (gamma + m * x) / denominator;
+}
+
+/* The discounted value of the next months months. */
+double
+clv_gg_clv(double spend, ClvExpectedPurchases expected, const double *param,
+		   double x, double t_x, double t, int months, double month_length,
+		   double discount)
+{
+	double		value = 0.0,
+				before = 0.0;
+	int			i;
+
+	for (i = 1; i <= months; i++)
+	{
+		double		upto = expected(param, i * month_length, x, t_x, t);
+
+		value += spend * (upto - before) / pow(1.0 + discount, i);
+		before = upto;
+	}
+	return value;
+}

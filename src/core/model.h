@@ -1,0 +1,46 @@
+/*
+ * model.h -- what the probabilistic models share: the compressed data they
+ * are fitted on and the result of a fit.
+ *
+ * A fit never sees customers, only distinct summaries with a count of the
+ * customers that have them, so memory and time grow with distinct rows.
+ */
+#ifndef CLV_MODEL_H
+#define CLV_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A distinct (x, t_x, t) summary and how many customers have it. */
+typedef struct ClvTxRow
+{
+	double		x;				/* repeat purchases, a non-negative integer */
+	double		t_x;			/* time of the last repeat, 0 <= t_x <= t */
+	double		t;				/* age of the customer at the end of the data */
+	double		count;			/* customers with this summary */
+} ClvTxRow;
+
+/* A distinct (x, m) spend summary, x > 0 and m > 0, and its count. */
+typedef struct ClvSpendRow
+{
+	double		x;				/* repeat purchases */
+	double		m;				/* mean amount of the repeat purchases */
+	double		count;			/* customers with this summary */
+} ClvSpendRow;
+
+/* A maximum-likelihood fit: parameters in the literature's order. */
+typedef struct ClvModelFit
+{
+	double		param[4];		/* BG/NBD r, alpha, a, b; Pareto/NBD r,
+								 * alpha, s, beta; Gamma-Gamma p, q, gamma */
+	double		ll;				/* log-likelihood at param, summed over
+								 * customers */
+	int			iterations;
+	bool		converged;		/* false when the data cannot identify the
+								 * model; param is finite even then */
+} ClvModelFit;
+
+/* The caller's interrupt check, called once per optimiser iteration. */
+typedef void (*ClvInterrupt) (void *arg);
+
+#endif							/* CLV_MODEL_H */

@@ -1,0 +1,423 @@
+/*
+ * optimize.c -- BFGS with a backtracking line search, and Nelder-Mead as
+ * the fallback, for the maximum-likelihood fits of the models.
+ *
+ * Everything lives in fixed-size arrays on the stack (at most
+ * CLV_OPTIM_MAX_PARAMS variables), so an interrupt callback that never
+ * returns (a PostgreSQL error) leaves nothing behind.
+ */
+#include "optimize.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#define MAXN CLV_OPTIM_MAX_PARAMS
+
+/* Iteration budgets of the two methods. */
+#define BFGS_MAX_ITERATIONS 1000
+#define NM_MAX_ITERATIONS 5000
+
+/* Stationarity: |gradient| <= GRAD_TOL (1 + |value|) in every coordinate. */
+#define GRAD_TOL 1e-7
+
+/* Relative and absolute change of the value BFGS counts as no progress. */
+#define VALUE_TOL 1e-14
+
+/* Longest step in any coordinate of theta per line search. */
+#define MAX_STEP 2.0
+
+/* Finite-difference step in theta (the log of a parameter). */
+#define FD_STEP 1e-5
+
+/* Whether theta is inside the box where the objective is evaluated. */
+static bool
+inside_box(int n, const double *theta)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (!(fabs(theta[i]) <= CLV_OPTIM_LOG_BOUND))
+			return false;
+	return true;
+}
+
+/* Whether theta keeps a margin from the box, i.e. it is a true interior point. */
+static bool
+interior(int n, const double *theta)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (!(fabs(theta[i]) < CLV_OPTIM_LOG_BOUND - 1.0))
+			return false;
+	return true;
+}
+
+/* Calls the caller's interrupt callback, if any. */
+static void
+check_interrupt(const ClvOptimProblem *problem)
+{
+	if (problem->interrupt)
+		problem->interrupt(problem->interrupt_arg);
+}
+
+/* The objective at theta, HUGE_VAL outside the box or where undefined. */
+static double
+value_at(const ClvOptimProblem *problem, const double *theta)
+{
+	double		f;
+
+	if (!inside_box(problem->n, theta))
+		return HUGE_VAL;
+	check_interrupt(problem);
+	f = problem->objective(theta, NULL, problem->arg);
+	return isfinite(f) ? f : HUGE_VAL;
+}
+
+/* The gradient of problem at theta by central differences. */
+void
+clv_optim_numeric_gradient(const ClvOptimProblem *problem,
+						   const double *theta, double *grad)
+{
+	double		probe[MAXN];
+	int			i;
+
+	memcpy(probe, theta, sizeof(double) * problem->n);
+	for (i = 0; i < problem->n; i++)
+	{
+		double		up,
+					down;
+
+		probe[i] = theta[i] + FD_STEP;
+		up = problem->objective(probe, NULL, problem->arg);
+		probe[i] = theta[i] - FD_STEP;
+		down = problem->objective(probe, NULL, problem->arg);
+		probe[i] = theta[i];
+		grad[i] = (up - down) / (2.0 * FD_STEP);
+	}
+}
+
+/* The objective and its gradient (analytic or numeric) at theta. */
+static double
+value_and_gradient(const ClvOptimProblem *problem, const double *theta,
+				   double *grad)
+{
+	double		f;
+	int			i;
+
+	if (!inside_box(problem->n, theta))
+		return HUGE_VAL;
+	check_interrupt(problem);
+	if (problem->has_gradient)
+		f = problem->objective(theta, grad, problem->arg);
+	else
+	{
+		f = problem->objective(theta, NULL, problem->arg);
+		if (isfinite(f))
+			clv_optim_numeric_gradient(problem, theta, grad);
+	}
+	if (!isfinite(f))
+		return HUGE_VAL;
+	for (i = 0; i < problem->n; i++)
+		if (!isfinite(grad[i]))
+			return HUGE_VAL;
+	return f;
+}
+
+/* Whether grad is small enough for f to count as stationary. */
+static bool
+is_stationary(int n, const double *grad, double f, double tol)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (!(fabs(grad[i]) <= tol * (1.0 + fabs(f))))
+			return false;
+	return true;
+}
+
+/*
+ * BFGS on the inverse Hessian from result->theta.  Returns true when it
+ * reached a stationary point; result holds the best point either way.
+ */
+static bool
+bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
+{
+	int			n = problem->n;
+	double		h[MAXN][MAXN];
+	double		x[MAXN],
+				g[MAXN],
+				p[MAXN],
+				xn[MAXN],
+				gn[MAXN],
+				s[MAXN],
+				y[MAXN],
+				hy[MAXN];
+	double		f;
+	int			i,
+				j,
+				iter;
+	bool		scaled = false;
+
+	memcpy(x, result->theta, sizeof(double) * n);
+	f = value_and_gradient(problem, x, g);
+	if (f == HUGE_VAL)
+		return false;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			h[i][j] = (i == j);
+
+	for (iter = 0; iter < BFGS_MAX_ITERATIONS; iter++)
+	{
+		double		slope = 0.0,
+					longest = 0.0,
+					step = 1.0,
+					fn = HUGE_VAL,
+					sy = 0.0,
+					yhy = 0.0;
+		int			tries;
+
+		check_interrupt(problem);
+		result->iterations++;
+		memcpy(result->theta, x, sizeof(double) * n);
+		result->value = f;
+		if (is_stationary(n, g, f, GRAD_TOL))
+			return true;
+
+		/* search direction; restart from steepest descent if not downhill */
+		for (i = 0; i < n; i++)
+		{
+			p[i] = 0.0;
+			for (j = 0; j < n; j++)
+				p[i] -= h[i][j] * g[j];
+			slope += p[i] * g[i];
+		}
+		if (!(slope < 0.0))
+		{
+			slope = 0.0;
+			for (i = 0; i < n; i++)
+			{
+				for (j = 0; j < n; j++)
+					h[i][j] = (i == j);
+				p[i] = -g[i];
+				slope -= g[i] * g[i];
+			}
+		}
+		for (i = 0; i < n; i++)
+			if (fabs(p[i]) > longest)
+				longest = fabs(p[i]);
+		if (longest > MAX_STEP)
+			step = MAX_STEP / longest;
+
+		/* backtracking until the Armijo condition holds */
+		for (tries = 0; tries < 60; tries++)
+		{
+			for (i = 0; i < n; i++)
+				xn[i] = x[i] + step * p[i];
+			fn = value_and_gradient(problem, xn, gn);
+			if (fn <= f + 1e-4 * step * slope)
+				break;
+			step *= 0.5;
+		}
+		if (!(fn <= f + 1e-4 * step * slope))
+			return false;
+
+		for (i = 0; i < n; i++)
+		{
+			s[i] = xn[i] - x[i];
+			y[i] = gn[i] - g[i];
+			sy += s[i] * y[i];
+		}
+		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
+		{
+			memcpy(result->theta, xn, sizeof(double) * n);
+			result->value = fn;
+			return is_stationary(n, gn, fn, GRAD_TOL * 100);
+		}
+		memcpy(x, xn, sizeof(double) * n);
+		memcpy(g, gn, sizeof(double) * n);
+		f = fn;
+
+		/* BFGS update of the inverse Hessian, skipped without curvature */
+		if (sy <= 1e-12)
+			continue;
+		if (!scaled)
+		{
+			double		yy = 0.0;
+
+			for (i = 0; i < n; i++)
+				yy += y[i] * y[i];
+			for (i = 0; i < n; i++)
+				for (j = 0; j < n; j++)
+					h[i][j] = (i == j) ? sy / yy : 0.0;
+			scaled = true;
+		}
+		for (i = 0; i < n; i++)
+		{
+			hy[i] = 0.0;
+			for (j = 0; j < n; j++)
+				hy[i] += h[i][j] * y[j];
+			yhy += y[i] * hy[i];
+		}
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				h[i][j] += ((sy + yhy) * s[i] * s[j]) / (sy * sy) -
+					(hy[i] * s[j] + s[i] * hy[j]) / sy;
+	}
+	memcpy(result->theta, x, sizeof(double) * n);
+	result->value = f;
+	return false;
+}
+
+/*
+ * Nelder-Mead from result->theta.  Returns true when the simplex collapsed
+ * onto a point; result holds the best vertex either way.
+ */
+static bool
+nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
+{
+	int			n = problem->n;
+	double		v[MAXN + 1][MAXN];
+	double		fv[MAXN + 1];
+	int			i,
+				j,
+				iter;
+	bool		collapsed = false;
+
+	for (i = 0; i <= n; i++)
+	{
+		memcpy(v[i], result->theta, sizeof(double) * n);
+		if (i > 0)
+			v[i][i - 1] += (v[i][i - 1] > 0 ? -0.5 : 0.5);
+		fv[i] = value_at(problem, v[i]);
+	}
+
+	for (iter = 0; iter < NM_MAX_ITERATIONS; iter++)
+	{
+		double		centroid[MAXN],
+					xr[MAXN],
+					xe[MAXN],
+					xc[MAXN];
+		double		fr,
+					fe,
+					fc,
+					size = 0.0;
+		int			best = 0,
+					worst = 0,
+					second = 0;
+
+		check_interrupt(problem);
+		result->iterations++;
+		for (i = 1; i <= n; i++)
+		{
+			if (fv[i] < fv[best])
+				best = i;
+			if (fv[i] > fv[worst])
+				worst = i;
+		}
+		second = best;
+		for (i = 0; i <= n; i++)
+			if (i != worst && fv[i] > fv[second])
+				second = i;
+		for (i = 0; i <= n; i++)
+			for (j = 0; j < n; j++)
+				if (fabs(v[i][j] - v[best][j]) > size)
+					size = fabs(v[i][j] - v[best][j]);
+		if (fv[worst] - fv[best] <= 1e-12 * (1.0 + fabs(fv[best])) && size < 1e-8)
+		{
+			collapsed = true;
+			break;
+		}
+
+		for (j = 0; j < n; j++)
+		{
+			centroid[j] = 0.0;
+			for (i = 0; i <= n; i++)
+				if (i != worst)
+					centroid[j] += v[i][j] / n;
+			xr[j] = centroid[j] + (centroid[j] - v[worst][j]);
+		}
+		fr = value_at(problem, xr);
+		if (fr < fv[best])
+		{
+			for (j = 0; j < n; j++)
+				xe[j] = centroid[j] + 2.0 * (centroid[j] - v[worst][j]);
+			fe = value_at(problem, xe);
+			if (fe < fr)
+			{
+				memcpy(v[worst], xe, sizeof(double) * n);
+				fv[worst] = fe;
+			}
+			else
+			{
+				memcpy(v[worst], xr, sizeof(double) * n);
+				fv[worst] = fr;
+			}
+			continue;
+		}
+		if (fr < fv[second])
+		{
+			memcpy(v[worst], xr, sizeof(double) * n);
+			fv[worst] = fr;
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			xc[j] = centroid[j] + 0.5 * (v[worst][j] - centroid[j]);
+		fc = value_at(problem, xc);
+		if (fc < fv[worst])
+		{
+			memcpy(v[worst], xc, sizeof(double) * n);
+			fv[worst] = fc;
+			continue;
+		}
+		/* shrink towards the best vertex */
+		for (i = 0; i <= n; i++)
+		{
+			if (i == best)
+				continue;
+			for (j = 0; j < n; j++)
+				v[i][j] = v[best][j] + 0.5 * (v[i][j] - v[best][j]);
+			fv[i] = value_at(problem, v[i]);
+		}
+	}
+
+	j = 0;
+	for (i = 1; i <= n; i++)
+		if (fv[i] < fv[j])
+			j = i;
+	if (fv[j] < result->value)
+	{
+		memcpy(result->theta, v[j], sizeof(double) * n);
+		result->value = fv[j];
+	}
+	return collapsed;
+}
+
+/* Minimises problem from theta0: BFGS, then Nelder-Mead if BFGS failed. */
+void
+clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
+				   ClvOptimResult *result)
+{
+	int			n = problem->n;
+	int			i;
+
+	memset(result, 0, sizeof(*result));
+	for (i = 0; i < n; i++)
+		result->theta[i] = fmax(-CLV_OPTIM_LOG_BOUND,
+								fmin(CLV_OPTIM_LOG_BOUND, theta0[i]));
+	result->value = value_at(problem, result->theta);
+
+	result->converged = bfgs(problem, result);
+	if (!result->converged)
+	{
+		double		grad[MAXN];
+
+		if (nelder_mead(problem, result) &&
+			value_and_gradient(problem, result->theta, grad) < HUGE_VAL)
+			result->converged = is_stationary(n, grad, result->value,
+											  GRAD_TOL * 1000);
+	}
+	result->converged = result->converged && interior(n, result->theta) &&
+		isfinite(result->value);
+}

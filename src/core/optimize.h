@@ -1,0 +1,59 @@
+/*
+ * optimize.h -- unconstrained minimisation of a smooth function of at most
+ * CLV_OPTIM_MAX_PARAMS variables: quasi-Newton BFGS with a backtracking line
+ * search, and Nelder-Mead when BFGS fails.
+ *
+ * The models minimise their negative log-likelihood over the logarithms of
+ * their parameters, so the search space is unbounded; the box
+ * |theta_i| <= CLV_OPTIM_LOG_BOUND keeps the parameters finite on data that
+ * cannot identify them.  All working memory is on the stack; the caller's
+ * interrupt callback runs once per iteration and before every evaluation of
+ * the function, and may longjmp out (the PostgreSQL glue calls
+ * CHECK_FOR_INTERRUPTS there) without leaking.
+ */
+#ifndef CLV_OPTIMIZE_H
+#define CLV_OPTIMIZE_H
+
+#include <stdbool.h>
+
+#define CLV_OPTIM_MAX_PARAMS 4
+
+/* Bound on each |theta_i|: parameters stay within exp(+-30). */
+#define CLV_OPTIM_LOG_BOUND 30.0
+
+/*
+ * The function to minimise at theta; when grad is not NULL it also stores
+ * the gradient there (only asked for when has_gradient is set).  May return
+ * HUGE_VAL or NaN where the function is undefined.
+ */
+typedef double (*ClvOptimObjective) (const double *theta, double *grad,
+									 void *arg);
+
+typedef struct ClvOptimProblem
+{
+	int			n;				/* number of variables, 1..4 */
+	ClvOptimObjective objective;
+	bool		has_gradient;	/* else central finite differences */
+	void	   *arg;			/* passed to objective */
+	void		(*interrupt) (void *arg);	/* called each iteration and
+											 * evaluation, or NULL */
+	void	   *interrupt_arg;
+} ClvOptimProblem;
+
+typedef struct ClvOptimResult
+{
+	double		theta[CLV_OPTIM_MAX_PARAMS];	/* the minimiser found */
+	double		value;			/* the function there */
+	int			iterations;		/* BFGS plus Nelder-Mead iterations */
+	bool		converged;		/* a stationary point strictly inside the box */
+} ClvOptimResult;
+
+/* Minimises problem starting at theta0; the result is always finite. */
+extern void clv_optim_minimize(const ClvOptimProblem *problem,
+							   const double *theta0, ClvOptimResult *result);
+
+/* The gradient of problem at theta by central differences. */
+extern void clv_optim_numeric_gradient(const ClvOptimProblem *problem,
+									   const double *theta, double *grad);
+
+#endif							/* CLV_OPTIMIZE_H */

@@ -1,0 +1,42 @@
+/*
+ * pareto_nbd.h -- the Pareto/NBD model (Schmittlein, Morrison and Colombo
+ * 1987): likelihood, maximum-likelihood fit and predictions.
+ *
+ * param is {r, alpha, s, beta}; times are in the unit of the data.
+ */
+#ifndef CLV_PARETO_NBD_H
+#define CLV_PARETO_NBD_H
+
+#include "model.h"
+
+/*
+ * Bytes of working memory the likelihood of nrows rows needs; the caller
+ * provides it (aligned for a double), so an interrupt leaks nothing.  The
+ * likelihood's costly terms depend on (x, t_x) or (x, t) only; the
+ * workspace indexes the distinct pairs so each is evaluated once.
+ */
+extern size_t clv_pnbd_workspace_size(size_t nrows);
+
+/* The log-likelihood of rows at param. */
+extern double clv_pnbd_ll(const double *param, const ClvTxRow *rows,
+						  size_t nrows, void *workspace);
+
+/* Fits the model to rows by maximum likelihood. */
+extern void clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
+						 ClvInterrupt interrupt, void *interrupt_arg,
+						 ClvModelFit *fit);
+
+/* P(alive at t | x, t_x, t). */
+extern double clv_pnbd_p_alive(const double *param, double x, double t_x,
+							   double t);
+
+/* E[purchases in (t, t + horizon] | x, t_x, t]. */
+extern double clv_pnbd_expected_purchases(const double *param,
+										  double horizon, double x,
+										  double t_x, double t);
+
+/* E[X(t)]: purchases of a new customer in its first t time units. */
+extern double clv_pnbd_unconditional_purchases(const double *param,
+											   double t);
+
+#endif							/* CLV_PARETO_NBD_H */

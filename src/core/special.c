@@ -1,0 +1,264 @@
+/*
+ * special.c -- digamma, log-sum-exp and the Gauss hypergeometric function
+ * for the likelihoods and predictions of the probabilistic models.
+ *
+ * 2F1 is summed as its power series on 0 <= z < 1.  Where the terms of the
+ * series would first grow (large a b / c, as in the Pareto/NBD likelihood of
+ * a customer with thousands of purchases) Euler's transformation
+ * 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) gives a
+ * series whose terms shrink from the start, and the power of (1 - z) is
+ * carried in logarithms so that nothing overflows.  Close to z = 1 the
+ * series needs ~ log(eps) / log(z) terms; there the Pareto/NBD form uses the
+ * transformation to 1 - z (Abramowitz and Stegun 15.3.6), which for
+ * 2F1(1, B; C; z) has one closed-form term.
+ */
+#include "special.h"
+
+#include <float.h>
+#include <math.h>
+
+/* Most terms summed before a 2F1 series is declared divergent. */
+#define CLV_HYP2F1_MAX_TERMS 2000000
+
+/*
+ * The 1 - z transformation is used when w = 1 - z is below this over B + 1
+ * (its series in w then shrinks from the start), and m = C - 1 - B is
+ * farther than CLV_HYP2F1_POLE_GAP from an integer (at integers both of
+ * its terms have poles that cancel).
+ */
+#define CLV_HYP2F1_NEAR_ONE 0.5
+#define CLV_HYP2F1_POLE_GAP 1e-4
+
+/* Most a sum of mixed-sign terms may lose to cancellation: 8 digits. */
+#define CLV_HYP2F1_MAX_CANCELLATION 1e8
+
+/* log B(a, b). */
+double
+clv_special_lbeta(double a, double b)
+{
+	return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
+
+/*
+ * psi(x) for x > 0: recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then
+ * the asymptotic series in 1/x^2.
+ */
+double
+clv_special_digamma(double x)
+{
+	double		result = 0.0;
+	double		inv2;
+
+	if (!(x > 0.0))
+		return NAN;
+	while (x < 10.0)
+	{
+		result -= 1.0 / x;
+		x += 1.0;
+	}
+	inv2 = 1.0 / (x * x);
+	result += log(x) - 0.5 / x -
+		inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 -
+														 inv2 * (1.0 / 240 - inv2 * (1.0 / 132)))));
+	return result;
+}
+
+/* log(exp(u) + exp(v)). */
+double
+clv_special_logsumexp(double u, double v)
+{
+	double		hi = u > v ? u : v;
+	double		lo = u > v ? v : u;
+
+	if (hi == -INFINITY)
+		return -INFINITY;
+	return hi + log1p(exp(lo - hi));
+}
+
+/* log(exp(u) - exp(v)) for u >= v. */
+double
+clv_special_logdiffexp(double u, double v)
+{
+	if (v == -INFINITY)
+		return u;
+	if (!(u >= v))
+		return NAN;
+	if (u == v)
+		return -INFINITY;
+	return u + log(-expm1(v - u));
+}
+
+/*
+ * Sums the power series of c (2F1(a, b; c; z) - 1) as it stands: the terms
+ * (a)_n (b)_n / ((c + 1)_(n-1) n!) z^n for n >= 1, which never divide by c,
+ * so c > -1 is enough (at c = 0 the limit is taken).  Leaving out the
+ * leading 1 lets callers subtract it exactly.  Stops when a term is
+ * negligible against the sum once the term ratio is below one, so the rest
+ * of the tail is bounded by a geometric series.  Terms of mixed sign can
+ * cancel: when the sum of their magnitudes exceeds the result by more than
+ * CLV_HYP2F1_MAX_CANCELLATION, fewer than 8 digits are left and the result
+ * is NaN rather than a wrong number.
+ */
+static double
+hyp2f1_tail_times_c(double a, double b, double c, double z)
+{
+	double		term = a * b * z;
+	double		sum = term;
+	double		magnitude = fabs(term);
+	long		n;
+
+	for (n = 1; n < CLV_HYP2F1_MAX_TERMS && term != 0.0; n++)
+	{
+		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+
+		term *= ratio;
+		sum += term;
+		magnitude += fabs(term);
+		if (fabs(ratio) < 1.0 &&
+			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+			break;
+		if (!isfinite(magnitude))
+			return NAN;
+	}
+	if (n == CLV_HYP2F1_MAX_TERMS ||
+		magnitude > CLV_HYP2F1_MAX_CANCELLATION * fabs(sum))
+		return NAN;
+	return sum;
+}
+
+/*
+ * Whether Euler's transformation shortens the series: the transformed
+ * parameters are positive and their product smaller.
+ */
+static int
+euler_is_better(double a, double b, double c)
+{
+	return c - a > 0.0 && c - b > 0.0 && (c - a) * (c - b) < a * b;
+}
+
+/*
+ * c (2F1(a, b; c; z) - 1) on 0 <= z < 1 for c > -1.  Through Euler's
+ * transformation it is c expm1((c - a - b) log(1 - z)) +
+ * (1 - z)^(c - a - b) c (2F1(c - a, c - b; c; z) - 1).
+ */
+double
+clv_special_hyp2f1_tail_times_c(double a, double b, double c, double z)
+{
+	if (!(z >= 0.0 && z < 1.0) || !(c > -1.0))
+		return NAN;
+	if (c > 0.0 && euler_is_better(a, b, c))
+	{
+		double		log_factor = (c - a - b) * log1p(-z);
+
+		return c * expm1(log_factor) +
+			exp(log_factor) * hyp2f1_tail_times_c(c - a, c - b, c, z);
+	}
+	return hyp2f1_tail_times_c(a, b, c, z);
+}
+
+/*
+ * log 2F1(a, b; c; z) for a, b, c > 0: every term is positive, so nothing
+ * cancels; the sum is rescaled as it grows so that values far beyond the
+ * range of a double stay finite in logarithms.
+ */
+double
+clv_special_log_hyp2f1_positive(double a, double b, double c, double z)
+{
+	double		term = 1.0,
+				sum = 1.0,
+				log_scale = 0.0;
+	long		n;
+
+	if (!(z >= 0.0 && z < 1.0) || !(a > 0.0 && b > 0.0 && c > 0.0))
+		return NAN;
+	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
+	{
+		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+
+		term *= ratio;
+		sum += term;
+		if (term == 0.0 ||
+			(ratio < 1.0 && term * ratio <= DBL_EPSILON * 0.5 * sum * (1.0 - ratio)))
+			return log_scale + log(sum);
+		if (sum > 1e280)
+		{
+			sum *= 1e-280;
+			term *= 1e-280;
+			log_scale += 280 * log(10.0);
+		}
+	}
+	return NAN;
+}
+
+/*
+ * log 2F1(1, B; C; z) with m = C - 1 - B not an integer, by A&S 15.3.6:
+ *   2F1(1, B; C; z) = (C - 1)/m 2F1(1, B; 1 - m; w)
+ *                     + Gamma(C) Gamma(-m) / Gamma(B) w^m z^(1 - C),
+ * w = 1 - z small.  The first series is summed past n = m, where its
+ * denominators change sign; the terms are combined in logarithms with
+ * their signs.  NaN if the sum is not positive.
+ */
+static double
+log_hyp2f1_one_near_one(double b, double c, double z, double w)
+{
+	double		m = c - 1 - b;
+	double		term = 1.0,
+				sum = 1.0;
+	double		first,
+				log_first,
+				log_second,
+				hi,
+				lo;
+	int			sign_first,
+				sign_second,
+				sign_hi;
+	long		n;
+
+	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
+	{
+		double		ratio = (b + n) / (1 - m + n) * w;
+
+		term *= ratio;
+		sum += term;
+		if (n + 1 > m && fabs(ratio) < 1.0 &&
+			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+			break;
+	}
+	if (n == CLV_HYP2F1_MAX_TERMS)
+		return NAN;
+	first = (c - 1) / m * sum;
+	sign_first = first > 0 ? 1 : -1;
+	log_first = log(fabs(first));
+	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
+	sign_second = (m < 0 || ((long) ceil(m)) % 2 == 0) ? 1 : -1;
+	log_second = lgamma(c) - lgamma(b) + lgamma(-m) + m * log(w) + (1 - c) * log(z);
+
+	hi = fmax(log_first, log_second);
+	lo = fmin(log_first, log_second);
+	sign_hi = log_first >= log_second ? sign_first : sign_second;
+	if (sign_hi < 0)
+		return NAN;
+	if (sign_first == sign_second)
+		return hi + log1p(exp(lo - hi));
+	return lo < hi ? hi + log1p(-exp(lo - hi)) : NAN;
+}
+
+/*
+ * log 2F1(a, b; a + 1; z): Euler's transformation turns it into
+ * (1 - z)^(1 - b) 2F1(1, a + 1 - b; a + 1; z), whose terms shrink from the
+ * start; near z = 1 the latter comes from log_hyp2f1_one_near_one.
+ */
+double
+clv_special_log_hyp2f1_a1(double a, double b, double z, double w)
+{
+	double		shifted_b = a + 1 - b;
+	double		m = b - 1;
+
+	if (!(z >= 0.0 && z < 1.0) || !(w > 0.0) || !(a > 0.0 && b > 0.0))
+		return NAN;
+	if (w * (shifted_b + 1) < CLV_HYP2F1_NEAR_ONE &&
+		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
+		return (1 - b) * log(w) + log_hyp2f1_one_near_one(shifted_b, a + 1, z, w);
+	return (1 - b) * log(w) +
+		log1p(hyp2f1_tail_times_c(1, shifted_b, a + 1, z) / (a + 1));
+}

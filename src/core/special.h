@@ -1,0 +1,53 @@
+/*
+ * special.h -- special functions the probabilistic models need: digamma,
+ * log-sum-exp helpers and the Gauss hypergeometric function 2F1 on [0, 1).
+ *
+ * Plain C99 + libm, no PostgreSQL headers.
+ */
+#ifndef CLV_SPECIAL_H
+#define CLV_SPECIAL_H
+
+/* log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), for a, b > 0. */
+extern double clv_special_lbeta(double a, double b);
+
+/* The digamma function psi(x) = d/dx lgamma(x), for x > 0. */
+extern double clv_special_digamma(double x);
+
+/* log(exp(u) + exp(v)) without overflow; -INFINITY terms are allowed. */
+extern double clv_special_logsumexp(double u, double v);
+
+/* log(exp(u) - exp(v)) for u >= v; -INFINITY when they are equal. */
+extern double clv_special_logdiffexp(double u, double v);
+
+/*
+ * c (2F1(a, b; c; z) - 1) for the Gauss hypergeometric function, for
+ * 0 <= z < 1 and c > -1: the product has a finite limit at c = 0 and
+ * continues to -1 < c < 0, which the BG/NBD expectation needs when
+ * a + b < 1, and leaving out the leading 1 lets the caller subtract it
+ * without cancellation.  By the power series, after Euler's transformation
+ * 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) when that
+ * makes the terms smaller.  NaN when the series does not converge in the
+ * iteration budget or its terms cancel to fewer than 8 significant digits.
+ */
+extern double clv_special_hyp2f1_tail_times_c(double a, double b, double c,
+											  double z);
+
+/*
+ * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1, by its series of
+ * positive terms (no cancellation; values beyond a double stay finite).
+ * NaN when the series does not converge in the iteration budget.
+ */
+extern double clv_special_log_hyp2f1_positive(double a, double b, double c,
+											  double z);
+
+/*
+ * log 2F1(a, b; a + 1; z) for a, b > 0 and 0 <= z < 1, the form the
+ * Pareto/NBD likelihood needs, where 2F1 may be far beyond the range of a
+ * double (thousands of purchases).  w must be 1 - z, computed by the caller
+ * without cancellation (z close to 1 is the hard case).  NaN when no
+ * method converges.
+ */
+extern double clv_special_log_hyp2f1_a1(double a, double b, double z,
+										double w);
+
+#endif							/* CLV_SPECIAL_H */

@@ -1,0 +1,612 @@
+/*
+ * test_models.c -- unit tests of the probabilistic models in src/core:
+ * special functions, the optimiser, and BG/NBD, Pareto/NBD and Gamma-Gamma
+ * against the published CDNOW results.
+ *
+ * Run from the repository root (make unitcheck); the CDNOW sample is read
+ * from ../shared/data/cdnow/CDNOW_sample.txt unless CLV_CDNOW_SAMPLE names
+ * another path.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgnbd.h"
+#include "gamma_gamma.h"
+#include "optimize.h"
+#include "pareto_nbd.h"
+#include "special.h"
+#include "tap.h"
+
+#define MAX_ORDERS 10000
+#define MAX_CUSTOMERS 3000
+
+/* One line of the sample: customer, day number, amount. */
+typedef struct Order
+{
+	int			customer;
+	long		day;
+	double		amount;
+} Order;
+
+/* Days since 1970-01-01 of a proleptic Gregorian yyyymmdd. */
+static long
+day_number(long yyyymmdd)
+{
+	long		y = yyyymmdd / 10000,
+				m = yyyymmdd / 100 % 100,
+				d = yyyymmdd % 100;
+	long		era,
+				yoe,
+				doy,
+				doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Orders by customer, then day. */
+static int
+order_cmp(const void *a, const void *b)
+{
+	const Order *x = a,
+			   *y = b;
+
+	if (x->customer != y->customer)
+		return x->customer < y->customer ? -1 : 1;
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+/* Rows by x, t_x, t. */
+static int
+tx_cmp(const void *a, const void *b)
+{
+	const ClvTxRow *x = a,
+			   *y = b;
+
+	if (x->x != y->x)
+		return x->x < y->x ? -1 : 1;
+	if (x->t_x != y->t_x)
+		return x->t_x < y->t_x ? -1 : 1;
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+static Order orders[MAX_ORDERS];
+static ClvTxRow tx_rows[MAX_CUSTOMERS];
+static ClvSpendRow spend_rows[MAX_CUSTOMERS];
+static size_t n_tx_rows,
+			n_spend_rows;
+static double workspace[MAX_CUSTOMERS * 12];	/* clv_pnbd_workspace_size */
+
+/*
+ * Reads the sample and builds the calibration summaries (same-day orders
+ * merged, up to 1997-09-30 inclusive, weeks), compressed to distinct rows.
+ * Returns the number of customers, or -1 when the file is missing.
+ */
+static int
+load_cdnow(long *sum_x, int *zeros)
+{
+	const char *path = getenv("CLV_CDNOW_SAMPLE");
+	FILE	   *file;
+	long		master,
+				sample,
+				date,
+				cds;
+	double		amount;
+	size_t		n = 0,
+				i = 0;
+	long		end = day_number(19970930);
+	int			customers = 0;
+
+	if (path == NULL)
+		path = "../shared/data/cdnow/CDNOW_sample.txt";
+	file = fopen(path, "r");
+	if (file == NULL)
+		return -1;
+	while (n < MAX_ORDERS &&
+		   fscanf(file, "%ld %ld %ld %ld %lf", &master, &sample, &date, &cds,
+				  &amount) == 5)
+	{
+		orders[n].customer = (int) sample;
+		orders[n].day = day_number(date);
+		orders[n].amount = amount;
+		n++;
+	}
+	fclose(file);
+	qsort(orders, n, sizeof(Order), order_cmp);
+
+	*sum_x = 0;
+	*zeros = 0;
+	n_tx_rows = n_spend_rows = 0;
+	while (i < n)
+	{
+		int			customer = orders[i].customer;
+		long		first = orders[i].day,
+					last = first,
+					x = 0;
+		double		repeat_total = 0.0;
+
+		for (; i < n && orders[i].customer == customer; i++)
+		{
+			if (orders[i].day > end)
+				continue;
+			if (orders[i].day != last)
+			{
+				x++;
+				last = orders[i].day;
+			}
+			if (orders[i].day != first)
+				repeat_total += orders[i].amount;
+		}
+		if (first > end)
+			continue;
+		customers++;
+		*sum_x += x;
+		*zeros += x == 0;
+		tx_rows[n_tx_rows].x = (double) x;
+		tx_rows[n_tx_rows].t_x = (last - first) / 7.0;
+		tx_rows[n_tx_rows].t = (end - first) / 7.0;
+		tx_rows[n_tx_rows].count = 1;
+		n_tx_rows++;
+		if (x > 0)
+		{
+			spend_rows[n_spend_rows].x = (double) x;
+			spend_rows[n_spend_rows].m = repeat_total / x;
+			spend_rows[n_spend_rows].count = 1;
+			n_spend_rows++;
+		}
+	}
+
+	/* compress equal (x, t_x, t) rows into counts */
+	qsort(tx_rows, n_tx_rows, sizeof(ClvTxRow), tx_cmp);
+	n = 0;
+	for (i = 0; i < n_tx_rows; i++)
+	{
+		if (n > 0 && tx_cmp(&tx_rows[n - 1], &tx_rows[i]) == 0)
+			tx_rows[n - 1].count += 1;
+		else
+			tx_rows[n++] = tx_rows[i];
+	}
+	n_tx_rows = n;
+	return customers;
+}
+
+/* Checks got within rel (relative) of want. */
+static void
+is_within(double got, double want, double rel, const char *what)
+{
+	is_near(got, want, fabs(want) * rel, what);
+}
+
+/* The plain power series of 2F1, summed in long double, as a reference. */
+static double
+naive_hyp2f1(double a, double b, double c, double z)
+{
+	long double term = 1,
+				sum = 1;
+	int			n;
+
+	for (n = 0; n < 100000; n++)
+	{
+		term *= (long double) (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+		sum += term;
+	}
+	return (double) sum;
+}
+
+/*
+ * log 2F1(a, b; a+1; z) as (1-z)^(1-b) times the series of
+ * 2F1(1, a+1-b; a+1; z), summed in long double to the end.
+ */
+static double
+reference_log_hyp2f1_a1(double a, double b, double z)
+{
+	long double term = 1,
+				sum = 1;
+	long		n;
+
+	for (n = 0; n < 100000000L && term > 1e-22L * sum; n++)
+	{
+		term *= (long double) (a + 1 - b + n) / (a + 1 + n) * z;
+		sum += term;
+	}
+	return (1 - b) * log1p(-z) + (double) logl(sum);
+}
+
+/* Known values of 2F1 and log 2F1. */
+static void
+test_hyp2f1(void)
+{
+	double		z;
+
+	for (z = 0.0; z < 0.999; z += 0.249)
+	{
+		is_near((clv_special_hyp2f1_tail_times_c(1, 1, 2, z) / 2 + 1),
+				z == 0 ? 1 : -log1p(-z) / z, 1e-13, "2F1(1,1;2;z) = -log(1-z)/z");
+		is_near((clv_special_hyp2f1_tail_times_c(2.5, 3, 3, z) / 3 + 1), pow(1 - z, -2.5), 1e-12 * pow(1 - z, -2.5),
+				"2F1(a,b;b;z) = (1-z)^-a");
+		is_near((clv_special_hyp2f1_tail_times_c(0.5, 0.5, 1.5, z) / 1.5 + 1),
+				z == 0 ? 1 : asin(sqrt(z)) / sqrt(z), 1e-13,
+				"2F1(1/2,1/2;3/2;z) = asin(sqrt z)/sqrt z");
+	}
+	is_near((clv_special_hyp2f1_tail_times_c(3, 4, 5, 0.7) / 5 + 1), naive_hyp2f1(3, 4, 5, 0.7),
+			1e-11 * naive_hyp2f1(3, 4, 5, 0.7), "2F1(3,4;5;0.7) through Euler");
+	is_near((clv_special_hyp2f1_tail_times_c(0.24, 3.4, 2.2, 0.9) / 2.2 + 1), naive_hyp2f1(0.24, 3.4, 2.2, 0.9),
+			1e-10 * naive_hyp2f1(0.24, 3.4, 2.2, 0.9), "2F1(0.24,3.4;2.2;0.9)");
+	is_near((clv_special_hyp2f1_tail_times_c(-0.2, 0.7, 3.1, 0.8) / 3.1 + 1), naive_hyp2f1(-0.2, 0.7, 3.1, 0.8),
+			1e-13, "2F1 with a negative parameter");
+	is_near(clv_special_log_hyp2f1_a1(40.5, 1.6, 0.6, 0.4),
+			log(naive_hyp2f1(40.5, 1.6, 41.5, 0.6)), 1e-12, "log 2F1(A, s+1; A+1; z)");
+	is_near(clv_special_log_hyp2f1_a1(1000.5, 1001.5, 0.5, 0.5), 1000.5 * log(2.0), 1e-9,
+			"log 2F1(a, a+1; a+1; z) = -a log(1-z) far beyond a double");
+	{
+		/* near z = 1, where the 1 - z transformation takes over */
+		double		cases[5][3] = {{2.3, 1.6, 1e-5}, {30.8, 30.2, 1e-4}, {1.5, 0.4, 1e-5},
+		{0.047, 1.001, 2e-6}, {5.3, 2.0 + 1e-6, 1e-4}};
+		int			i;
+
+		for (i = 0; i < 5; i++)
+			is_near(clv_special_log_hyp2f1_a1(cases[i][0], cases[i][1], 1 - cases[i][2], cases[i][2]),
+					reference_log_hyp2f1_a1(cases[i][0], cases[i][1], 1 - cases[i][2]), 1e-11,
+					"log 2F1(a, b; a+1; z) near z = 1");
+	}
+	is_near(clv_special_digamma(1.0), -0.57721566490153286, 1e-12, "digamma(1) = -gamma");
+	is_near(clv_special_digamma(0.5), -1.96351002602142347944, 1e-12, "digamma(1/2)");
+	is_near(clv_special_logdiffexp(log(5.0), log(3.0)), log(2.0), 1e-14, "logdiffexp");
+	is_near(clv_special_log_hyp2f1_positive(1000.5, 7, 7, 0.5), 1000.5 * log(2.0), 1e-9,
+			"log 2F1(a, b; b; z) = -a log(1-z) far beyond a double");
+	is_near(clv_special_log_hyp2f1_positive(0.24, 3.4, 2.2, 0.9),
+			log(naive_hyp2f1(0.24, 3.4, 2.2, 0.9)), 1e-12, "log 2F1 of positive terms");
+	ok(isnan(clv_special_hyp2f1_tail_times_c(-40.3, -0.3, 1.2, 0.9)),
+	   "2F1 whose terms cancel to nothing is NaN, not a wrong number");
+}
+
+/*
+ * P(alive) of Pareto/NBD by direct quadrature of the integral over the
+ * death time (Simpson, in logs, over u = log(min(alpha, beta) + tau) so that
+ * sharp peaks near t_x are resolved), as an independent check of the 2F1
+ * route.
+ */
+static double
+pnbd_p_alive_quadrature(const double *param, double x, double t_x, double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
+	double		low = fmin(alpha, beta);
+	int			steps = 400000,
+				k;
+	double		u0 = log(low + t_x),
+				h = (log(low + t) - u0) / steps,
+				peak = -(r + x) * log(alpha + t_x) - (s + 1) * log(beta + t_x) + u0,
+				sum = 0.0,
+				log_alive = -(r + x) * log(alpha + t) - s * log(beta + t);
+
+	for (k = 0; k <= steps; k++)
+	{
+		double		u = u0 + k * h;
+		double		tau = exp(u) - low;
+		double		f = exp(-(r + x) * log(alpha + tau) - (s + 1) * log(beta + tau) + u - peak);
+
+		sum += f * (k == 0 || k == steps ? 1 : (k % 2 ? 4 : 2));
+	}
+	sum *= h / 3;
+	return 1.0 / (1.0 + exp(log(s) + log(sum) + peak - log_alive));
+}
+
+/* Checks Pareto/NBD P(alive) against quadrature on both alpha/beta sides. */
+static void
+test_pnbd_likelihood_paths(void)
+{
+	double		params[4][4] = {{0.55, 10.6, 0.61, 11.7}, {0.55, 30.0, 0.61, 0.3},
+	{0.55, 1000, 0.61, 0.001}, {0.55, 0.001, 0.61, 1000}};
+	double		customers[4][3] = {{0, 0, 38.9}, {2, 30.4, 38.9}, {25, 10, 39}, {3000, 38.5, 39}};
+	int			i,
+				j;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+		{
+			double		want = pnbd_p_alive_quadrature(params[i], customers[j][0],
+													   customers[j][1], customers[j][2]);
+
+			is_near(clv_pnbd_p_alive(params[i], customers[j][0], customers[j][1],
+									 customers[j][2]), want, 1e-8 * want,
+					params[i][1] < params[i][3] ? "Pareto/NBD P(alive) = quadrature, alpha < beta"
+					: "Pareto/NBD P(alive) = quadrature, alpha >= beta");
+		}
+}
+
+/*
+ * BG/NBD E[X(t)] by its definition: a customer with rate lambda and dropout
+ * probability p makes (1 - exp(-lambda p t)) / p purchases on average, so
+ * E[X(t)] = integral over p of (1 - (alpha / (alpha + p t))^r) / p against
+ * Beta(a, b).  Simpson on each half of [0, 1]; a shape below 1 is an
+ * integrable singularity at its end, removed by substituting u = p^a (or
+ * u = (1-p)^b).
+ */
+static double
+bgnbd_ex_quadrature(const double *param, double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				a = param[2],
+				b = param[3];
+	int			steps = 200000,
+				half,
+				k;
+	double		total = 0.0;
+
+	for (half = 0; half < 2; half++)
+	{
+		double		shape = half == 0 ? a : b;
+		bool		substitute = shape < 1;
+		double		end = substitute ? pow(0.5, shape) : 0.5,
+					h = end / steps,
+					sum = 0.0;
+
+		for (k = 0; k <= steps; k++)
+		{
+			double		u = k * h;
+			double		dist = substitute ? pow(u, 1 / shape) : u;	/* to the end */
+			double		p = half == 0 ? dist : 1 - dist;
+			double		per_customer = p > 0 ? -expm1(-r * log1p(p * t / alpha)) / p : r * t / alpha;
+			double		density = half == 0 ? pow(1 - p, b - 1) : pow(p, a - 1);
+
+			density *= substitute ? 1 / shape : pow(dist, shape - 1);
+			sum += per_customer * density * (k == 0 || k == steps ? 1 : (k % 2 ? 4 : 2));
+		}
+		total += sum * h / 3;
+	}
+	return total / exp(clv_special_lbeta(a, b));
+}
+
+/* BG/NBD expectations against their definition, including a + b <= 1. */
+static void
+test_bgnbd_expectation(void)
+{
+	double		params[6][4] = {{0.243, 4.414, 0.793, 2.426}, {0.5, 10, 0.3, 0.4},
+	{0.5, 10, 0.4, 0.6}, {2.0, 3.0, 1.7, 5.0}, {12.0, 0.5, 0.7, 3.0},
+	{0.001, 947.7, 0.9999, 1000}};
+	int			i;
+
+	for (i = 0; i < 6; i++)
+	{
+		double		want = bgnbd_ex_quadrature(params[i], 39);
+		double		aged[4];
+
+		is_near(clv_bgnbd_unconditional_purchases(params[i], 39), want, 1e-8 * want,
+				"BG/NBD E[X(39)] = its defining integral");
+		/* x = 0 at age 20: lambda's posterior is Gamma(r, alpha + 20) */
+		memcpy(aged, params[i], sizeof(aged));
+		aged[1] += 20;
+		want = bgnbd_ex_quadrature(aged, 39);
+		is_near(clv_bgnbd_expected_purchases(params[i], 39, 0, 0, 20), want, 1e-8 * want,
+				"BG/NBD E[Y(39) | x = 0, t = 20] = its defining integral");
+	}
+}
+
+/* The analytic gradients agree with central differences at random points. */
+static void
+test_gradients(void)
+{
+	int			trial,
+				i;
+
+	srand(12345);
+	for (trial = 0; trial < 5; trial++)
+	{
+		double		param[4],
+					grad[4];
+		double		worst = 0.0;
+
+		for (i = 0; i < 4; i++)
+			param[i] = exp(4.0 * rand() / RAND_MAX - 2.0);
+		clv_bgnbd_ll(param, tx_rows, n_tx_rows, grad);
+		for (i = 0; i < 4; i++)
+		{
+			double		up[4],
+						down[4],
+						h = 1e-6,
+						numeric;
+
+			memcpy(up, param, sizeof(up));
+			memcpy(down, param, sizeof(down));
+			up[i] *= exp(h);
+			down[i] *= exp(-h);
+			numeric = (clv_bgnbd_ll(up, tx_rows, n_tx_rows, NULL) -
+					   clv_bgnbd_ll(down, tx_rows, n_tx_rows, NULL)) / (2 * h);
+			worst = fmax(worst, fabs(numeric - grad[i]) / (1 + fabs(numeric)));
+		}
+		ok(worst < 1e-5, "BG/NBD gradient = finite differences (relative error %g)", worst);
+
+		worst = 0.0;
+		clv_gg_ll(param, spend_rows, n_spend_rows, grad);
+		for (i = 0; i < 3; i++)
+		{
+			double		up[3],
+						down[3],
+						h = 1e-6,
+						numeric;
+
+			memcpy(up, param, sizeof(up));
+			memcpy(down, param, sizeof(down));
+			up[i] *= exp(h);
+			down[i] *= exp(-h);
+			numeric = (clv_gg_ll(up, spend_rows, n_spend_rows, NULL) -
+					   clv_gg_ll(down, spend_rows, n_spend_rows, NULL)) / (2 * h);
+			worst = fmax(worst, fabs(numeric - grad[i]) / (1 + fabs(numeric)));
+		}
+		ok(worst < 1e-5, "Gamma-Gamma gradient = finite differences (relative error %g)", worst);
+	}
+}
+
+static int	interrupts;
+
+/* Counts the optimiser's interrupt checks. */
+static void
+count_interrupt(void *arg)
+{
+	(void) arg;
+	interrupts++;
+}
+
+/* The published CDNOW fits. */
+static void
+test_cdnow(void)
+{
+	long		sum_x;
+	int			zeros;
+	int			customers = load_cdnow(&sum_x, &zeros);
+	ClvModelFit fit;
+	double		published_bgnbd[4] = {0.243, 4.414, 0.793, 2.426};
+	double		published_pnbd[4] = {0.553, 10.578, 0.606, 11.669};
+	double		published_gg[3] = {6.25, 3.74, 15.44};
+	int			i;
+
+	if (customers < 0)
+	{
+		ok(0, "CDNOW sample not found (run from the repository root)");
+		return;
+	}
+	ok(customers == 2357, "CDNOW customers %d = 2357", customers);
+	ok(sum_x == 2457, "CDNOW sum of x %ld = 2457", sum_x);
+	ok(zeros == 1411, "CDNOW customers without repeats %d = 1411", zeros);
+	ok(n_spend_rows == 946, "CDNOW repeat customers %zu = 946", n_spend_rows);
+
+	interrupts = 0;
+	clv_bgnbd_fit(tx_rows, n_tx_rows, count_interrupt, NULL, &fit);
+	ok(fit.converged, "BG/NBD converged in %d iterations", fit.iterations);
+	ok(interrupts > fit.iterations,
+	   "interrupt callback called at every iteration and evaluation (%d)", interrupts);
+	for (i = 0; i < 4; i++)
+		is_within(fit.param[i], published_bgnbd[i], 0.005, "BG/NBD parameter");
+	is_near(fit.ll, -9582.4, 0.1, "BG/NBD log-likelihood");
+	is_near(clv_bgnbd_expected_purchases(fit.param, 39, 2, 30.43, 38.86), 1.226, 0.001,
+			"BG/NBD E[purchases in 39 weeks | 2, 30.43, 38.86]");
+	is_near(clv_bgnbd_expected_purchases(fit.param, 39, 0, 0, 0),
+			clv_bgnbd_unconditional_purchases(fit.param, 39), 1e-12,
+			"BG/NBD unconditional = conditional at age 0");
+	{
+		/* E[X(t)] by its defining series over the model's process */
+		double		r = fit.param[0],
+					alpha = fit.param[1],
+					a = fit.param[2],
+					b = fit.param[3],
+					t = 39;
+		double		z = t / (alpha + t);
+		double		want = (a + b - 1) / (a - 1) *
+			(1 - pow(alpha / (alpha + t), r) * naive_hyp2f1(r, b, a + b - 1, z));
+
+		is_near(clv_bgnbd_unconditional_purchases(fit.param, t), want, 1e-10,
+				"BG/NBD E[X(39)] = the untransformed formula");
+	}
+
+	clv_pnbd_fit(tx_rows, n_tx_rows, workspace, NULL, NULL, &fit);
+	ok(fit.converged, "Pareto/NBD converged in %d iterations", fit.iterations);
+	ok(clv_pnbd_workspace_size(MAX_CUSTOMERS) <= sizeof(workspace),
+	   "Pareto/NBD workspace fits in the test's buffer");
+	{
+		/* the indexed likelihood = the sum of per-customer likelihoods */
+		double		sum = 0.0;
+		size_t		i;
+
+		for (i = 0; i < n_tx_rows; i++)
+		{
+			ClvTxRow	one = tx_rows[i];
+
+			one.count = 1;
+			sum += tx_rows[i].count * clv_pnbd_ll(fit.param, &one, 1, workspace);
+		}
+		is_near(clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace), sum, 1e-7,
+				"Pareto/NBD likelihood over distinct pairs = sum over rows");
+	}
+	for (i = 0; i < 4; i++)
+		is_within(fit.param[i], published_pnbd[i], 0.005, "Pareto/NBD parameter");
+	is_near(fit.ll, -9595.0, 0.1, "Pareto/NBD log-likelihood");
+	{
+		double		r = fit.param[0],
+					alpha = fit.param[1],
+					s = fit.param[2],
+					beta = fit.param[3],
+					t = 39;
+
+		is_near(clv_pnbd_unconditional_purchases(fit.param, t),
+				r * beta / (alpha * (s - 1)) * (1 - pow(beta / (beta + t), s - 1)), 1e-12,
+				"Pareto/NBD E[X(39)] = r beta / (alpha (s-1)) (1 - (beta/(beta+t))^(s-1))");
+	}
+
+	clv_gg_fit(spend_rows, n_spend_rows, NULL, NULL, &fit);
+	ok(fit.converged, "Gamma-Gamma converged in %d iterations", fit.iterations);
+	for (i = 0; i < 3; i++)
+		is_within(fit.param[i], published_gg[i], 0.005, "Gamma-Gamma parameter");
+	is_near(clv_gg_expected_spend(fit.param, 0, 0),
+			fit.param[0] * fit.param[2] / (fit.param[1] - 1), 1e-12,
+			"Gamma-Gamma population mean spend p gamma / (q - 1)");
+}
+
+/* Customers with thousands of purchases give finite predictions. */
+static void
+test_extremes(void)
+{
+	double		bgnbd[4] = {0.243, 4.414, 0.793, 2.426};
+	double		pnbd[4] = {0.553, 10.578, 0.606, 11.669};
+	double		x;
+
+	for (x = 1000; x <= 100000; x *= 10)
+	{
+		double		alive_bg = clv_bgnbd_p_alive(bgnbd, x, 38.86, 38.86);
+		double		alive_p = clv_pnbd_p_alive(pnbd, x, 38.86, 38.86);
+		double		e_bg = clv_bgnbd_expected_purchases(bgnbd, 39, x, 38.86, 38.86);
+		double		e_p = clv_pnbd_expected_purchases(pnbd, 39, x, 38.86, 38.86);
+
+		ok(alive_bg > 0.99 && alive_bg <= 1, "BG/NBD P(alive) %g finite at x = %g, t_x = t", alive_bg, x);
+		ok(alive_p == 1, "Pareto/NBD P(alive) %g = 1 at x = %g, t_x = t", alive_p, x);
+		ok(isfinite(e_bg) && e_bg > x / 2, "BG/NBD expectation %g finite at x = %g", e_bg, x);
+		ok(isfinite(e_p) && e_p > x / 2, "Pareto/NBD expectation %g finite at x = %g", e_p, x);
+		alive_p = clv_pnbd_p_alive(pnbd, x, 30, 38.86);
+		ok(isfinite(alive_p) && alive_p >= 0 && alive_p < 1e-6,
+		   "Pareto/NBD P(alive) %g tiny after a long silence at x = %g", alive_p, x);
+	}
+}
+
+/* Without any repeat purchase the models are unidentified. */
+static void
+test_no_repeats(void)
+{
+	ClvTxRow	rows[3] = {{0, 0, 10, 5}, {0, 0, 20, 7}, {0, 0, 30, 2}};
+	ClvModelFit fit;
+	int			i;
+	bool		finite = true;
+
+	clv_bgnbd_fit(rows, 3, NULL, NULL, &fit);
+	for (i = 0; i < 4; i++)
+		finite = finite && isfinite(fit.param[i]) && fit.param[i] > 0;
+	ok(!fit.converged && finite && isfinite(fit.ll),
+	   "BG/NBD without repeats: not converged, finite parameters");
+	clv_pnbd_fit(rows, 3, workspace, NULL, NULL, &fit);
+	for (i = 0; i < 4; i++)
+		finite = finite && isfinite(fit.param[i]) && fit.param[i] > 0;
+	ok(!fit.converged && finite && isfinite(fit.ll),
+	   "Pareto/NBD without repeats: not converged, finite parameters");
+}
+
+int
+main(void)
+{
+	test_hyp2f1();
+	test_pnbd_likelihood_paths();
+	test_cdnow();
+	test_bgnbd_expectation();
+	test_gradients();
+	test_extremes();
+	test_no_repeats();
+	return done_testing();
+}
