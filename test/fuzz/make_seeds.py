@@ -124,3 +124,43 @@ write("fuzz_retention", "calendar_edges",
       customers(MIN_DAY, [(99, [2**64 - 1] * 4)]))
 write("fuzz_retention", "last_date", customers(MAX_DAY, []))
 write("fuzz_retention", "leap_day", customers(59, [(1, [0x5555555555555555, 0xAAAAAAAAAAAAAAAA])]))
+
+
+def f64(*values):
+    """Doubles, little-endian."""
+    return b"".join(struct.pack("<d", v) for v in values)
+
+
+def u16_log(value, lo, hi):
+    """The two bytes the harnesses decode as value, log-uniform in [lo, hi]."""
+    import math
+    return struct.pack("<H", round(65535 * math.log(value / lo) / math.log(hi / lo)))
+
+
+# fuzz_special: op % 4 picks digamma, logsumexp, 2F1, log 2F1(a, b; a + 1; z)
+write("fuzz_special", "digamma", struct.pack("<B", 0) + f64(0.5, 12.25))
+write("fuzz_special", "logsumexp", struct.pack("<B", 1) + f64(-745.0, 3.5) +
+      struct.pack("<B", 1 | 8) + f64(2.0, 0.0))
+write("fuzz_special", "hyp2f1_moderate",
+      struct.pack("<B", 2 | 32) + f64(1, 1, 1) + u16_log(2.5, 1e-3, 1e5) +
+      u16_log(0.8, 1e-3, 1e5) + u16_log(3.3, 1e-3, 1e5) + f64(0.75, 0.5))
+write("fuzz_special", "hyp2f1_b_equals_c", struct.pack("<B", 2 | 16) + f64(0.25, 1.0, 7.5, 0.9, 0.5))
+write("fuzz_special", "hyp2f1_near_one",
+      struct.pack("<B", 3 | 8 | 32) + u16_log(40.0, 1e-3, 1e5) + u16_log(1.5, 1e-3, 1e5) +
+      f64(0.95, 0.5))
+
+# fuzz_model_formulas: mode (bit 0 moderate, bit 1 a = s near 1, bit 7 large x),
+# 7 parameters, x, t, t_x, m, horizon
+MOD = (1e-6, 1e6)
+write("fuzz_model_formulas", "cdnow_moderate",
+      struct.pack("<B", 1) + b"".join(u16_log(v, *MOD) for v in
+                                      (0.243, 4.414, 0.793, 2.426, 6.25, 3.74, 15.44)) +
+      struct.pack("<B", 2) + u16_log(38.86, 1e-3, 1e4) + struct.pack("<B", 200) +
+      u16_log(35.0, 1e-2, 1e6) + u16_log(39.0, 1e-3, 1e4) + struct.pack("<BB", 12, 3))
+write("fuzz_model_formulas", "a_near_one",
+      struct.pack("<B", 1 | 2 | 4 | (12 << 3)) + b"".join(u16_log(v, *MOD) for v in
+                                                        (2.0, 1.0, 1.0, 0.5, 6.25, 3.74, 15.44)) +
+      struct.pack("<B", 0) + u16_log(52.0, 1e-3, 1e4) + u16_log(20.0, 1e-2, 1e6) +
+      u16_log(52.0, 1e-3, 1e4))
+write("fuzz_model_formulas", "wide", struct.pack("<B", 128) + f64(1e-300, 1e300, 1e-5, 1e5, 1.0, 1.0, 1.0) +
+      struct.pack("<H", 5000) + u16_log(1.0, 1e-3, 1e4) + struct.pack("<B", 255))
