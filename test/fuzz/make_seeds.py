@@ -164,3 +164,25 @@ write("fuzz_model_formulas", "a_near_one",
       u16_log(52.0, 1e-3, 1e4))
 write("fuzz_model_formulas", "wide", struct.pack("<B", 128) + f64(1e-300, 1e300, 1e-5, 1e5, 1.0, 1.0, 1.0) +
       struct.pack("<H", 5000) + u16_log(1.0, 1e-3, 1e4) + struct.pack("<B", 255))
+
+# fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma), rows, then per row kind
+# (bit 0 x = 0, bit 1 large x, bit 2 t = 0), x, t, t_x fraction, count, m
+def fit_row(kind, x, t, tx_fraction, count, m):
+    """One fuzz_model_fits summary row."""
+    out = struct.pack("<B", kind)
+    if not kind & 1:
+        out += struct.pack("<H" if kind & 2 else "<B", x if kind & 2 else x - 1)
+    if not kind & 4:
+        out += u16_log(t, 1e-3, 1e4)
+    if not kind & 1:
+        out += struct.pack("<B", tx_fraction)
+    return out + struct.pack("<H", count - 1) + u16_log(m, 1e-2, 1e6)
+
+
+CDNOW_ROWS = [(1, 0, 38.0, 0, 1411, 20.0), (0, 1, 38.0, 150, 439, 35.0),
+              (0, 2, 37.0, 180, 214, 40.0), (0, 5, 36.0, 230, 100, 30.0), (2, 3000, 39.0, 250, 2, 25.0)]
+for model, name in ((0, "bgnbd_cdnow_like"), (1, "gamma_gamma_cdnow_like")):
+    write("fuzz_model_fits", name, struct.pack("<BB", model, len(CDNOW_ROWS) - 1) +
+          b"".join(fit_row(*r) for r in CDNOW_ROWS))
+write("fuzz_model_fits", "nobody_returns", struct.pack("<BB", 0, 1) +
+      fit_row(1, 0, 10.0, 0, 50, 1.0) + fit_row(1 | 4, 0, 0.0, 0, 3, 1.0))
