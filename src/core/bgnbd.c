@@ -98,7 +98,8 @@ clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		grad_log[2] = g_a * a;
 		grad_log[3] = g_b * b;
 	}
-	return ll;
+	/* +inf is overflow at extreme parameters, never a likelihood */
+	return ll < INFINITY ? ll : NAN;
 }
 
 /* The data a fit's objective needs. */

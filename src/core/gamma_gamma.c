@@ -61,7 +61,8 @@ clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 		grad_log[1] = g_q * q;
 		grad_log[2] = g_gamma * gamma;
 	}
-	return ll;
+	/* +inf is overflow at extreme parameters, never a likelihood */
+	return ll < INFINITY ? ll : NAN;
 }
 
 /* The data a fit's objective needs. */

@@ -181,7 +181,8 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 							clv_special_logsumexp(log_alive_term(param, row->x, row->t),
 												  dying));
 	}
-	return ll;
+	/* +inf is overflow at extreme parameters, never a likelihood */
+	return ll < INFINITY ? ll : NAN;
 }
 
 /* The Pareto/NBD log-likelihood of rows. */

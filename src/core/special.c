@@ -89,6 +89,43 @@ clv_special_logdiffexp(double u, double v)
 }
 
 /*
+ * The ratio of term n + 1 to term n of the series of 2F1(a, b; c; z),
+ * ordered so that huge or tiny parameters neither overflow nor underflow.
+ */
+static double
+hyp2f1_term_ratio(double a, double b, double c, double z, long n)
+{
+	return (a + n) / (c + n) * ((b + n) / (n + 1.0)) * z;
+}
+
+/*
+ * Whether a 2F1 series may stop after adding term (whose ratio to the
+ * previous term was ratio, and of the next term to it is next_ratio): the rest
+ * of the tail, bounded by a geometric series in the largest ratio still to
+ * come, is negligible against sum.  Once every factor is positive the ratio
+ * has one maximum and tends to z: from above when a + b > c + 1 (then it
+ * bounds the tail only once it has stopped rising), from below otherwise
+ * (then max(ratio, z) bounds it).
+ */
+static int
+hyp2f1_converged(double a, double b, double c, double z, long n,
+				 double ratio, double next_ratio, double term, double sum)
+{
+	double		bound;
+
+	if (n + 1 <= -fmin(fmin(a, b), c))
+		return 0;				/* factors still change sign */
+	if (a + b <= c + 1.0)
+		bound = fmax(fabs(next_ratio), z);
+	else if (fabs(next_ratio) <= fabs(ratio))
+		bound = fabs(next_ratio);
+	else
+		return 0;
+	return bound < 1.0 &&
+		fabs(term) * bound <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - bound);
+}
+
+/*
  * Sums the power series of c (2F1(a, b; c; z) - 1) as it stands: the terms
  * (a)_n (b)_n / ((c + 1)_(n-1) n!) z^n for n >= 1, which never divide by c,
  * so c > -1 is enough (at c = 0 the limit is taken).  Leaving out the
@@ -109,13 +146,13 @@ hyp2f1_tail_times_c(double a, double b, double c, double z)
 
 	for (n = 1; n < CLV_HYP2F1_MAX_TERMS && term != 0.0; n++)
 	{
-		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+		double		ratio = hyp2f1_term_ratio(a, b, c, z, n);
 
 		term *= ratio;
 		sum += term;
 		magnitude += fabs(term);
-		if (fabs(ratio) < 1.0 &&
-			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+		if (hyp2f1_converged(a, b, c, z, n, ratio,
+							 hyp2f1_term_ratio(a, b, c, z, n + 1), term, sum))
 			break;
 		if (!isfinite(magnitude))
 			return NAN;
@@ -173,12 +210,13 @@ clv_special_log_hyp2f1_positive(double a, double b, double c, double z)
 		return NAN;
 	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
 	{
-		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+		double		ratio = hyp2f1_term_ratio(a, b, c, z, n);
 
 		term *= ratio;
 		sum += term;
 		if (term == 0.0 ||
-			(ratio < 1.0 && term * ratio <= DBL_EPSILON * 0.5 * sum * (1.0 - ratio)))
+			hyp2f1_converged(a, b, c, z, n, ratio,
+							 hyp2f1_term_ratio(a, b, c, z, n + 1), term, sum))
 			return log_scale + log(sum);
 		if (sum > 1e280)
 		{
