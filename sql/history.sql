@@ -100,6 +100,14 @@ FROM (VALUES ('2024-01-01'::date, 9223372036854775807::bigint), ('2024-01-01', 9
 SELECT (rfm(t, a, '2024-01-02'::date)).monetary
 FROM (VALUES ('2024-01-01'::date, 1.5), ('2024-01-01', 'NaN')) v(t, a);
 SELECT pg_temp.error_of($$SELECT rfm(t, 'x'::text, t) FROM (VALUES ('2024-01-01'::date)) v(t)$$);
+-- a domain over a numeric type is its base type
+CREATE DOMAIN price AS numeric(12, 2) CHECK (VALUE > -1000);
+SELECT (rfm(t, a::price, '2024-01-02'::date)).monetary, (clv_summary(t, a::price, '2024-01-02'::date)).m
+FROM (VALUES ('2024-01-01'::date, 1.5), ('2024-01-02', 2.25)) v(t, a);
+-- floating repeat amounts keep their digits next to a huge first order
+SELECT (clv_summary(t, a, '2024-01-03'::date)).m AS m_float8,
+	   (clv_summary(t, a::numeric, '2024-01-03'::date)).m AS m_numeric
+FROM (VALUES ('2024-01-01'::date, 1e17::float8), ('2024-01-02', 1), ('2024-01-03', 1)) v(t, a);
 
 -- the three time types agree (dates count whole days)
 SELECT customer_id,
@@ -111,6 +119,18 @@ SELECT customer_id,
 	   avg_interpurchase(ordered_at::date) AS gap_date,
 	   avg_interpurchase(ordered_at::timestamp) = avg_interpurchase(ordered_at) AS gap_agrees,
 	   avg_interpurchase_days(ordered_at::date) AS gap_days
+FROM orders GROUP BY customer_id ORDER BY customer_id;
+SELECT customer_id,
+	   rfm(ordered_at::date, amount, '2024-12-31'::date) AS rfm_date,
+	   rfm(ordered_at::date::timestamp, amount, '2024-12-31'::timestamp)
+		 = rfm(ordered_at::date, amount, '2024-12-31'::date) AS rfm_timestamp_agrees,
+	   rfm(ordered_at::date::timestamptz, amount, '2024-12-31'::timestamptz)
+		 = rfm(ordered_at::date, amount, '2024-12-31'::date) AS rfm_timestamptz_agrees,
+	   clv(ordered_at::date, amount, '1 year') AS clv_date,
+	   clv(ordered_at::date::timestamp, amount, '1 year')
+		 = clv(ordered_at::date, amount, '1 year') AS clv_timestamp_agrees,
+	   clv(ordered_at::date::timestamptz, amount, '1 year')
+		 = clv(ordered_at::date, amount, '1 year') AS clv_timestamptz_agrees
 FROM orders GROUP BY customer_id ORDER BY customer_id;
 
 -- inter-purchase time as interval and days
@@ -130,6 +150,7 @@ SELECT pg_temp.error_of($$SELECT clv_summary(now(), 1, now(), '0 days')$$);
 SELECT pg_temp.error_of($$SELECT clv_summary(now(), 1, now(), '-1 day')$$);
 SELECT pg_temp.error_of($$SELECT clv_summary(now(), 1, now(), NULL)$$);
 SELECT pg_temp.error_of($$SELECT clv(now(), 1, '0 days')$$);
+SELECT pg_temp.error_of($$SELECT clv(now(), 1, '300000 years')$$);
 SELECT pg_temp.error_of($$SELECT rfm(ordered_at, amount, ordered_at) FROM orders$$);
 SELECT pg_temp.error_of($$SELECT clv_summary(ordered_at, amount, '2024-12-31'::timestamptz, make_interval(days => customer_id)) FROM orders$$);
 SELECT pg_temp.error_of($$SELECT clv(ordered_at, amount, make_interval(days => customer_id)) FROM orders$$);
@@ -231,4 +252,28 @@ FROM (SELECT customer_id, avg_interpurchase(ordered_at) AS g,
 			 clv(ordered_at::date, amount, '2 years') AS v
 	  FROM history_big GROUP BY customer_id) p
 JOIN serial_result s USING (customer_id);
+RESET enable_sort;
+
+-- before 2000-01-01 (PostgreSQL's epoch: negative times), dates and
+-- timestamps, floating amounts exact in binary: parallel = serial
+CREATE TABLE history_old AS
+SELECT i % 500 AS customer_id, '1997-01-01'::date + (i * 7) % 540 AS ordered_on,
+	   ((i * 37) % 400) / 4.0 AS amount
+FROM generate_series(1, 30000) i;
+ALTER TABLE history_old SET (parallel_workers = 2);
+ANALYZE history_old;
+CREATE TEMP VIEW history_old_result AS
+SELECT customer_id, avg_interpurchase(ordered_on) AS g,
+	   avg_interpurchase_days(ordered_on::timestamp) AS gd,
+	   rfm(ordered_on, amount::float8, '1998-06-30'::date) AS r,
+	   clv_summary(ordered_on::timestamp, amount::real, '1998-06-30'::timestamp, '1 week') AS s,
+	   clv(ordered_on, amount::int, '2 years') AS v
+FROM history_old GROUP BY customer_id;
+EXPLAIN (COSTS OFF) CREATE TEMP TABLE parallel_old AS SELECT * FROM history_old_result;
+CREATE TEMP TABLE parallel_old AS SELECT * FROM history_old_result;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE (p.g, p.gd, p.r, p.s, p.v) IS DISTINCT FROM (s.g, s.gd, s.r, s.s, s.v)) AS mismatches,
+	   count(*) FILTER (WHERE p.g IS NULL) AS null_gaps
+FROM parallel_old p JOIN history_old_result s USING (customer_id);
 RESET ALL;

@@ -66,13 +66,17 @@ typedef enum ConfigArgs
 
 /*
  * A running sum of amounts: a ClvDecimal for exact kinds until it would
- * overflow, then a numeric; a double for floating kinds.
+ * overflow, then a numeric; for floating kinds a double with the rounding
+ * error of its additions (Neumaier's compensated sum), so that the repeat
+ * amount total - first occasion keeps the digits a large first order would
+ * otherwise absorb.
  */
 typedef struct AmountSum
 {
 	ClvDecimal	decimal;
 	Numeric		overflow;		/* non-NULL once decimal is abandoned */
 	double		floating;
+	double		floating_error; /* floating + floating_error is the sum */
 } AmountSum;
 
 /*
@@ -163,7 +167,7 @@ history_function_name(FunctionCallInfo fcinfo)
 static AmountKind
 amount_kind_of(Oid typid, const char *fname)
 {
-	switch (typid)
+	switch (getBaseType(typid))
 	{
 		case INT2OID:
 			return AMOUNT_INT2;
@@ -310,6 +314,27 @@ amount_sum_add_numeric(AmountSum *sum, Numeric addend, MemoryContext aggcontext)
 		pfree(old);
 }
 
+/* A floating sum += addend, carrying the rounding error. */
+static void
+float_sum_add(AmountSum *sum, double addend)
+{
+	double		result = sum->floating + addend;
+
+	if (isfinite(result))
+		sum->floating_error += fabs(sum->floating) >= fabs(addend) ?
+			(sum->floating - result) + addend :
+			(addend - result) + sum->floating;
+	sum->floating = result;
+}
+
+/* The value of a floating sum. */
+static double
+float_sum_value(const AmountSum *sum)
+{
+	return isfinite(sum->floating) ? sum->floating + sum->floating_error :
+		sum->floating;
+}
+
 /* sum += one amount of the state's kind. */
 static void
 amount_sum_add_datum(AmountSum *sum, AmountKind kind, Datum amount,
@@ -322,10 +347,10 @@ amount_sum_add_datum(AmountSum *sum, AmountKind kind, Datum amount,
 		case AMOUNT_NONE:
 			return;
 		case AMOUNT_FLOAT4:
-			sum->floating += DatumGetFloat4(amount);
+			float_sum_add(sum, DatumGetFloat4(amount));
 			return;
 		case AMOUNT_FLOAT8:
-			sum->floating += DatumGetFloat8(amount);
+			float_sum_add(sum, DatumGetFloat8(amount));
 			return;
 		case AMOUNT_INT2:
 			d.value = DatumGetInt16(amount);
@@ -354,7 +379,10 @@ amount_sum_merge(AmountSum *sum, const AmountSum *addend, AmountKind kind,
 				 MemoryContext aggcontext)
 {
 	if (AMOUNT_IS_FLOAT(kind))
-		sum->floating += addend->floating;
+	{
+		float_sum_add(sum, addend->floating);
+		sum->floating_error += addend->floating_error;
+	}
 	else if (sum->overflow || addend->overflow ||
 			 !clv_decimal_add(&sum->decimal, &addend->decimal))
 		amount_sum_add_numeric(sum, exact_sum_numeric(addend), aggcontext);
@@ -366,7 +394,7 @@ amount_sum_numeric(const AmountSum *sum, AmountKind kind)
 {
 	if (AMOUNT_IS_FLOAT(kind))
 		return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum(sum->floating)));
+												   Float8GetDatum(float_sum_value(sum))));
 	return exact_sum_numeric(sum);
 }
 
@@ -438,7 +466,8 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s argument \"%s\" must not be null", fname,
-						st->config_args == CONFIG_LIFESPAN ? "lifespan" : "as_of")));
+						st->config_args == CONFIG_LIFESPAN ? "lifespan" : "as_of"),
+				 errhint("Pass the same non-null value in every row of a group, for example a constant.")));
 	if (st->config_args == CONFIG_LIFESPAN)
 	{
 		double		seconds = clv_interval_seconds(PG_GETARG_INTERVAL_P(3));
@@ -448,6 +477,11 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("clv lifespan must be positive"),
 					 errhint("Pass the expected customer lifespan, for example '3 years'.")));
+		if (!(seconds * USECS_PER_SEC < (double) PG_INT64_MAX))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("clv lifespan is out of range"),
+					 errhint("Pass a lifespan shorter than 290,000 years.")));
 		clv_check_same_int64(&st->lifespan_usec, &st->lifespan_recorded,
 							 (int64) rint(seconds * USECS_PER_SEC), fname,
 							 "lifespan");
@@ -463,7 +497,8 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
 		if (PG_ARGISNULL(4))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s argument \"unit\" must not be null", fname)));
+					 errmsg("%s argument \"unit\" must not be null", fname),
+					 errhint("Pass a time unit of fixed length, for example '1 day' or '1 week'.")));
 		unit = PG_GETARG_INTERVAL_P(4);
 		clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
 							 clv_unit_usec(unit, fname), fname, "unit");
@@ -495,16 +530,17 @@ clv_history_trans(PG_FUNCTION_ARGS)
 	if (st->as_of_recorded && t > st->as_of)
 		PG_RETURN_POINTER(st);
 
+	if (HISTORY_ROWS(st) == 0 || t < st->first)
+	{
+		st->first = t;
+		if (st->amount_kind != AMOUNT_NONE)
+			memset(&st->first_total, 0, sizeof(AmountSum));
+	}
 	if (st->amount_kind != AMOUNT_NONE)
 	{
 		Datum		amount = PG_GETARG_DATUM(2);
 
 		amount_sum_add_datum(&st->total, st->amount_kind, amount, aggcontext);
-		if (HISTORY_ROWS(st) == 0 || t < st->first)
-		{
-			memset(&st->first_total, 0, sizeof(AmountSum));
-			st->first = t;
-		}
 		if (t == st->first)
 			amount_sum_add_datum(&st->first_total, st->amount_kind, amount,
 								 aggcontext);
@@ -648,6 +684,7 @@ amount_sum_send(StringInfo buf, const AmountSum *sum)
 	pq_sendint64(buf, (int64) (uint64) sum->decimal.value);
 	pq_sendint32(buf, sum->decimal.scale);
 	pq_sendfloat8(buf, sum->floating);
+	pq_sendfloat8(buf, sum->floating_error);
 }
 
 /* Reads an AmountSum written by amount_sum_send, validating it. */
@@ -678,6 +715,7 @@ amount_sum_recv(StringInfo buf, AmountSum *sum, MemoryContext aggcontext)
 	sum->decimal.value = (((__int128) high) << 64) | low;
 	sum->decimal.scale = pq_getmsgint(buf, 4);
 	sum->floating = pq_getmsgfloat8(buf);
+	sum->floating_error = pq_getmsgfloat8(buf);
 	if (sum->decimal.scale < 0 || sum->decimal.scale > CLV_DECIMAL_MAX_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -685,7 +723,7 @@ amount_sum_recv(StringInfo buf, AmountSum *sum, MemoryContext aggcontext)
 }
 
 /* Serialization version; bump when the layout changes. */
-#define HISTORY_STATE_VERSION 1
+#define HISTORY_STATE_VERSION 2
 
 /* Serialize function: the state as bytea, for parallel workers. */
 Datum
@@ -900,9 +938,14 @@ repeat_mean_amount(const HistoryState *st, int64 repeats)
 	if (repeats == 0)
 		return int64_to_numeric(0);
 	if (AMOUNT_IS_FLOAT(st->amount_kind))
+	{
+		double		repeat_total = st->total.floating - st->first_total.floating;
+
+		if (isfinite(st->total.floating) && isfinite(st->first_total.floating))
+			repeat_total += st->total.floating_error - st->first_total.floating_error;
 		return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum((st->total.floating - st->first_total.floating) /
-																  (double) repeats)));
+												   Float8GetDatum(repeat_total / (double) repeats)));
+	}
 	return numeric_div_opt_error(numeric_sub_opt_error(exact_sum_numeric(&st->total),
 													   exact_sum_numeric(&st->first_total),
 													   NULL),
@@ -946,7 +989,7 @@ clv_formula_final(PG_FUNCTION_ARGS)
 
 	if (!st || occ.count < 2)
 		PG_RETURN_NULL();
-	total = AMOUNT_IS_FLOAT(st->amount_kind) ? st->total.floating :
+	total = AMOUNT_IS_FLOAT(st->amount_kind) ? float_sum_value(&st->total) :
 		DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 										   NumericGetDatum(exact_sum_numeric(&st->total))));
 	mean_gap = (double) (occ.last - occ.first) / (double) (occ.count - 1);
