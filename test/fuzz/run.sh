@@ -11,9 +11,15 @@
 # committed corpus.  On a failure its log and the crashing input are kept
 # there (the "#" lines say where); replay with test/fuzz/fuzz_<name>.bin FILE.
 # Exit status 1 when a harness failed or did not build.
+#
+# FUZZ_RUNS=N (as .ci/run sets it) runs at most N inputs per harness from
+# a fixed seed, within the time budget, so that a CI run repeats itself
+# (but for the slowest harnesses, which the time budget cuts short).
 set -u
 
 seconds=${1:-10}
+budget=(-max_total_time="$seconds")
+[ -n "${FUZZ_RUNS:-}" ] && budget+=(-runs="$FUZZ_RUNS" -seed=1)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 CC=${CC_FUZZ:-clang}
@@ -52,7 +58,7 @@ for source in "${harnesses[@]}"; do
 	corpus=("$scratch/$name")
 	[ -d "test/fuzz/corpus/$name" ] && corpus+=("test/fuzz/corpus/$name")
 	# -timeout: one input running longer than 10 s is a hang, a failure
-	if "$bin" -max_total_time="$seconds" -timeout=10 \
+	if "$bin" "${budget[@]}" -timeout=10 \
 		-artifact_prefix="$scratch/$name-" "${corpus[@]}" > "$log" 2>&1; then
 		echo "ok $n - $name"
 		grep -E '^Done [0-9]+ runs' "$log" | sed "s/^/# $name: /"
