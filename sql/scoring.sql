@@ -242,6 +242,28 @@ SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0::float8
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), (1e400)) t(v)$$);
 SELECT pg_temp.error_of($$SELECT value_tier(v) OVER () FROM (VALUES (1.0), (1e-400)) t(v)$$);
 
+-- integer and numeric values are summed exactly, then compared as SQL
+-- compares G < share * P with exact sums: values landing exactly on a
+-- threshold (3.60 = 0.8 * 4.50) tier alike in units and in cents
+SELECT v, value_tier(v) OVER () AS tier, value_tier((v * 100)::int) OVER () AS tier_cents
+FROM (VALUES (1.90), (1.70), (0.70), (0.20)) t(v);
+WITH d AS (
+	SELECT p, ((p * 7919 + k * 104729) % 97) / 10.0 AS v
+	FROM generate_series(1, 20000) p, generate_series(1, 4) k
+), sums AS (
+	SELECT p, v,
+		coalesce(sum(v) FILTER (WHERE v > 0) OVER (PARTITION BY p ORDER BY v DESC
+			RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP), 0) AS g,
+		sum(v) FILTER (WHERE v > 0) OVER (PARTITION BY p) AS total,
+		value_tier(v) OVER (PARTITION BY p) AS tier
+	FROM d
+)
+SELECT count(*) AS rows,
+	count(*) FILTER (WHERE tier IS DISTINCT FROM CASE WHEN v <= 0 THEN 'low'
+		WHEN g < 0.8::float8 * total THEN 'high'
+		WHEN g < 0.95::float8 * total THEN 'medium' ELSE 'low' END) AS mismatches
+FROM sums;
+
 -- On clv_sample_orders: rfm() per customer at an as_of inside the sample
 -- period (customers who start later get a NULL clv_rfm), day-level recency
 -- (many ties), mostly one-purchase frequencies (huge ties), cent amounts.

@@ -55,6 +55,11 @@ clv_time_usec(Datum value, ClvTimeKind kind, const char *fname)
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("%s does not accept infinite dates", fname),
 					 errhint("Filter out rows whose date is infinity or -infinity.")));
+		if (d >= TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("%s does not accept dates after 294276 AD", fname),
+					 errhint("Dates are measured as timestamps, whose range ends in 294276 AD.")));
 		return (int64) d * USECS_PER_DAY;
 	}
 	else
@@ -101,6 +106,60 @@ clv_unit_usec(const Interval *unit, const char *fname)
 				 errmsg("%s time unit must be positive", fname),
 				 errhint("Use a unit of fixed length such as '1 day' or '1 week'.")));
 	return usec;
+}
+
+/*
+ * Decodes a numeric Datum into a ClvDecimal without copying it; false for
+ * NaN, infinities and numbers too wide for a ClvDecimal.  The layout is
+ * numeric's on-disk format (numeric.c): a uint16 header, an int16 weight
+ * unless the header is short, then base-10000 digits.
+ */
+bool
+clv_numeric_to_decimal(Datum value, ClvDecimal *out)
+{
+	struct varlena *packed = PG_DETOAST_DATUM_PACKED(value);
+	const char *data = VARDATA_ANY(packed);
+	Size		len = VARSIZE_ANY_EXHDR(packed);
+	uint16		header;
+	int			weight;
+	int			dscale;
+	bool		negative;
+	int16		digits[16];
+	int			ndigits;
+
+	if (len < sizeof(uint16))
+		return false;
+	memcpy(&header, data, sizeof(uint16));
+	if ((header & 0xC000) == 0x8000)
+	{
+		/* short format: sign, dscale and weight packed into the header */
+		negative = (header & 0x2000) != 0;
+		dscale = (header & 0x1F80) >> 7;
+		weight = (header & 0x003F) | ((header & 0x0040) ? ~0x003F : 0);
+		data += sizeof(uint16);
+		len -= sizeof(uint16);
+	}
+	else if ((header & 0xC000) == 0xC000)
+		return false;			/* NaN or an infinity */
+	else
+	{
+		int16		long_weight;
+
+		if (len < 2 * sizeof(uint16))
+			return false;
+		negative = (header & 0xC000) == 0x4000;
+		dscale = header & 0x3FFF;
+		memcpy(&long_weight, data + sizeof(uint16), sizeof(int16));
+		weight = long_weight;
+		data += 2 * sizeof(uint16);
+		len -= 2 * sizeof(uint16);
+	}
+	ndigits = len / sizeof(int16);
+	if (ndigits > (int) lengthof(digits))
+		return false;
+	memcpy(digits, data, ndigits * sizeof(int16));
+	return clv_decimal_from_base10000(digits, ndigits, weight, negative,
+									  dscale, out);
 }
 
 /* An interval's length in seconds as extract(epoch from ...) gives it. */

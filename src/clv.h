@@ -15,6 +15,7 @@
 
 #include "postgres.h"
 
+#include "core/decimal.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 
@@ -47,6 +48,12 @@ extern Datum clv_usec_time(int64 usec, ClvTimeKind kind);
  * with a month part, or not positive, is a class-22 error naming fname.
  */
 extern int64 clv_unit_usec(const Interval *unit, const char *fname);
+
+/*
+ * A numeric Datum as a ClvDecimal; false for NaN, infinities and numbers
+ * too wide for one (more than 38 digits, or 30 after the point).
+ */
+extern bool clv_numeric_to_decimal(Datum value, ClvDecimal *out);
 
 /* An interval's length in seconds as extract(epoch from ...) gives it. */
 extern double clv_interval_seconds(const Interval *span);

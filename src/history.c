@@ -20,7 +20,6 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "core/decimal.h"
 #include "core/occasions.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -225,60 +224,6 @@ history_create(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 	return st;
 }
 
-/*
- * Decodes a numeric Datum into a ClvDecimal without copying it; false for
- * NaN, infinities and numbers too wide for a ClvDecimal.  The layout is
- * numeric's on-disk format (numeric.c): a uint16 header, an int16 weight
- * unless the header is short, then base-10000 digits.
- */
-static bool
-numeric_to_decimal(Datum value, ClvDecimal *out)
-{
-	struct varlena *packed = PG_DETOAST_DATUM_PACKED(value);
-	const char *data = VARDATA_ANY(packed);
-	Size		len = VARSIZE_ANY_EXHDR(packed);
-	uint16		header;
-	int			weight;
-	int			dscale;
-	bool		negative;
-	int16		digits[16];
-	int			ndigits;
-
-	if (len < sizeof(uint16))
-		return false;
-	memcpy(&header, data, sizeof(uint16));
-	if ((header & 0xC000) == 0x8000)
-	{
-		/* short format: sign, dscale and weight packed into the header */
-		negative = (header & 0x2000) != 0;
-		dscale = (header & 0x1F80) >> 7;
-		weight = (header & 0x003F) | ((header & 0x0040) ? ~0x003F : 0);
-		data += sizeof(uint16);
-		len -= sizeof(uint16);
-	}
-	else if ((header & 0xC000) == 0xC000)
-		return false;			/* NaN or an infinity */
-	else
-	{
-		int16		long_weight;
-
-		if (len < 2 * sizeof(uint16))
-			return false;
-		negative = (header & 0xC000) == 0x4000;
-		dscale = header & 0x3FFF;
-		memcpy(&long_weight, data + sizeof(uint16), sizeof(int16));
-		weight = long_weight;
-		data += 2 * sizeof(uint16);
-		len -= 2 * sizeof(uint16);
-	}
-	ndigits = len / sizeof(int16);
-	if (ndigits > (int) lengthof(digits))
-		return false;
-	memcpy(digits, data, ndigits * sizeof(int16));
-	return clv_decimal_from_base10000(digits, ndigits, weight, negative,
-									  dscale, out);
-}
-
 /* A ClvDecimal as a numeric. */
 static Numeric
 decimal_to_numeric(const ClvDecimal *d)
@@ -362,7 +307,7 @@ amount_sum_add_datum(AmountSum *sum, AmountKind kind, Datum amount,
 			d.value = DatumGetInt64(amount);
 			break;
 		case AMOUNT_NUMERIC:
-			if (sum->overflow || !numeric_to_decimal(amount, &d))
+			if (sum->overflow || !clv_numeric_to_decimal(amount, &d))
 			{
 				amount_sum_add_numeric(sum, DatumGetNumeric(amount), aggcontext);
 				return;

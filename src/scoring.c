@@ -15,6 +15,8 @@
  * numeric (declared "any" and checked here), each compared exactly as the
  * type it is: numerics and bigints whose double key could hide a different
  * value are compared by their own comparison when their keys tie.
+ * value_tier sums integer and numeric values exactly (core/decimal.h),
+ * floating ones in long double.
  *
  *-------------------------------------------------------------------------
  */
@@ -296,6 +298,7 @@ column_rank_view(ScoringColumn *column, const bool *excluded)
 	view.tie_compare = column_tie_compare;
 	view.tie_arg = column;
 	view.interrupt = scoring_interrupt;
+	view.exact_values = NULL;
 	return view;
 }
 
@@ -496,6 +499,33 @@ clv_rfm_score(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(digits, 3));
 }
 
+/*
+ * The exact value of a non-NULL integer or numeric value, for value_tier's
+ * sums; false for a numeric too wide for a ClvDecimal (and for floating
+ * types, which are summed as doubles).
+ */
+static bool
+exact_value(Oid typid, Datum value, ClvDecimal *out)
+{
+	out->scale = 0;
+	switch (typid)
+	{
+		case INT2OID:
+			out->value = DatumGetInt16(value);
+			return true;
+		case INT4OID:
+			out->value = DatumGetInt32(value);
+			return true;
+		case INT8OID:
+			out->value = DatumGetInt64(value);
+			return true;
+		case NUMERICOID:
+			return clv_numeric_to_decimal(value, out);
+		default:
+			return false;
+	}
+}
+
 /* Computes the greater sums of the partition into state. */
 static void
 value_tier_compute(FunctionCallInfo fcinfo, WindowObject winobj,
@@ -512,11 +542,16 @@ value_tier_compute(FunctionCallInfo fcinfo, WindowObject winobj,
 	ScoringColumn column;
 	ClvRankColumn view;
 	bool	   *excluded;
+	ClvDecimal *exact;
+	bool		all_exact;
 	MemoryContext old;
 
 	column_init(&column, value_arg_type(fcinfo, 0, "value_tier"), rows,
 				work_context);
 	excluded = MemoryContextAllocHuge(work_context, sizeof(bool) * rows);
+	all_exact = column.typid != FLOAT4OID && column.typid != FLOAT8OID;
+	exact = all_exact ?
+		MemoryContextAllocHuge(work_context, sizeof(ClvDecimal) * rows) : NULL;
 	old = MemoryContextSwitchTo(row_context);
 	for (int64 row = 0; row < rows; row++)
 	{
@@ -534,12 +569,15 @@ value_tier_compute(FunctionCallInfo fcinfo, WindowObject winobj,
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("value_tier does not accept NaN, infinite or out-of-range values"),
-					 errhint("Filter out such rows or map them to NULL; value_tier sums the values as double precision.")));
+					 errhint("Filter out such rows or map them to NULL; value_tier cannot sum them.")));
+		if (all_exact)
+			all_exact = exact_value(column.typid, value, &exact[row]);
 		MemoryContextReset(row_context);
 	}
 	MemoryContextSwitchTo(old);
 
 	view = column_rank_view(&column, excluded);
+	view.exact_values = all_exact ? exact : NULL;
 	state->greater = MemoryContextAllocHuge(partition_context,
 											sizeof(double) * rows);
 	clv_rank_greater_sums(&view,

@@ -231,6 +231,50 @@ clv_rank_worse_counts(const ClvRankColumn *column, bool higher_is_better,
 	return count;
 }
 
+/*
+ * A running sum of a column's values: exact while the values are given
+ * exactly and the sum fits a ClvDecimal, in long double otherwise.
+ */
+typedef struct ValueSum
+{
+	bool		is_exact;
+	ClvDecimal	exact;
+	long double approximate;
+} ValueSum;
+
+/* An empty sum, exact when the column gives exact values. */
+static void
+value_sum_init(ValueSum *sum, bool is_exact)
+{
+	sum->is_exact = is_exact;
+	sum->exact.value = 0;
+	sum->exact.scale = 0;
+	sum->approximate = 0.0L;
+}
+
+/* sum += the value of item's row. */
+static void
+value_sum_add(ValueSum *sum, const ClvRankColumn *column, ClvRankItem item)
+{
+	if (sum->is_exact)
+	{
+		if (clv_decimal_add(&sum->exact, &column->exact_values[item.row]))
+			return;
+		/* past 38 digits: go on in long double */
+		sum->is_exact = false;
+		sum->approximate = (long double) clv_decimal_to_double(&sum->exact);
+	}
+	sum->approximate += order_key(item.order);
+}
+
+/* The sum as the nearest double. */
+static double
+value_sum_double(const ValueSum *sum)
+{
+	return sum->is_exact ? clv_decimal_to_double(&sum->exact) :
+		(double) sum->approximate;
+}
+
 /* Sums of strictly greater values of every row of column (see rank.h). */
 void
 clv_rank_greater_sums(const ClvRankColumn *column, ClvRankItem *work,
@@ -238,34 +282,34 @@ clv_rank_greater_sums(const ClvRankColumn *column, ClvRankItem *work,
 {
 	ClvRankItem *items;
 	int64_t		count = sort_column(column, work, &items);
-	long double sum_above = 0.0L;
+	ValueSum	sum_above;
 	int64_t		start;
 
+	value_sum_init(&sum_above, column->exact_values != NULL);
 	for (int64_t i = 0; i < column->rows; i++)
 		greater[i] = NAN;
 	/* tie groups from the largest value down: [start, end) */
 	for (int64_t end = count; end > 0; end = start)
 	{
 		double		value = order_key(items[end - 1].order);
+		double		greater_sum = value > 0.0 ? value_sum_double(&sum_above) :
+			CLV_RANK_NOT_POSITIVE;
 
 		for (start = end - 1;
 			 start > 0 && same_value(column, &items[start - 1], &items[start]);
 			 start--)
 			;
 		for (int64_t k = start; k < end; k++)
-		{
-			greater[items[k].row] = (value > 0.0) ? (double) sum_above
-				: CLV_RANK_NOT_POSITIVE;
-		}
+			greater[items[k].row] = greater_sum;
 		if (value > 0.0)
 		{
 			for (int64_t k = start; k < end; k++)
-				sum_above += order_key(items[k].order);
+				value_sum_add(&sum_above, column, items[k]);
 		}
 		if (start / INTERRUPT_STRIDE != end / INTERRUPT_STRIDE)
 			check_interrupt(column);
 	}
-	*positive_total = (double) sum_above;
+	*positive_total = value_sum_double(&sum_above);
 }
 
 /* Score 1 + floor(bins * worse / included). */

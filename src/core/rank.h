@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decimal.h"
+
 /* worse count of a row that takes no part in scoring (a NULL input) */
 #define CLV_RANK_EXCLUDED (-1)
 
@@ -43,6 +45,9 @@ typedef struct ClvRankColumn
 								 * NULL if no row is inexact */
 	ClvRankTieCompare tie_compare;	/* needed when inexact is not NULL */
 	void	   *tie_arg;
+	const ClvDecimal *exact_values; /* per row: the value exactly, for sums
+									 * (integer and decimal types); NULL to
+									 * sum the keys */
 	ClvRankInterrupt interrupt; /* may be NULL */
 } ClvRankColumn;
 
@@ -77,8 +82,11 @@ extern int64_t clv_rank_worse_counts(const ClvRankColumn *column,
  * For every row with a positive value, the sum of the values strictly
  * greater than its own; CLV_RANK_NOT_POSITIVE for a value <= 0 and NaN for
  * an excluded row.  *positive_total is the sum of the positive values.
- * Keys are the values themselves and must be finite.  Sums are accumulated
- * in long double from the largest value down.
+ * Keys are the values themselves and must be finite.  With exact_values
+ * the sums are exact (then rounded once to the nearest double, as SQL casts
+ * an exact sum to float8) while they fit in a ClvDecimal, and continue in
+ * long double past that; without, they are accumulated in long double from
+ * the largest value down.
  */
 extern void clv_rank_greater_sums(const ClvRankColumn *column,
 								  ClvRankItem *work, double *greater,

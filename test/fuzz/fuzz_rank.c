@@ -12,7 +12,8 @@
  * (NaN equal to NaN and above +infinity, -0 equal to 0):
  *	- clv_rank_worse_counts, both directions, and its scores for 2..9 bins;
  *	- clv_rank_greater_sums (finite keys only, as documented), summed in
- *	  long double, and the tiers at the input's shares;
+ *	  long double, bigints also given exactly and then checked against
+ *	  exact 128-bit sums rounded once, and the tiers at the input's shares;
  * and clv_rank_segment names exactly the cells 1..5 x 1..5.  Every buffer
  * is allocated to its exact size, so AddressSanitizer sees overruns.
  */
@@ -113,7 +114,34 @@ check_worse_counts(const Partition *p, const ClvRankColumn *column, bool higher_
 	free(worse);
 }
 
-/* Checks the greater sums and tiers of p (whose keys are finite). */
+/* An integer sum as the nearest double, through its decimal digits. */
+static double
+exact_to_double(__int128 v)
+{
+	char		digits[48];
+	char		text[50];
+	int			n = 0;
+	size_t		pos = 0;
+	unsigned __int128 magnitude = v < 0 ? -(unsigned __int128) v : (unsigned __int128) v;
+
+	do
+	{
+		digits[n++] = (char) ('0' + (int) (magnitude % 10));
+		magnitude /= 10;
+	} while (magnitude > 0);
+	if (v < 0)
+		text[pos++] = '-';
+	while (n > 0)
+		text[pos++] = digits[--n];
+	text[pos] = '\0';
+	return strtod(text, NULL);
+}
+
+/*
+ * Checks the greater sums and tiers of p (whose keys are finite): against
+ * naive long double sums, and for bigints (summed exactly) against exact
+ * 128-bit sums rounded once.
+ */
 static void
 check_greater_sums(const Partition *p, const ClvRankColumn *column, double high_share,
 				   double medium_share)
@@ -125,13 +153,21 @@ check_greater_sums(const Partition *p, const ClvRankColumn *column, double high_
 	int64_t		i,
 				j;
 
+	__int128	exact_total = 0;
+
 	clv_rank_greater_sums(column, work, greater, &total);
 	for (i = 0; i < p->rows; i++)
 		if (!p->excluded[i] && p->keys[i] > 0.0)
+		{
 			expected_total += p->keys[i];
+			exact_total += p->exact[i];
+		}
 	FUZZ_CHECK(total == (double) expected_total ||
 			   fabsl(total - expected_total) <= 1e-15L * fabsl(expected_total),
 			   "positive total %.17g, naive %.17Lg", total, expected_total);
+	if (column->exact_values)
+		FUZZ_CHECK(total == exact_to_double(exact_total),
+				   "exact positive total %.17g", total);
 	for (i = 0; i < p->rows; i++)
 	{
 		long double expected = 0.0L;
@@ -152,9 +188,17 @@ check_greater_sums(const Partition *p, const ClvRankColumn *column, double high_
 					   greater[i]);
 			continue;
 		}
+		__int128	exact_expected = 0;
+
 		for (j = 0; j < p->rows; j++)
 			if (!p->excluded[j] && compare_values(p, j, i) > 0)
+			{
 				expected += p->keys[j];
+				exact_expected += p->exact[j];
+			}
+		if (column->exact_values)
+			FUZZ_CHECK(greater[i] == exact_to_double(exact_expected),
+					   "row %lld: exact greater sum %.17g", (long long) i, greater[i]);
 		FUZZ_CHECK(greater[i] == (double) expected ||
 				   fabsl(greater[i] - expected) <= 1e-15L * fabsl(expected_total),
 				   "row %lld (value %.17g): greater sum %.17g, naive %.17Lg", (long long) i,
@@ -224,6 +268,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	column.tie_compare = compare_exact;
 	column.tie_arg = &p;
 	column.interrupt = (shape & 4) ? count_interrupt : NULL;
+	column.exact_values = NULL;
+	if (p.bigint)
+	{
+		ClvDecimal *decimals = malloc(sizeof(ClvDecimal) * p.rows);
+
+		for (i = 0; i < p.rows; i++)
+		{
+			decimals[i].value = p.exact[i];
+			decimals[i].scale = 0;
+		}
+		column.exact_values = decimals;
+	}
 
 	check_worse_counts(&p, &column, true);
 	check_worse_counts(&p, &column, false);
@@ -235,6 +291,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK((clv_rank_segment(r, f) != NULL) == (r >= 1 && r <= 5 && f >= 1 && f <= 5),
 					   "segment of R %d, F %d", r, f);
 
+	free((void *) column.exact_values);
 	free(p.keys);
 	free(p.exact);
 	free(p.excluded);

@@ -279,6 +279,50 @@ test_greater_sums(void)
 	ok(strcmp(clv_rank_tier_name(CLV_TIER_MEDIUM), "medium") == 0, "tier names");
 }
 
+/* Greater sums of exact values: exact, and past 38 digits in long double. */
+static void
+test_exact_greater_sums(void)
+{
+	static const ClvDecimal cents[4] = {{190, 2}, {170, 2}, {70, 2}, {20, 2}};
+	ClvDecimal	huge[3];
+	ClvRankColumn column = {0};
+	double		total;
+
+	column.rows = 4;
+	column.keys = keys;
+	column.exact_values = cents;
+	memset(excluded, 0, sizeof(excluded));
+	keys[0] = 1.9;
+	keys[1] = 1.7;
+	keys[2] = 0.7;
+	keys[3] = 0.2;
+	clv_rank_greater_sums(&column, work, greater, &total);
+	ok(greater[2] == 3.6 && total == 4.5,
+	   "exact sums: G(0.70) = 3.60 and P = 4.50 exactly, rounded once (%.17g, %.17g)",
+	   greater[2], total);
+	ok(clv_rank_tier(greater[2], total, 0.8, 0.95) == CLV_TIER_MEDIUM,
+	   "G = 3.60 is not < 0.8 * 4.50 in double: medium, as in cents");
+	column.exact_values = NULL;
+	clv_rank_greater_sums(&column, work, greater, &total);
+	ok(greater[2] != 3.6, "control: summing the keys misses 3.60 (%.17g)",
+	   greater[2]);
+
+	/* three values of 10^38: the sum leaves 128 bits and goes on approximately */
+	for (int i = 0; i < 3; i++)
+	{
+		huge[i].value = (__int128) 1;
+		for (int d = 0; d < 38; d++)
+			huge[i].value *= 10;
+		huge[i].scale = 0;
+		keys[i] = 1e38;
+	}
+	column.rows = 3;
+	column.exact_values = huge;
+	clv_rank_greater_sums(&column, work, greater, &total);
+	ok(fabs(total / 3e38 - 1) < 1e-15 && greater[0] == 0.0,
+	   "past 128 bits the sums continue in long double (total %.17g)", total);
+}
+
 /* Scores and the segment map. */
 static void
 test_scores_and_segments(void)
@@ -304,6 +348,7 @@ main(void)
 	test_worse_counts();
 	test_inexact_ties();
 	test_greater_sums();
+	test_exact_greater_sums();
 	test_scores_and_segments();
 	return done_testing();
 }
