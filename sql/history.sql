@@ -144,6 +144,7 @@ SELECT avg_interpurchase(t) IS NULL AS no_rows FROM (SELECT now() WHERE false) v
 SELECT pg_temp.error_of($$SELECT avg_interpurchase(t) FROM (VALUES ('infinity'::timestamptz)) v(t)$$);
 SELECT pg_temp.error_of($$SELECT rfm(t, 1, t) FROM (VALUES ('-infinity'::date)) v(t)$$);
 SELECT pg_temp.error_of($$SELECT rfm(now(), 1, 'infinity'::timestamptz)$$);
+SELECT pg_temp.error_of($$SELECT rfm(t, 1, '2024-01-01'::date) FROM (VALUES ('300000-01-01'::date)) v(t)$$);
 SELECT pg_temp.error_of($$SELECT clv_summary(now(), 1, now(), '1 month')$$);
 SELECT pg_temp.error_of($$SELECT clv_summary(now(), 1, now(), '1 year 1 day')$$);
 SELECT pg_temp.error_of($$SELECT clv_summary(now(), 1, now(), '0 days')$$);

@@ -175,16 +175,24 @@ clv_interval_seconds(const Interval *span)
 Interval *
 clv_usec_interval(double usec)
 {
-	Interval   *result = (Interval *) palloc(sizeof(Interval));
 	double		rounded = rint(usec);
 
 	if (isnan(rounded) || fabs(rounded) >= (double) PG_INT64_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("interval out of range")));
+	return clv_usec_interval_exact((int64) rounded);
+}
+
+/* An interval of exactly usec microseconds, as whole days plus a time part. */
+Interval *
+clv_usec_interval_exact(int64 usec)
+{
+	Interval   *result = (Interval *) palloc(sizeof(Interval));
+
 	result->month = 0;
-	result->day = (int32) ((int64) rounded / USECS_PER_DAY);
-	result->time = (int64) rounded % USECS_PER_DAY;
+	result->day = (int32) (usec / USECS_PER_DAY);
+	result->time = usec % USECS_PER_DAY;
 	return result;
 }
 

@@ -61,6 +61,9 @@ extern double clv_interval_seconds(const Interval *span);
 /* An interval of usec microseconds, days and time justified as 'd days hh:mm:ss'. */
 extern Interval *clv_usec_interval(double usec);
 
+/* The same for an exact microsecond count (a time unit), never out of range. */
+extern Interval *clv_usec_interval_exact(int64 usec);
+
 /*
  * Checks that a configuration argument (as_of, unit, lifespan, period...)
  * is the same in every row of a group: the first call records it, later

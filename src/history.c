@@ -905,17 +905,17 @@ clv_summary_final(PG_FUNCTION_ARGS)
 	HistoryState *st = history_final_state(fcinfo, &occ);
 	Datum		values[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
-	double		unit_usec;
+	int64		unit_usec;
 
 	if (!st)
 		PG_RETURN_NULL();
-	unit_usec = st->unit_recorded ? (double) st->unit_usec : (double) USECS_PER_DAY;
+	unit_usec = st->unit_recorded ? st->unit_usec : USECS_PER_DAY;
 	values[0] = Int64GetDatum(occ.count - 1);
-	values[1] = Float8GetDatum((double) (occ.last - occ.first) / unit_usec);
-	values[2] = Float8GetDatum((double) (st->as_of - occ.first) / unit_usec);
+	values[1] = Float8GetDatum((double) (occ.last - occ.first) / (double) unit_usec);
+	values[2] = Float8GetDatum((double) (st->as_of - occ.first) / (double) unit_usec);
 	values[3] = NumericGetDatum(repeat_mean_amount(st, occ.count - 1));
 	values[4] = Int64GetDatum(HISTORY_ROWS(st));
-	values[5] = IntervalPGetDatum(clv_usec_interval(unit_usec));
+	values[5] = IntervalPGetDatum(clv_usec_interval_exact(unit_usec));
 	PG_RETURN_DATUM(composite_result(fcinfo, values, nulls));
 }
 

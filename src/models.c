@@ -24,6 +24,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -169,16 +170,34 @@ canonical_zero(float8 v)
 	return v == 0.0 ? 0.0 : v;
 }
 
-/* Checks that x, the number of repeat purchases, is not negative. */
+/*
+ * The largest x the models take: beyond 2^53 a count is no longer exact
+ * in the double precision the likelihoods are computed in.
+ */
+#define MAX_REPEATS (INT64CONST(1) << 53)
+
+/* Checks that x, the number of repeat purchases, is in 0 .. 2^53. */
 static void
 check_x_rule(const char *fname, int sqlstate, int64 x)
 {
-	if (x < 0)
+	if (x < 0 || x > MAX_REPEATS)
 		ereport(ERROR,
 				(errcode(sqlstate),
-				 errmsg("%s input violates the rule x >= 0", fname),
+				 errmsg("%s input violates the rule 0 <= x <= 2^53", fname),
 				 errdetail("x = " INT64_FORMAT ".", x),
 				 errhint("x is the number of repeat purchases, purchase occasions minus one.")));
+}
+
+/* Checks that m, the mean repeat amount, is a finite number. */
+static void
+check_m_rule(const char *fname, int64 x, double m)
+{
+	if (!isfinite(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s input violates the rule that m is finite", fname),
+				 errdetail("x = " INT64_FORMAT ", m = %g.", x, m),
+				 errhint("m is the mean amount of the repeat purchases; filter out rows whose amount is NaN or infinite.")));
 }
 
 /*
@@ -266,6 +285,21 @@ state_set_unit(ModelsState *state, int64 unit_usec, const char *fname)
 				 errhint("Compute every summary of one fit with the same unit.")));
 }
 
+/* The sum of two customer counts; past 2^63 - 1 an error. */
+static int64
+add_count(int64 a, int64 b)
+{
+	int64		sum;
+
+	if (pg_add_s64_overflow(a, b, &sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("clv_stats customer count is out of range"),
+				 errdetail("A count of " INT64_FORMAT " and one of " INT64_FORMAT " add up to more than 2^63 - 1.",
+						   a, b)));
+	return sum;
+}
+
 /* Adds count customers with summary (x, t_x, t). */
 static void
 state_add_tx(ModelsState *state, int64 x, float8 t_x, float8 t, int64 count)
@@ -278,7 +312,7 @@ state_add_tx(ModelsState *state, int64 x, float8 t_x, float8 t, int64 count)
 	key.t_x = canonical_zero(t_x);
 	key.t = canonical_zero(t);
 	entry = (TxEntry *) hash_search(state->tx, &key, HASH_ENTER, &found);
-	entry->count = found ? entry->count + count : count;
+	entry->count = found ? add_count(entry->count, count) : count;
 }
 
 /* Adds count customers with spend summary (x, m), x > 0. */
@@ -292,7 +326,7 @@ state_add_spend(ModelsState *state, int64 x, float8 m, int64 count)
 	key.x = x;
 	key.m = canonical_zero(m);
 	entry = (SpendEntry *) hash_search(state->spend, &key, HASH_ENTER, &found);
-	entry->count = found ? entry->count + count : count;
+	entry->count = found ? add_count(entry->count, count) : count;
 }
 
 /*
@@ -313,11 +347,7 @@ state_add_customer(ModelsState *state, int want, const char *fname,
 		check_x_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, x);
 		if (x > 0 && !m_isnull)
 		{
-			if (!isfinite(m))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s input violates the rule that m is finite", fname),
-						 errdetail("x = " INT64_FORMAT ", m = %g.", x, m)));
+			check_m_rule(fname, x, m);
 			state_add_spend(state, x, m, 1);
 		}
 	}
@@ -824,7 +854,7 @@ purchase_model_final(FunctionCallInfo fcinfo, ModelKind kind)
 		rows[i].t_x = tx[i].t_x;
 		rows[i].t = tx[i].t;
 		rows[i].count = (double) tx[i].count;
-		customers += tx[i].count;
+		customers = add_count(customers, tx[i].count);
 		has_repeats = has_repeats || tx[i].x > 0;
 	}
 	if (customers < 2 || !state->has_unit)
@@ -846,7 +876,7 @@ purchase_model_final(FunctionCallInfo fcinfo, ModelKind kind)
 	values[5] = Int64GetDatum(customers);
 	values[6] = Int32GetDatum(fit.iterations);
 	values[7] = BoolGetDatum(fit.converged);
-	values[8] = IntervalPGetDatum(clv_usec_interval((double) state->unit_usec));
+	values[8] = IntervalPGetDatum(clv_usec_interval_exact(state->unit_usec));
 	return result_composite(fcinfo, values, nulls);
 }
 
@@ -901,7 +931,7 @@ clv_models_gamma_gamma_final(PG_FUNCTION_ARGS)
 		rows[i].x = (double) spend[i].x;
 		rows[i].m = spend[i].m;
 		rows[i].count = (double) spend[i].count;
-		customers += spend[i].count;
+		customers = add_count(customers, spend[i].count);
 	}
 	if (customers < 2)
 		PG_RETURN_NULL();
@@ -980,39 +1010,83 @@ scan_accept(Scanner *scanner, const char *token)
 	return true;
 }
 
-/* Reads an integer. */
+/*
+ * The end of the JSON number at the scanner (after white space), or NULL
+ * when there is none: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the
+ * fraction and exponent only when integer is false.
+ */
+static const char *
+scan_json_number(Scanner *scanner, bool integer)
+{
+	const char *p;
+
+	scan_space(scanner);
+	p = scanner->p;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (isdigit((unsigned char) *p))
+			p++;
+	else
+		return NULL;
+	if (integer)
+		return (*p == '.' || *p == 'e' || *p == 'E') ? NULL : p;
+	if (*p == '.')
+	{
+		if (!isdigit((unsigned char) *++p))
+			return NULL;
+		while (isdigit((unsigned char) *p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E')
+	{
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char) *p))
+			return NULL;
+		while (isdigit((unsigned char) *p))
+			p++;
+	}
+	return p;
+}
+
+/* Reads a JSON integer that fits in 64 bits. */
 static int64
 scan_int64(Scanner *scanner)
 {
-	char	   *end;
+	const char *end = scan_json_number(scanner, true);
+	char	   *parsed_end;
 	long long	value;
 
-	scan_space(scanner);
-	errno = 0;
-	value = strtoll(scanner->p, &end, 10);
-	if (end == scanner->p || errno != 0 || *end == '.' || *end == 'e' || *end == 'E')
+	if (end == NULL)
 		scan_error(scanner, "an integer");
+	errno = 0;
+	value = strtoll(scanner->p, &parsed_end, 10);
+	if (errno != 0 || parsed_end != end)
+		scan_error(scanner, "an integer of at most 64 bits");
 	scanner->p = end;
 	return (int64) value;
 }
 
-/* Reads a finite number. */
+/* Reads a finite JSON number; -0 reads as 0. */
 static float8
 scan_float8(Scanner *scanner)
 {
-	char	   *end;
+	const char *end = scan_json_number(scanner, false);
+	char	   *parsed_end;
 	double		value;
 
-	scan_space(scanner);
-	if (!(isdigit((unsigned char) *scanner->p) || *scanner->p == '-' ||
-		  *scanner->p == '.'))
+	if (end == NULL)
 		scan_error(scanner, "a number");
 	errno = 0;
-	value = strtod(scanner->p, &end);
-	if (end == scanner->p || errno != 0 || !isfinite(value))
+	value = strtod(scanner->p, &parsed_end);
+	if (parsed_end != end || errno != 0 || !isfinite(value))
 		scan_error(scanner, "a finite number");
 	scanner->p = end;
-	return value;
+	return canonical_zero(value);
 }
 
 /*
@@ -1132,7 +1206,7 @@ clv_stats_out(PG_FUNCTION_ARGS)
 	ClvStats   *stats = (ClvStats *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	StatsTxRow *tx = STATS_TX(stats);
 	StatsSpendRow *spend = STATS_SPEND(stats);
-	Interval   *unit = clv_usec_interval((double) stats->unit_usec);
+	Interval   *unit = clv_usec_interval_exact(stats->unit_usec);
 	StringInfoData out;
 	int			i;
 
@@ -1194,14 +1268,14 @@ clv_stats_recv(PG_FUNCTION_ARGS)
 	for (i = 0; i < ntx; i++)
 	{
 		tx[i].x = pq_getmsgint64(buf);
-		tx[i].t_x = pq_getmsgfloat8(buf);
-		tx[i].t = pq_getmsgfloat8(buf);
+		tx[i].t_x = canonical_zero(pq_getmsgfloat8(buf));
+		tx[i].t = canonical_zero(pq_getmsgfloat8(buf));
 		tx[i].count = pq_getmsgint64(buf);
 	}
 	for (i = 0; i < nspend; i++)
 	{
 		spend[i].x = pq_getmsgint64(buf);
-		spend[i].m = pq_getmsgfloat8(buf);
+		spend[i].m = canonical_zero(pq_getmsgfloat8(buf));
 		spend[i].count = pq_getmsgint64(buf);
 	}
 	stats_validate(stats, VARSIZE(stats), ERRCODE_INVALID_BINARY_REPRESENTATION, true);
@@ -1353,6 +1427,8 @@ read_customer(FunctionCallInfo fcinfo, int argno, bool with_times,
 					  customer->t_x, customer->t);
 	else
 		check_x_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x);
+	if (with_m && !isfinite(customer->m))
+		check_m_rule(fname, customer->x, customer->m);
 	return true;
 }
 
@@ -1487,6 +1563,6 @@ clv_models_clv(PG_FUNCTION_ARGS)
 	return finite_result(clv_gg_clv(spend, expectation_of(model.kind), model.param,
 									(double) customer.x, customer.t_x, customer.t,
 									months, 30.0 * USECS_PER_DAY / model.unit_usec,
-									discount),
+									discount, models_check_interrupts, NULL),
 						 "clv");
 }

@@ -129,7 +129,7 @@ clv_gg_expected_spend(const double *param, double x, double m)
 double
 clv_gg_clv(double spend, ClvExpectedPurchases expected, const double *param,
 		   double x, double t_x, double t, int months, double month_length,
-		   double discount)
+		   double discount, ClvInterrupt interrupt, void *interrupt_arg)
 {
 	double		value = 0.0,
 				before = 0.0;
@@ -137,7 +137,11 @@ clv_gg_clv(double spend, ClvExpectedPurchases expected, const double *param,
 
 	for (i = 1; i <= months; i++)
 	{
-		double		upto = expected(param, i * month_length, x, t_x, t);
+		double		upto;
+
+		if (interrupt)
+			interrupt(interrupt_arg);
+		upto = expected(param, i * month_length, x, t_x, t);
 
 		value += spend * (upto - before) / pow(1.0 + discount, i);
 		before = upto;

@@ -35,9 +35,11 @@ typedef double (*ClvExpectedPurchases) (const double *param, double horizon,
  * The discounted value of the next months months:
  * sum over i of spend (E[i month] - E[(i-1) month]) / (1 + discount)^i,
  * month_length being a month in the purchase model's time unit.
+ * interrupt (may be NULL) is called once per month.
  */
 extern double clv_gg_clv(double spend, ClvExpectedPurchases expected,
 						 const double *param, double x, double t_x, double t,
-						 int months, double month_length, double discount);
+						 int months, double month_length, double discount,
+						 ClvInterrupt interrupt, void *interrupt_arg);
 
 #endif							/* CLV_GAMMA_GAMMA_H */

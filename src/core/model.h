@@ -40,7 +40,10 @@ typedef struct ClvModelFit
 								 * model; param is finite even then */
 } ClvModelFit;
 
-/* The caller's interrupt check, called once per optimiser iteration. */
+/*
+ * The caller's interrupt check, called once per optimiser iteration and
+ * once per month of a CLV sum; it may not return (query cancel).
+ */
 typedef void (*ClvInterrupt) (void *arg);
 
 #endif							/* CLV_MODEL_H */

@@ -212,11 +212,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		double		discount = fuzz_u8(&in) / 255.0;
 
 		value = clv_gg_clv(spend, clv_bgnbd_expected_purchases, param, c.x, c.t_x, c.t,
-						   months, 30.0, discount);
+						   months, 30.0, discount, NULL, NULL);
 		FUZZ_CHECK(!isfinite(value) || value >= -1e-9 * spend * months,
 				   "BG/NBD clv %.17g", value);
 		value = clv_gg_clv(spend, clv_pnbd_expected_purchases, param, c.x, c.t_x, c.t,
-						   months, 30.0, discount);
+						   months, 30.0, discount, NULL, NULL);
 		FUZZ_CHECK(!isfinite(value) || value >= -1e-9 * spend * months,
 				   "Pareto/NBD clv %.17g", value);
 	}
