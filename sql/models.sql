@@ -90,10 +90,11 @@ FROM fits;
 -- GROUP BY fits equal separate fits
 CREATE TABLE grouped AS
 SELECT customer_id % 3 AS segment, bgnbd_fit(x, t_x, t, unit) AS bg,
-	   gamma_gamma_fit(x, m) AS gg
+	   pareto_nbd_fit(x, t_x, t, unit) AS pn, gamma_gamma_fit(x, m) AS gg
 FROM model_summaries GROUP BY customer_id % 3;
 SELECT segment,
 	   bg = (SELECT bgnbd_fit(x, t_x, t, unit) FROM model_summaries WHERE customer_id % 3 = segment) AS bg_same,
+	   pn = (SELECT pareto_nbd_fit(x, t_x, t, unit) FROM model_summaries WHERE customer_id % 3 = segment) AS pn_same,
 	   gg = (SELECT gamma_gamma_fit(x, m) FROM model_summaries WHERE customer_id % 3 = segment) AS gg_same,
 	   (bg).customers
 FROM grouped ORDER BY segment;
@@ -104,8 +105,8 @@ ALTER TABLE big_summaries SET (parallel_workers = 2);
 ANALYZE big_summaries;
 SET max_parallel_workers_per_gather = 0;
 CREATE TABLE serial_fits AS
-SELECT bgnbd_fit(x, t_x, t, unit) AS bg, gamma_gamma_fit(x, m) AS gg,
-	   clv_stats(x, t_x, t, m, unit)::text AS stats
+SELECT bgnbd_fit(x, t_x, t, unit) AS bg, pareto_nbd_fit(x, t_x, t, unit) AS pn,
+	   gamma_gamma_fit(x, m) AS gg, clv_stats(x, t_x, t, m, unit)::text AS stats
 FROM big_summaries;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -113,6 +114,7 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, t_x, t, unit) FROM big_summaries;
 SELECT bgnbd_fit(x, t_x, t, unit) = (SELECT bg FROM serial_fits) AS parallel_bgnbd_same,
+	   pareto_nbd_fit(x, t_x, t, unit) = (SELECT pn FROM serial_fits) AS parallel_pareto_same,
 	   gamma_gamma_fit(x, m) = (SELECT gg FROM serial_fits) AS parallel_gg_same,
 	   clv_stats(x, t_x, t, m, unit)::text = (SELECT stats FROM serial_fits) AS parallel_stats_same,
 	   (bgnbd_fit(x, t_x, t, unit)).customers
