@@ -300,6 +300,20 @@ SELECT c.x,
 	   clv(bg, gg, c.x, c.t_x, c.t, c.m, 0) AS zero_months
 FROM customers c, (SELECT bg_plain AS bg, pn_plain AS pn, gg_plain AS gg FROM fits) f ORDER BY c.x;
 
+-- clv() keeps the discounted purchases of each (x, t) it has seen for its
+-- latest model: customers who share (x, t) but not t_x or m, with the
+-- segment models changing from row to row, still get the formula's value
+SELECT count(v) AS scored,
+	   count(*) FILTER (WHERE abs(v - formula) > 1e-9 * greatest(1, abs(formula))) AS mismatches,
+	   count(DISTINCT (x, t)) < count(*) / 3 AS x_t_shared
+FROM (SELECT s.x, s.t, clv(g.bg, g.gg, s.x, s.t_x, s.t, s.m::float8) AS v,
+			 (SELECT sum(expected_spend(g.gg, s.x, s.m::float8)
+						 * (expected_purchases(g.bg, i * 30 / 7.0, s.x, s.t_x, s.t)
+							- expected_purchases(g.bg, (i - 1) * 30 / 7.0, s.x, s.t_x, s.t))
+						 / 1.01 ^ i)
+			  FROM generate_series(1, 12) i) AS formula
+	  FROM model_summaries s CROSS JOIN grouped g) q;
+
 -- clv_summary forms equal the plain forms
 SELECT bool_and(p_alive(bg, s) = p_alive(bg, x, t_x, t)
 				AND p_alive(pn, s) = p_alive(pn, x, t_x, t)

@@ -175,9 +175,10 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
 }
 
 /*
- * E[Y(h) | x, t_x, t] = (a + b + x - 1) / (a - 1)
+ * E[Y(h) | x, t, alive] = (a + b + x - 1) / (a - 1)
  *   (1 - ((alpha + t) / (alpha + t + h))^(r + x)
- *        2F1(r + x, b + x; a + b + x - 1; h / (alpha + t + h))) P(alive),
+ *        2F1(r + x, b + x; a + b + x - 1; h / (alpha + t + h))),
+ * which times P(alive) is E[Y(h) | x, t_x, t],
  * with Euler's transformation folded in:
  * ((alpha + t) / (alpha + t + h))^(r + x) 2F1(...) =
  * (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z), whose series
@@ -193,8 +194,8 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
  * moved by 1e-9 there (the limit is continuous).
  */
 double
-clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
-							 double t_x, double t)
+clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
+							 double t)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -217,7 +218,16 @@ clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
 	if (isnan(c_bracket) && c > 0)
 		c_bracket = -c * expm1((r + x) * log1p(-z) +
 							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
-	return c_bracket / (a - 1) * clv_bgnbd_p_alive(param, x, t_x, t);
+	return c_bracket / (a - 1);
+}
+
+/* E[purchases in (t, t + horizon] | x, t_x, t]. */
+double
+clv_bgnbd_expected_purchases(const double *param, double horizon, double x,
+							 double t_x, double t)
+{
+	return clv_bgnbd_purchases_if_alive(param, horizon, x, t) *
+		clv_bgnbd_p_alive(param, x, t_x, t);
 }
 
 /* E[X(t)] is the conditional expectation of a customer seen at age 0. */

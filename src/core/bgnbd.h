@@ -31,6 +31,14 @@ extern double clv_bgnbd_expected_purchases(const double *param,
 										   double horizon, double x,
 										   double t_x, double t);
 
+/*
+ * E[purchases in (t, t + horizon] | x, t, alive at t]: the expectation
+ * above is this times P(alive), and does not depend on t_x.
+ */
+extern double clv_bgnbd_purchases_if_alive(const double *param,
+										   double horizon, double x,
+										   double t);
+
 /* E[X(t)]: purchases of a new customer in its first t time units. */
 extern double clv_bgnbd_unconditional_purchases(const double *param,
 												double t);

@@ -1,5 +1,5 @@
 /*
- * gamma_gamma.c -- the Gamma-Gamma spend model and the model-based CLV.
+ * gamma_gamma.c -- the Gamma-Gamma spend model.
  *
  * The likelihood of the mean spend m of x purchases (lifetimes'
  * formulation of Fader, Hardie and Lee's model):
@@ -123,28 +123,4 @@ clv_gg_expected_spend(const double *param, double x, double m)
 	if (!(denominator > 0))
 		return NAN;
 	return p * (gamma + m * x) / denominator;
-}
-
-/* The discounted value of the next months months. */
-double
-clv_gg_clv(double spend, ClvExpectedPurchases expected, const double *param,
-		   double x, double t_x, double t, int months, double month_length,
-		   double discount, ClvInterrupt interrupt, void *interrupt_arg)
-{
-	double		value = 0.0,
-				before = 0.0;
-	int			i;
-
-	for (i = 1; i <= months; i++)
-	{
-		double		upto;
-
-		if (interrupt)
-			interrupt(interrupt_arg);
-		upto = expected(param, i * month_length, x, t_x, t);
-
-		value += spend * (upto - before) / pow(1.0 + discount, i);
-		before = upto;
-	}
-	return value;
 }

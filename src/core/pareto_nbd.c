@@ -263,13 +263,13 @@ clv_pnbd_p_alive(const double *param, double x, double t_x, double t)
 }
 
 /*
- * E[Y(h) | x, t_x, t] = (r + x)(beta + t) / ((alpha + t)(s - 1))
- *   (1 - ((beta + t) / (beta + t + h))^(s - 1)) P(alive),
- * whose limit at s = 1 is (r + x)/(alpha + t) (beta + t) log(1 + h/(beta + t)).
+ * E[Y(h) | x, t, alive] = (r + x)(beta + t) / ((alpha + t)(s - 1))
+ *   (1 - ((beta + t) / (beta + t + h))^(s - 1)),
+ * which times P(alive) is E[Y(h) | x, t_x, t]; its limit at s = 1 is (r + x)/(alpha + t) (beta + t) log(1 + h/(beta + t)).
  */
 double
-clv_pnbd_expected_purchases(const double *param, double horizon, double x,
-							double t_x, double t)
+clv_pnbd_purchases_if_alive(const double *param, double horizon, double x,
+							double t)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -282,7 +282,15 @@ clv_pnbd_expected_purchases(const double *param, double horizon, double x,
 		lifetime = growth;
 	else
 		lifetime = -expm1(-(s - 1) * growth) / (s - 1);
-	return (r + x) / (alpha + t) * (beta + t) * lifetime *
+	return (r + x) / (alpha + t) * (beta + t) * lifetime;
+}
+
+/* E[purchases in (t, t + horizon] | x, t_x, t]. */
+double
+clv_pnbd_expected_purchases(const double *param, double horizon, double x,
+							double t_x, double t)
+{
+	return clv_pnbd_purchases_if_alive(param, horizon, x, t) *
 		clv_pnbd_p_alive(param, x, t_x, t);
 }
 

@@ -98,27 +98,50 @@ hyp2f1_term_ratio(double a, double b, double c, double z, long n)
 	return (a + n) / (c + n) * ((b + n) / (n + 1.0)) * z;
 }
 
-/*
- * Whether a 2F1 series may stop after adding term (whose ratio to the
- * previous term was ratio, and of the next term to it is next_ratio): the rest
- * of the tail, bounded by a geometric series in the largest ratio still to
- * come, is negligible against sum.  Once every factor is positive the ratio
- * has one maximum and tends to z: from above when a + b > c + 1 (then it
- * bounds the tail only once it has stopped rising), from below otherwise
- * (then max(ratio, z) bounds it).
- */
-static int
-hyp2f1_converged(double a, double b, double c, double z, long n,
-				 double ratio, double next_ratio, double term, double sum)
+/* What the stopping rule of the series of 2F1(a, b; c; z) needs of a, b, c. */
+typedef struct Hyp2f1Shape
 {
+	double		signs_settle;	/* from n + 1 > this on, every factor is
+								 * positive */
+	int			rises_to_z;		/* a + b <= c + 1: the ratios then tend to z
+								 * from below */
+} Hyp2f1Shape;
+
+/* The shape of the series of 2F1(a, b; c; z). */
+static Hyp2f1Shape
+hyp2f1_shape(double a, double b, double c)
+{
+	Hyp2f1Shape shape;
+	double		smallest = a < b ? a : b;
+
+	smallest = smallest < c ? smallest : c;
+	shape.signs_settle = -smallest;
+	shape.rises_to_z = a + b <= c + 1.0;
+	return shape;
+}
+
+/*
+ * Whether a 2F1 series may stop after adding term number n (whose ratio to
+ * the previous term was ratio, and of the next term to it is next_ratio):
+ * the rest of the tail, bounded by a geometric series in the largest ratio
+ * still to come, is negligible against sum.  Once every factor is positive
+ * the ratio has one maximum and tends to z: from above when a + b > c + 1
+ * (then it bounds the tail only once it has stopped rising), from below
+ * otherwise (then max(ratio, z) bounds it).
+ */
+static inline int
+hyp2f1_converged(const Hyp2f1Shape *shape, double z, long n, double ratio,
+				 double next_ratio, double term, double sum)
+{
+	double		next = fabs(next_ratio);
 	double		bound;
 
-	if (n + 1 <= -fmin(fmin(a, b), c))
+	if (n + 1 <= shape->signs_settle)
 		return 0;				/* factors still change sign */
-	if (a + b <= c + 1.0)
-		bound = fmax(fabs(next_ratio), z);
-	else if (fabs(next_ratio) <= fabs(ratio))
-		bound = fabs(next_ratio);
+	if (shape->rises_to_z)
+		bound = next > z ? next : z;
+	else if (next <= fabs(ratio))
+		bound = next;
 	else
 		return 0;
 	return bound < 1.0 &&
@@ -139,23 +162,25 @@ hyp2f1_converged(double a, double b, double c, double z, long n,
 static double
 hyp2f1_tail_times_c(double a, double b, double c, double z)
 {
+	Hyp2f1Shape shape = hyp2f1_shape(a, b, c);
 	double		term = a * b * z;
 	double		sum = term;
 	double		magnitude = fabs(term);
+	double		ratio = hyp2f1_term_ratio(a, b, c, z, 1);
 	long		n;
 
 	for (n = 1; n < CLV_HYP2F1_MAX_TERMS && term != 0.0; n++)
 	{
-		double		ratio = hyp2f1_term_ratio(a, b, c, z, n);
+		double		next_ratio = hyp2f1_term_ratio(a, b, c, z, n + 1);
 
 		term *= ratio;
 		sum += term;
 		magnitude += fabs(term);
-		if (hyp2f1_converged(a, b, c, z, n, ratio,
-							 hyp2f1_term_ratio(a, b, c, z, n + 1), term, sum))
+		if (hyp2f1_converged(&shape, z, n, ratio, next_ratio, term, sum))
 			break;
 		if (!isfinite(magnitude))
 			return NAN;
+		ratio = next_ratio;
 	}
 	if (n == CLV_HYP2F1_MAX_TERMS ||
 		magnitude > CLV_HYP2F1_MAX_CANCELLATION * fabs(sum))
@@ -201,22 +226,23 @@ clv_special_hyp2f1_tail_times_c(double a, double b, double c, double z)
 double
 clv_special_log_hyp2f1_positive(double a, double b, double c, double z)
 {
+	Hyp2f1Shape shape = hyp2f1_shape(a, b, c);
 	double		term = 1.0,
 				sum = 1.0,
 				log_scale = 0.0;
+	double		ratio = hyp2f1_term_ratio(a, b, c, z, 0);
 	long		n;
 
 	if (!(z >= 0.0 && z < 1.0) || !(a > 0.0 && b > 0.0 && c > 0.0))
 		return NAN;
 	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
 	{
-		double		ratio = hyp2f1_term_ratio(a, b, c, z, n);
+		double		next_ratio = hyp2f1_term_ratio(a, b, c, z, n + 1);
 
 		term *= ratio;
 		sum += term;
 		if (term == 0.0 ||
-			hyp2f1_converged(a, b, c, z, n, ratio,
-							 hyp2f1_term_ratio(a, b, c, z, n + 1), term, sum))
+			hyp2f1_converged(&shape, z, n, ratio, next_ratio, term, sum))
 			return log_scale + log(sum);
 		if (sum > 1e280)
 		{
@@ -224,6 +250,7 @@ clv_special_log_hyp2f1_positive(double a, double b, double c, double z)
 			term *= 1e-280;
 			log_scale += 280 * log(10.0);
 		}
+		ratio = next_ratio;
 	}
 	return NAN;
 }

@@ -12,6 +12,9 @@
  *	- p_alive in [0, 1], expected purchases >= 0 and not decreasing in the
  *	  horizon (both up to the formula's rounding error), CLV >= 0, expected spend between the population mean and m
  *	  (it is their credibility-weighted average);
+ *	- undiscounted, the monthly increments of the CLV sum add up to the
+ *	  expected purchases of the whole horizon, and discounting never
+ *	  raises the sum;
  *	- every prediction continuous: moving one parameter by a relative 1e-9
  *	  moves it by a relative 1e-4 at most (plus rounding), which catches
  *	  wrong branches at special points such as a = 1 or s = 1;
@@ -27,6 +30,7 @@
 #include "gamma_gamma.h"
 #include "pareto_nbd.h"
 #include "special.h"
+#include "value.h"
 
 /* The next two bytes of in as a double log-uniform in [lo, hi]. */
 static double
@@ -178,7 +182,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ll,
 				spend,
 				value;
-	int			i;
+	int			i,
+				kind;
 
 	for (i = 0; i < 4; i++)
 		param[i] = moderate ? fuzz_log_uniform(&in, 1e-6, 1e6) : fuzz_positive_double(&in);
@@ -211,14 +216,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int			months = fuzz_u8(&in) % 25;
 		double		discount = fuzz_u8(&in) / 255.0;
 
-		value = clv_gg_clv(spend, clv_bgnbd_expected_purchases, param, c.x, c.t_x, c.t,
-						   months, 30.0, discount, NULL, NULL);
-		FUZZ_CHECK(!isfinite(value) || value >= -1e-9 * spend * months,
-				   "BG/NBD clv %.17g", value);
-		value = clv_gg_clv(spend, clv_pnbd_expected_purchases, param, c.x, c.t_x, c.t,
-						   months, 30.0, discount, NULL, NULL);
-		FUZZ_CHECK(!isfinite(value) || value >= -1e-9 * spend * months,
-				   "Pareto/NBD clv %.17g", value);
+		for (kind = 0; kind < 2; kind++)
+		{
+			ClvPurchasesIfAlive if_alive = kind == 0 ? clv_bgnbd_purchases_if_alive :
+				clv_pnbd_purchases_if_alive;
+			double		discounted = clv_discounted_purchases(if_alive, param, c.x, c.t,
+															  months, 30.0, discount,
+															  NULL, NULL);
+			double		undiscounted = clv_discounted_purchases(if_alive, param, c.x, c.t,
+																months, 30.0, 0.0, NULL, NULL);
+			double		horizon_total = expected(kind, param, months * 30.0, &c);
+
+			value = spend * p_alive(kind, param, &c) * discounted;
+			FUZZ_CHECK(!isfinite(value) || value >= -1e-9 * spend * months,
+					   "model %d clv %.17g", kind, value);
+			/* undiscounted, the monthly increments add up to the whole horizon */
+			FUZZ_CHECK(!isfinite(undiscounted) || !isfinite(horizon_total) ||
+					   fabs(undiscounted * p_alive(kind, param, &c) - horizon_total) <=
+					   1e-9 * fmax(1.0, fabs(horizon_total)),
+					   "model %d: %d months sum to %.17g, expected %.17g", kind, months,
+					   undiscounted * p_alive(kind, param, &c), horizon_total);
+			FUZZ_CHECK(!isfinite(discounted) || !isfinite(undiscounted) ||
+					   discount == 0.0 || discounted <= undiscounted * (1 + 1e-12) + 1e-300,
+					   "model %d: discounting raised %.17g to %.17g", kind, undiscounted,
+					   discounted);
+		}
 	}
 
 	/* likelihoods */
