@@ -82,12 +82,12 @@ typedef struct AmountSum
  * Purchase times held inside the state before a separate array is needed:
  * most customers have few orders.
  */
-#define HISTORY_INLINE_TIMES 4
+#define HISTORY_INLINE_TIMES 3
 
 /*
  * The state, laid out small: a hash aggregate keeps one per customer.
- * Aggregates without amounts (avg_interpurchase) allocate it without the
- * trailing amount sums (history_state_size).
+ * Aggregates without amounts and configuration (avg_interpurchase)
+ * allocate only the 64 bytes before as_of (history_state_size).
  */
 typedef struct HistoryState
 {
@@ -108,14 +108,15 @@ typedef struct HistoryState
 	int32		head;
 	int32		ntimes;
 	int32		maxtimes;
+	int32		noccasions;
 	int64	   *times;
-	int64		noccasions;
 	int64		first;			/* earliest time counted (valid if rows) */
+	int64		inline_times[HISTORY_INLINE_TIMES];
 
+	/* the configuration, valid where recorded */
 	int64		as_of;
 	int64		unit_usec;
 	int64		lifespan_usec;
-	int64		inline_times[HISTORY_INLINE_TIMES];
 
 	/* amounts of the rows counted, and of the first purchase occasion */
 	AmountSum	total;
@@ -124,7 +125,10 @@ typedef struct HistoryState
 
 /* Bytes of a state whose amounts are of kind. */
 #define history_state_size(kind) \
-	((kind) == AMOUNT_NONE ? offsetof(HistoryState, total) : sizeof(HistoryState))
+	((kind) == AMOUNT_NONE ? offsetof(HistoryState, as_of) : sizeof(HistoryState))
+
+StaticAssertDecl(offsetof(HistoryState, as_of) == 64,
+				 "an avg_interpurchase state fills a 64-byte allocation");
 
 #define HISTORY_ROWS(st) ((int64) (st)->ntimes - (st)->head)
 
@@ -546,7 +550,7 @@ history_recount(HistoryState *st)
 	for (i = st->head + 1; i < st->ntimes; i++)
 		if (st->times[i] < st->times[i - 1])
 			st->in_order = false;
-	st->noccasions = st->in_order ?
+	st->noccasions = st->in_order ? (int32)
 		clv_occasions_count_sorted((const int64_t *) st->times + st->head,
 								   HISTORY_ROWS(st)) : 0;
 }
@@ -668,7 +672,7 @@ amount_sum_recv(StringInfo buf, AmountSum *sum, MemoryContext aggcontext)
 }
 
 /* Serialization version; bump when the layout changes. */
-#define HISTORY_STATE_VERSION 2
+#define HISTORY_STATE_VERSION 3
 
 /* Serialize function: the state as bytea, for parallel workers. */
 Datum
@@ -687,11 +691,14 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	pq_sendint8(&buf, st->time_kind);
 	pq_sendint8(&buf, st->amount_kind);
 	pq_sendint8(&buf, st->as_of_recorded);
-	pq_sendint64(&buf, st->as_of);
+	if (st->as_of_recorded)
+		pq_sendint64(&buf, st->as_of);
 	pq_sendint8(&buf, st->unit_recorded);
-	pq_sendint64(&buf, st->unit_usec);
+	if (st->unit_recorded)
+		pq_sendint64(&buf, st->unit_usec);
 	pq_sendint8(&buf, st->lifespan_recorded);
-	pq_sendint64(&buf, st->lifespan_usec);
+	if (st->lifespan_recorded)
+		pq_sendint64(&buf, st->lifespan_usec);
 	pq_sendint64(&buf, st->first);
 	if (st->amount_kind != AMOUNT_NONE)
 	{
@@ -704,13 +711,13 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Reads a boolean flag byte, rejecting anything but 0 and 1. */
+/* Reads a boolean flag byte, rejecting anything but 0 and (if allowed) 1. */
 static bool
-getmsg_flag(StringInfo buf)
+getmsg_flag(StringInfo buf, bool may_be_set)
 {
 	int			b = pq_getmsgbyte(buf);
 
-	if (b != 0 && b != 1)
+	if (b != 0 && !(b == 1 && may_be_set))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid purchase-history state")));
@@ -748,12 +755,13 @@ clv_history_deserialize(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid purchase-history state")));
 	st = history_new(aggcontext, (ClvTimeKind) time_kind, (AmountKind) amount_kind);
-	st->as_of_recorded = getmsg_flag(&buf);
-	st->as_of = pq_getmsgint64(&buf);
-	st->unit_recorded = getmsg_flag(&buf);
-	st->unit_usec = pq_getmsgint64(&buf);
-	st->lifespan_recorded = getmsg_flag(&buf);
-	st->lifespan_usec = pq_getmsgint64(&buf);
+	/* a state without amounts has no room for configuration */
+	if ((st->as_of_recorded = getmsg_flag(&buf, amount_kind != AMOUNT_NONE)))
+		st->as_of = pq_getmsgint64(&buf);
+	if ((st->unit_recorded = getmsg_flag(&buf, amount_kind != AMOUNT_NONE)))
+		st->unit_usec = pq_getmsgint64(&buf);
+	if ((st->lifespan_recorded = getmsg_flag(&buf, amount_kind != AMOUNT_NONE)))
+		st->lifespan_usec = pq_getmsgint64(&buf);
 	st->first = pq_getmsgint64(&buf);
 	if (st->amount_kind != AMOUNT_NONE)
 	{
