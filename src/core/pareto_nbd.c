@@ -58,21 +58,6 @@ log_dying_from(const double *param, double x, double log_f_tx, double log_f_t)
 		clv_special_logdiffexp(log_f_tx, log_f_t);
 }
 
-/* log(s I): the log-likelihood weight of dying between t_x and t. */
-static double
-log_dying_term(const double *param, double x, double t_x, double t)
-{
-	double		r = param[0],
-				alpha = param[1],
-				s = param[2],
-				beta = param[3];
-
-	if (t_x >= t)
-		return -INFINITY;
-	return log_dying_from(param, x, log_f(r, alpha, s, beta, x, t_x),
-						  log_f(r, alpha, s, beta, x, t));
-}
-
 /* log((alpha+t)^-(r+x) (beta+t)^-s): the weight of being alive at t. */
 static double
 log_alive_term(const double *param, double x, double t)
@@ -254,12 +239,50 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	fit->converged = result.converged && has_repeats(rows, nrows);
 }
 
-/* P(alive) = 1 / (1 + s I (alpha+t)^(r+x) (beta+t)^s). */
+/*
+ * log F(tau) - log((alpha+t)^-(r+x) (beta+t)^-s): F relative to the alive
+ * weight at age t.  The powers of (alpha + .) and (beta + .) cancel into
+ * (r + x) log((alpha+t)/(alpha+tau)) + s log((beta+t)/(beta+tau)) plus
+ * the moderate log 2F1(1, ...) of F's Euler-transformed 2F1 (and, for
+ * alpha < beta, log((alpha+tau)/(beta+tau))), so that no two numbers of
+ * the size of (r + x) log(alpha + t) are subtracted: with parameters in
+ * the billions those carry an absolute rounding error near 1e-3.
+ */
+static double
+log_f_relative(const double *param, double x, double tau, double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
+	double		big_a = r + s + x;
+	double		gap = t - tau;
+	double		rest;
+
+	if (alpha >= beta)
+		rest = clv_special_log_hyp2f1_one(r + x, big_a + 1,
+										  (alpha - beta) / (alpha + tau),
+										  (beta + tau) / (alpha + tau));
+	else
+		rest = log1p((alpha - beta) / (beta + tau)) +
+			clv_special_log_hyp2f1_one(s + 1, big_a + 1,
+									   (beta - alpha) / (beta + tau),
+									   (alpha + tau) / (beta + tau));
+	return (r + x) * log1p(gap / (alpha + tau)) + s * log1p(gap / (beta + tau)) + rest;
+}
+
+/*
+ * P(alive) = 1 / (1 + s I (alpha+t)^(r+x) (beta+t)^s), the product formed
+ * from F relative to the alive weight (log_f_relative).
+ */
 double
 clv_pnbd_p_alive(const double *param, double x, double t_x, double t)
 {
-	return 1.0 / (1.0 + exp(log_dying_term(param, x, t_x, t) -
-							log_alive_term(param, x, t)));
+	double		dying_vs_alive = t_x >= t ? -INFINITY :
+		log_dying_from(param, x, log_f_relative(param, x, t_x, t),
+					   log_f_relative(param, x, t, t));
+
+	return 1.0 / (1.0 + exp(dying_vs_alive));
 }
 
 /*

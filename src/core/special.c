@@ -316,14 +316,24 @@ log_hyp2f1_one_near_one(double b, double c, double z, double w)
 double
 clv_special_log_hyp2f1_a1(double a, double b, double z, double w)
 {
-	double		shifted_b = a + 1 - b;
-	double		m = b - 1;
-
-	if (!(z >= 0.0 && z < 1.0) || !(w > 0.0) || !(a > 0.0 && b > 0.0))
+	if (!(a > 0.0 && b > 0.0))
 		return NAN;
-	if (w * (shifted_b + 1) < CLV_HYP2F1_NEAR_ONE &&
+	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w);
+}
+
+/*
+ * log 2F1(1, b; c; z): near z = 1 from log_hyp2f1_one_near_one unless
+ * c - 1 - b is within CLV_HYP2F1_POLE_GAP of an integer, else by the series.
+ */
+double
+clv_special_log_hyp2f1_one(double b, double c, double z, double w)
+{
+	double		m = c - 1 - b;
+
+	if (!(z >= 0.0 && z < 1.0) || !(w > 0.0) || !(c > 0.0))
+		return NAN;
+	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE &&
 		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
-		return (1 - b) * log(w) + log_hyp2f1_one_near_one(shifted_b, a + 1, z, w);
-	return (1 - b) * log(w) +
-		log1p(hyp2f1_tail_times_c(1, shifted_b, a + 1, z) / (a + 1));
+		return log_hyp2f1_one_near_one(b, c, z, w);
+	return log1p(hyp2f1_tail_times_c(1, b, c, z) / c);
 }

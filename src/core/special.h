@@ -50,4 +50,14 @@ extern double clv_special_log_hyp2f1_positive(double a, double b, double c,
 extern double clv_special_log_hyp2f1_a1(double a, double b, double z,
 										double w);
 
+/*
+ * log 2F1(1, b; c; z) for c > 0 and 0 <= z < 1 (w = 1 - z, as above):
+ * the series of log 2F1(a, b'; a + 1; z) after its Euler transformation,
+ * whose terms shrink from the start, with a = c - 1 and b' = c - b.  It is
+ * a moderate number where the former has a huge (1 - z)^(1 - b') factor.
+ * NaN when no method converges.
+ */
+extern double clv_special_log_hyp2f1_one(double b, double c, double z,
+										 double w);
+
 #endif							/* CLV_SPECIAL_H */

@@ -301,6 +301,8 @@ pnbd_p_alive_quadrature(const double *param, double x, double t_x, double t)
 	return 1.0 / (1.0 + exp(log(s) + log(sum) + peak - log_alive));
 }
 
+static void test_pnbd_p_alive_huge(void);
+
 /* Checks Pareto/NBD P(alive) against quadrature on both alpha/beta sides. */
 static void
 test_pnbd_likelihood_paths(void)
@@ -322,6 +324,40 @@ test_pnbd_likelihood_paths(void)
 					params[i][1] < params[i][3] ? "Pareto/NBD P(alive) = quadrature, alpha < beta"
 					: "Pareto/NBD P(alive) = quadrature, alpha >= beta");
 		}
+	test_pnbd_p_alive_huge();
+}
+
+/*
+ * Pareto/NBD P(alive) with parameters in the billions, where the alive and
+ * dying weights are near exp(-1e13): against the closed form for
+ * alpha = beta, 1 / (1 + s / (r + s + x) (((alpha+t)/(alpha+t_x))^(r+s+x) - 1)),
+ * and continuous in alpha across alpha = beta.
+ */
+static void
+test_pnbd_p_alive_huge(void)
+{
+	double		param[4] = {1.5e11, 1.6e11, 1.7e11, 1.6e11};
+	double		customers[3][3] = {{0, 0, 0.001}, {4, 0.5, 0.5001}, {2, 0, 1e-4}};
+	int			j;
+
+	for (j = 0; j < 3; j++)
+	{
+		double		x = customers[j][0],
+					t_x = customers[j][1],
+					t = customers[j][2];
+		double		big_a = param[0] + param[2] + x;
+		double		want = 1.0 / (1.0 + param[2] / big_a *
+								  expm1(big_a * log1p((t - t_x) / (param[1] + t_x))));
+		double		below[4] = {param[0], param[1] * (1 - 1e-12), param[2], param[3]};
+		double		above[4] = {param[0], param[1] * (1 + 1e-12), param[2], param[3]};
+
+		is_near(clv_pnbd_p_alive(param, x, t_x, t), want, 1e-9 * want,
+				"Pareto/NBD P(alive), parameters near 1e11, alpha = beta: closed form");
+		is_near(clv_pnbd_p_alive(below, x, t_x, t), want, 1e-6 * want,
+				"the same just below alpha = beta");
+		is_near(clv_pnbd_p_alive(above, x, t_x, t), want, 1e-6 * want,
+				"the same just above alpha = beta");
+	}
 }
 
 /*
