@@ -360,9 +360,15 @@ SELECT pg_temp.error_of($$SELECT expected_spend((6, 0, 15, 0, 10, 5, true)::clv_
 SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, 2, 'NaN')$$, gg_plain)) FROM fits;
 SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, 0, 'Infinity')$$, gg_plain)) FROM fits;
 SELECT pg_temp.error_of(format($$SELECT clv(%L::clv_bgnbd, %L::clv_gamma_gamma, 1, 1, 3, 'NaN')$$, bg_plain, gg_plain)) FROM fits;
--- a sum over very many months honours statement_timeout
+-- a sum over very many months, and a fit over 50,000 distinct rows (the
+-- statistic built beforehand, so that only the optimiser runs), honour
+-- statement_timeout
+CREATE TEMP TABLE slow_stats AS
+SELECT clv_stats(g % 20 + 1, (g % 997) / 10.0, 100 + (g % 1009) / 10.0, 10, '1 day') AS s
+FROM generate_series(1, 50000) g;
 SET statement_timeout = '300ms';
 SELECT clv(bg_plain, gg_plain, 1, 1, 2, 10, 2000000000) FROM fits;
+SELECT pareto_nbd_fit(s) FROM slow_stats;
 RESET statement_timeout;
 -- NULL arguments give NULL
 SELECT p_alive(bg_plain, NULL, 1, 2) IS NULL AS null_x, p_alive(bg_plain, NULL::clv_summary) IS NULL AS null_summary,

@@ -484,6 +484,55 @@ test_gradients(void)
 	}
 }
 
+/* Where the quadratic test objectives have their minimum. */
+static const double optim_minimum[3] = {1.5, -2.0, 0.25};
+
+/*
+ * sum (theta_i - m_i)^2 (i + 1); *arg says whether the gradient it reports
+ * points the wrong way, so that every BFGS line search fails.
+ */
+static double
+quadratic(const double *theta, double *grad, void *arg)
+{
+	bool		wrong_gradient = *(bool *) arg;
+	double		value = 0.0;
+
+	for (int i = 0; i < 3; i++)
+	{
+		double		d = theta[i] - optim_minimum[i];
+
+		value += d * d * (i + 1);
+		if (grad)
+			grad[i] = (wrong_gradient ? -2.0 : 2.0) * d * (i + 1);
+	}
+	return value;
+}
+
+/* BFGS, and Nelder-Mead where BFGS fails. */
+static void
+test_optimizer(void)
+{
+	double		theta0[3] = {0, 0, 0};
+	bool		wrong_gradient = false;
+	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL};
+	ClvOptimResult bfgs_result;
+	ClvOptimResult fallback_result;
+	double		error = 0.0;
+
+	clv_optim_minimize(&problem, theta0, &bfgs_result);
+	wrong_gradient = true;
+	clv_optim_minimize(&problem, theta0, &fallback_result);
+	for (int i = 0; i < 3; i++)
+		error = fmax(error, fabs(fallback_result.theta[i] - optim_minimum[i]));
+	ok(bfgs_result.converged && fabs(bfgs_result.theta[1] + 2.0) < 1e-6,
+	   "BFGS finds the minimum of a quadratic (%d iterations)", bfgs_result.iterations);
+	ok(fallback_result.converged && error < 1e-4,
+	   "with a gradient pointing uphill BFGS fails and Nelder-Mead finds the minimum "
+	   "(within %.2g, %d iterations)", error, fallback_result.iterations);
+	ok(fallback_result.iterations > bfgs_result.iterations,
+	   "the fallback took its own iterations");
+}
+
 static int	interrupts;
 
 /* Counts the optimiser's interrupt checks. */
@@ -638,6 +687,7 @@ int
 main(void)
 {
 	test_hyp2f1();
+	test_optimizer();
 	test_pnbd_likelihood_paths();
 	test_cdnow();
 	test_bgnbd_expectation();
