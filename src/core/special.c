@@ -32,6 +32,9 @@
 /* Most a sum of mixed-sign terms may lose to cancellation: 8 digits. */
 #define CLV_HYP2F1_MAX_CANCELLATION 1e8
 
+/* Steps of a continued fraction before it counts as not converging. */
+#define CLV_HYP2F1_MAX_FRACTION 100000
+
 /* log B(a, b). */
 double
 clv_special_lbeta(double a, double b)
@@ -322,8 +325,62 @@ clv_special_log_hyp2f1_a1(double a, double b, double z, double w)
 }
 
 /*
+ * 2F1(1, b; c; z) by Gauss's continued fraction, evaluated by the modified
+ * Lentz method: with p = c - 1 and q = b + 1 - c it is the continued
+ * fraction of the incomplete beta function B_z(p, q) = z^p (1 - z)^q / p
+ * 2F1(1, b; c; z), 1 / (1 + d1 / (1 + d2 / (1 + ...))) with
+ * d(2k+1) = -(p + k)(b + k) z / ((p + 2k)(p + 2k + 1)) and
+ * d(2k) = k (q - k) z / ((p + 2k - 1)(p + 2k)).  Near z = 1 it converges
+ * in tens of steps where the power series needs tens of thousands of
+ * terms.  NaN when it does not converge in CLV_HYP2F1_MAX_FRACTION steps.
+ */
+static double
+hyp2f1_one_fraction(double b, double c, double z)
+{
+	const double tiny = 1e-300;
+	double		p = c - 1,
+				q = b + 1 - c;
+	double		numerator_ratio = 1.0,
+				denominator = 1.0 - b * z / c,
+				result;
+
+	if (fabs(denominator) < tiny)
+		denominator = tiny;
+	denominator = 1.0 / denominator;
+	result = denominator;
+	for (long k = 1; k <= CLV_HYP2F1_MAX_FRACTION; k++)
+	{
+		double		coefficient[2];
+
+		coefficient[0] = k * (q - k) * z / ((p + 2 * k - 1) * (p + 2 * k));
+		coefficient[1] = -(p + k) * (b + k) * z / ((p + 2 * k) * (p + 2 * k + 1));
+		for (int half = 0; half < 2; half++)
+		{
+			double		step;
+
+			denominator = 1.0 + coefficient[half] * denominator;
+			numerator_ratio = 1.0 + coefficient[half] / numerator_ratio;
+			if (fabs(denominator) < tiny)
+				denominator = tiny;
+			if (fabs(numerator_ratio) < tiny)
+				numerator_ratio = tiny;
+			denominator = 1.0 / denominator;
+			step = denominator * numerator_ratio;
+			result *= step;
+			if (half == 1 && fabs(step - 1.0) <= DBL_EPSILON)
+				return result;
+		}
+	}
+	return NAN;
+}
+
+/*
  * log 2F1(1, b; c; z): near z = 1 from log_hyp2f1_one_near_one unless
- * c - 1 - b is within CLV_HYP2F1_POLE_GAP of an integer, else by the series.
+ * c - 1 - b is within CLV_HYP2F1_POLE_GAP of an integer, else for z >= 1/2
+ * from the continued fraction where it converges fast (z < c / (b + 2), the
+ * incomplete beta function's z < (p + 1) / (p + q + 2), always when
+ * c >= b + 2: the Pareto/NBD likelihood with s and beta large), else (or
+ * where that fails) by the series.
  */
 double
 clv_special_log_hyp2f1_one(double b, double c, double z, double w)
@@ -335,5 +392,12 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w)
 	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE &&
 		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
 		return log_hyp2f1_one_near_one(b, c, z, w);
+	if (z >= 0.5 && b > 0.0 && z < c / (b + 2.0))
+	{
+		double		fraction = hyp2f1_one_fraction(b, c, z);
+
+		if (fraction > 0.0 && isfinite(fraction))
+			return log(fraction);
+	}
 	return log1p(hyp2f1_tail_times_c(1, b, c, z) / c);
 }

@@ -223,7 +223,26 @@ reference_log_hyp2f1_a1(double a, double b, double z)
 static void
 test_hyp2f1(void)
 {
+	/* (b, c, z) where log 2F1(1, b; c; z) takes the continued fraction */
+	static const double fraction_cases[4][3] = {
+		{4447.9688299074278, 4464.6806731857541, 0.99949108127725217},
+		{3000.55, 3003.16, 0.999}, {100, 102.5, 0.9999}, {5, 8, 0.99}
+	};
 	double		z;
+
+	for (int i = 0; i < 4; i++)
+	{
+		double		b = fraction_cases[i][0],
+					c = fraction_cases[i][1];
+
+		z = fraction_cases[i][2];
+		is_near(clv_special_log_hyp2f1_one(b, c, z, 1 - z),
+				clv_special_log_hyp2f1_positive(1, b, c, z), 1e-12,
+				"log 2F1(1, b; c; z) near z = 1 by the continued fraction = the positive series");
+	}
+	/* 2F1(1, 1; 2; z) = -log(1 - z) / z, a case outside the fraction's fast region */
+	is_near(clv_special_log_hyp2f1_one(1, 2, 0.999, 0.001), log(-log(0.001) / 0.999), 1e-12,
+			"log 2F1(1, 1; 2; z) at z = 0.999");
 
 	for (z = 0.0; z < 0.999; z += 0.249)
 	{
