@@ -3,7 +3,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(24);
+SELECT plan(25);
 
 -- types
 SELECT has_type('clv_stats', 'clv_stats type');
@@ -40,6 +40,9 @@ SELECT is_empty($$
 	WHERE (p.proname ~ '^clv_models_' OR p.proname ~ '^clv_stats_(in|out|recv|send)$')
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's')$$,
 	'models support and I/O functions are IMMUTABLE and PARALLEL SAFE');
+SELECT is((SELECT count(*) FROM pg_proc p
+		   WHERE p.proname ~ '^clv_models_' OR p.proname ~ '^clv_stats_(in|out|recv|send)$'),
+		  18::bigint, 'the 14 models support functions and the 4 clv_stats I/O functions');
 SELECT isnt_strict('clv_models_tx_trans', ARRAY['internal', 'bigint', 'double precision', 'double precision', 'interval'],
 				   'the transition function sees NULL rows (a NULL unit is an error)');
 SELECT isnt_strict('clv_models_combine', ARRAY['internal', 'internal'], 'combine takes a NULL state');

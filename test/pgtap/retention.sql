@@ -3,7 +3,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(21);
+SELECT plan(22);
 
 SELECT has_function(f, ARRAY['anyelement', t, t, 'interval'], f || '(anyelement, ' || t || ', ' || t || ', interval)')
 FROM unnest(ARRAY['retention_rate', 'new_customer_share']) f,
@@ -37,6 +37,9 @@ SELECT is_empty($$
 	WHERE p.proname ~ '^clv_(retention_(rate|series)_final|new_customer_share_final|cohort_retention_final|retention_(combine|serialize|deserialize))$'
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's')$$,
 	'final, combine, serialize and deserialize functions are IMMUTABLE and PARALLEL SAFE');
+SELECT is((SELECT count(*) FROM pg_proc
+		   WHERE proname ~ '^clv_(retention_(rate|series)_final|new_customer_share_final|cohort_retention_final|retention_(combine|serialize|deserialize))$'),
+		  7::bigint, 'the four final functions and the shared combine, serialize and deserialize');
 SELECT isnt_strict('clv_retention_combine', ARRAY['internal', 'internal'],
 				   'the combine function sees NULL states');
 SELECT is_strict('clv_retention_serialize', ARRAY['internal'], 'serialize is strict');
