@@ -126,6 +126,22 @@ typedef enum ModelKind
 	MODEL_PARETO_NBD
 } ModelKind;
 
+/* The predictions of each purchase model, by ModelKind. */
+typedef struct PurchasePredictions
+{
+	double		(*p_alive) (const double *param, double x, double t_x, double t);
+	double		(*expected) (const double *param, double horizon, double x,
+							 double t_x, double t);
+	ClvPurchasesIfAlive if_alive;
+} PurchasePredictions;
+
+static const PurchasePredictions predictions[] = {
+	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_expected_purchases,
+	clv_bgnbd_purchases_if_alive},
+	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_expected_purchases,
+	clv_pnbd_purchases_if_alive}
+};
+
 /* Number of attributes of the model composites and of clv_summary. */
 #define PURCHASE_MODEL_NATTS 9
 #define GAMMA_GAMMA_NATTS 7
@@ -1462,7 +1478,7 @@ read_customer(FunctionCallInfo fcinfo, int argno, bool with_times,
 					  customer->t_x, customer->t);
 	else
 		check_x_rule(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x);
-	if (with_m && !isfinite(customer->m))
+	if (with_m)
 		check_m_rule(fname, customer->x, customer->m);
 	return true;
 }
@@ -1479,15 +1495,6 @@ finite_result(double value, const char *fname)
 	PG_RETURN_FLOAT8(value);
 }
 
-/* P(alive | x, t_x, t) under the model. */
-static double
-model_p_alive(const PurchaseModel *model, const Customer *customer)
-{
-	return model->kind == MODEL_BGNBD ?
-		clv_bgnbd_p_alive(model->param, customer->x, customer->t_x, customer->t) :
-		clv_pnbd_p_alive(model->param, customer->x, customer->t_x, customer->t);
-}
-
 PG_FUNCTION_INFO_V1(clv_models_p_alive);
 /* p_alive(model, x, t_x, t) and p_alive(model, clv_summary). */
 Datum
@@ -1499,7 +1506,9 @@ clv_models_p_alive(PG_FUNCTION_ARGS)
 	read_purchase_model(fcinfo, 0, &model, "p_alive");
 	if (!read_customer(fcinfo, 1, true, false, model.unit_usec, &customer, "p_alive"))
 		PG_RETURN_NULL();
-	return finite_result(model_p_alive(&model, &customer), "p_alive");
+	return finite_result(predictions[model.kind].p_alive(model.param, customer.x,
+														 customer.t_x, customer.t),
+						 "p_alive");
 }
 
 PG_FUNCTION_INFO_V1(clv_models_expected_purchases);
@@ -1521,11 +1530,8 @@ clv_models_expected_purchases(PG_FUNCTION_ARGS)
 	if (!read_customer(fcinfo, 2, true, false, model.unit_usec, &customer,
 					   "expected_purchases"))
 		PG_RETURN_NULL();
-	return finite_result(model.kind == MODEL_BGNBD ?
-						 clv_bgnbd_expected_purchases(model.param, horizon, customer.x,
-													  customer.t_x, customer.t) :
-						 clv_pnbd_expected_purchases(model.param, horizon, customer.x,
-													 customer.t_x, customer.t),
+	return finite_result(predictions[model.kind].expected(model.param, horizon, customer.x,
+														  customer.t_x, customer.t),
 						 "expected_purchases");
 }
 
@@ -1611,9 +1617,7 @@ discounted_purchases(FunctionCallInfo fcinfo, const PurchaseModel *model,
 		entry->t != customer->t)
 	{
 		entry->discounted =
-			clv_discounted_purchases(model->kind == MODEL_BGNBD ?
-									 clv_bgnbd_purchases_if_alive :
-									 clv_pnbd_purchases_if_alive,
+			clv_discounted_purchases(predictions[model->kind].if_alive,
 									 model->param, (double) customer->x, customer->t,
 									 months, 30.0 * USECS_PER_DAY / model->unit_usec,
 									 discount, models_check_interrupts, NULL);
@@ -1657,7 +1661,9 @@ clv_models_clv(PG_FUNCTION_ARGS)
 	spend = spend_of(gg, &customer);
 	if (isnan(spend))
 		PG_RETURN_NULL();
-	return finite_result(spend * model_p_alive(&model, &customer) *
+	return finite_result(spend *
+						 predictions[model.kind].p_alive(model.param, customer.x,
+														 customer.t_x, customer.t) *
 						 discounted_purchases(fcinfo, &model, &customer, months, discount),
 						 "clv");
 }
