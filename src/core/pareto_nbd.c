@@ -26,19 +26,30 @@
 #include "optimize.h"
 #include "special.h"
 
-/* log F(tau) of the file comment. */
+/*
+ * log F(tau) - log((alpha+tau)^-(r+x) (beta+tau)^-s): what F adds to the
+ * alive weight at tau.  After Euler's transformation the powers of F's 2F1
+ * cancel against those of (alpha + tau) and (beta + tau), leaving the
+ * moderate log 2F1(1, ...) (and, for alpha < beta,
+ * log((alpha+tau)/(beta+tau))).
+ */
 static double
-log_f(double r, double alpha, double s, double beta, double x, double tau)
+log_f_excess(const double *param, double x, double tau)
 {
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
 	double		big_a = r + s + x;
 
 	if (alpha >= beta)
-		return -big_a * log(alpha + tau) +
-			clv_special_log_hyp2f1_a1(big_a, s + 1, (alpha - beta) / (alpha + tau),
-									  (beta + tau) / (alpha + tau));
-	return -big_a * log(beta + tau) +
-		clv_special_log_hyp2f1_a1(big_a, r + x, (beta - alpha) / (beta + tau),
-								  (alpha + tau) / (beta + tau));
+		return clv_special_log_hyp2f1_one(r + x, big_a + 1,
+										  (alpha - beta) / (alpha + tau),
+										  (beta + tau) / (alpha + tau));
+	return log1p((alpha - beta) / (beta + tau)) +
+		clv_special_log_hyp2f1_one(s + 1, big_a + 1,
+								   (beta - alpha) / (beta + tau),
+								   (alpha + tau) / (beta + tau));
 }
 
 /*
@@ -63,6 +74,13 @@ static double
 log_alive_term(const double *param, double x, double t)
 {
 	return -(param[0] + x) * log(param[1] + t) - param[2] * log(param[3] + t);
+}
+
+/* log F(tau) of the file comment. */
+static double
+log_f(const double *param, double x, double tau)
+{
+	return log_alive_term(param, x, tau) + log_f_excess(param, x, tau);
 }
 
 /* A (x, tau) pair at which F is needed, and where it came from. */
@@ -146,8 +164,7 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	size_t		i;
 
 	for (i = 0; i < index->npairs; i++)
-		index->log_f[i] = log_f(r, param[1], param[2], param[3],
-								index->pairs[i].x, index->pairs[i].tau);
+		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau);
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];
@@ -241,34 +258,18 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 
 /*
  * log F(tau) - log((alpha+t)^-(r+x) (beta+t)^-s): F relative to the alive
- * weight at age t.  The powers of (alpha + .) and (beta + .) cancel into
- * (r + x) log((alpha+t)/(alpha+tau)) + s log((beta+t)/(beta+tau)) plus
- * the moderate log 2F1(1, ...) of F's Euler-transformed 2F1 (and, for
- * alpha < beta, log((alpha+tau)/(beta+tau))), so that no two numbers of
- * the size of (r + x) log(alpha + t) are subtracted: with parameters in
- * the billions those carry an absolute rounding error near 1e-3.
+ * weight at age t, formed as (r + x) log((alpha+t)/(alpha+tau)) +
+ * s log((beta+t)/(beta+tau)) + log_f_excess, so that no two numbers of the
+ * size of (r + x) log(alpha + t) are subtracted: with parameters in the
+ * billions those carry an absolute rounding error near 1e-3.
  */
 static double
 log_f_relative(const double *param, double x, double tau, double t)
 {
-	double		r = param[0],
-				alpha = param[1],
-				s = param[2],
-				beta = param[3];
-	double		big_a = r + s + x;
 	double		gap = t - tau;
-	double		rest;
 
-	if (alpha >= beta)
-		rest = clv_special_log_hyp2f1_one(r + x, big_a + 1,
-										  (alpha - beta) / (alpha + tau),
-										  (beta + tau) / (alpha + tau));
-	else
-		rest = log1p((alpha - beta) / (beta + tau)) +
-			clv_special_log_hyp2f1_one(s + 1, big_a + 1,
-									   (beta - alpha) / (beta + tau),
-									   (alpha + tau) / (beta + tau));
-	return (r + x) * log1p(gap / (alpha + tau)) + s * log1p(gap / (beta + tau)) + rest;
+	return (param[0] + x) * log1p(gap / (param[1] + tau)) +
+		param[2] * log1p(gap / (param[3] + tau)) + log_f_excess(param, x, tau);
 }
 
 /*

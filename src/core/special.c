@@ -312,19 +312,6 @@ log_hyp2f1_one_near_one(double b, double c, double z, double w)
 }
 
 /*
- * log 2F1(a, b; a + 1; z): Euler's transformation turns it into
- * (1 - z)^(1 - b) 2F1(1, a + 1 - b; a + 1; z), whose terms shrink from the
- * start; near z = 1 the latter comes from log_hyp2f1_one_near_one.
- */
-double
-clv_special_log_hyp2f1_a1(double a, double b, double z, double w)
-{
-	if (!(a > 0.0 && b > 0.0))
-		return NAN;
-	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w);
-}
-
-/*
  * 2F1(1, b; c; z) by Gauss's continued fraction, evaluated by the modified
  * Lentz method: with p = c - 1 and q = b + 1 - c it is the continued
  * fraction of the incomplete beta function B_z(p, q) = z^p (1 - z)^q / p

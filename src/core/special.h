@@ -41,21 +41,12 @@ extern double clv_special_log_hyp2f1_positive(double a, double b, double c,
 											  double z);
 
 /*
- * log 2F1(a, b; a + 1; z) for a, b > 0 and 0 <= z < 1, the form the
- * Pareto/NBD likelihood needs, where 2F1 may be far beyond the range of a
- * double (thousands of purchases).  w must be 1 - z, computed by the caller
- * without cancellation (z close to 1 is the hard case).  NaN when no
- * method converges.
- */
-extern double clv_special_log_hyp2f1_a1(double a, double b, double z,
-										double w);
-
-/*
- * log 2F1(1, b; c; z) for c > 0 and 0 <= z < 1 (w = 1 - z, as above):
- * the series of log 2F1(a, b'; a + 1; z) after its Euler transformation,
- * whose terms shrink from the start, with a = c - 1 and b' = c - b.  It is
- * a moderate number where the former has a huge (1 - z)^(1 - b') factor.
- * NaN when no method converges.
+ * log 2F1(1, b; c; z) for c > 0 and 0 <= z < 1; w must be 1 - z, computed
+ * by the caller without cancellation (z close to 1 is the hard case).  The
+ * Pareto/NBD likelihood needs log 2F1(a, b'; a + 1; z), which may be far
+ * beyond the range of a double (thousands of purchases); by Euler's
+ * transformation it is (1 - b') log w plus this with b = a + 1 - b' and
+ * c = a + 1, a moderate number.  NaN when no method converges.
  */
 extern double clv_special_log_hyp2f1_one(double b, double c, double z,
 										 double w);

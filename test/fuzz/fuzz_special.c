@@ -141,12 +141,24 @@ check_hyp2f1(double a, double b, double c, double z, double z2)
 	}
 }
 
+/*
+ * log 2F1(a, b; a + 1; z) for a, b > 0, as the Pareto/NBD likelihood forms
+ * it: by Euler's transformation, (1 - b) log w + log 2F1(1, a + 1 - b; a + 1; z).
+ */
+static double
+log_hyp2f1_a1(double a, double b, double z, double w)
+{
+	if (!(a > 0.0 && b > 0.0))
+		return NAN;
+	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w);
+}
+
 /* Checks log 2F1(a, b; a + 1; 1 - w) at w and at w2 <= w. */
 static void
 check_log_hyp2f1_a1(double a, double b, double w, double w2)
 {
-	double		log_f = clv_special_log_hyp2f1_a1(a, b, 1.0 - w, w);
-	double		log_f2 = clv_special_log_hyp2f1_a1(a, b, 1.0 - w2, w2);
+	double		log_f = log_hyp2f1_a1(a, b, 1.0 - w, w);
+	double		log_f2 = log_hyp2f1_a1(a, b, 1.0 - w2, w2);
 	double		log_f_series = clv_special_log_hyp2f1_positive(a, b, a + 1.0, 1.0 - w);
 
 	FUZZ_CHECK(isnan(log_f) || log_f >= -1e-9,
