@@ -35,6 +35,13 @@
 /* Steps of a continued fraction before it counts as not converging. */
 #define CLV_HYP2F1_MAX_FRACTION 100000
 
+/*
+ * How far inside its fast region (z < c / (b + 2)) the continued fraction
+ * of 2F1(1, b; c; z) must be: right at the edge, with c in the billions, it
+ * stops with only six correct digits.
+ */
+#define CLV_HYP2F1_FRACTION_MARGIN 1e-8
+
 /* log B(a, b). */
 double
 clv_special_lbeta(double a, double b)
@@ -160,13 +167,17 @@ hyp2f1_converged(const Hyp2f1Shape *shape, double z, long n, double ratio,
  * of the tail is bounded by a geometric series.  Terms of mixed sign can
  * cancel: when the sum of their magnitudes exceeds the result by more than
  * CLV_HYP2F1_MAX_CANCELLATION, fewer than 8 digits are left and the result
- * is NaN rather than a wrong number.
+ * is NaN rather than a wrong number.  So it is when the first term is a
+ * subnormal number with fewer than 8 digits, whose rounding error every
+ * later term inherits, and the sum grows out of the subnormal range.
  */
 static double
 hyp2f1_tail_times_c(double a, double b, double c, double z)
 {
 	Hyp2f1Shape shape = hyp2f1_shape(a, b, c);
 	double		term = a * b * z;
+	int			imprecise_start = term != 0.0 &&
+		fabs(term) < DBL_MIN * DBL_EPSILON * CLV_HYP2F1_MAX_CANCELLATION;
 	double		sum = term;
 	double		magnitude = fabs(term);
 	double		ratio = hyp2f1_term_ratio(a, b, c, z, 1);
@@ -186,7 +197,8 @@ hyp2f1_tail_times_c(double a, double b, double c, double z)
 		ratio = next_ratio;
 	}
 	if (n == CLV_HYP2F1_MAX_TERMS ||
-		magnitude > CLV_HYP2F1_MAX_CANCELLATION * fabs(sum))
+		magnitude > CLV_HYP2F1_MAX_CANCELLATION * fabs(sum) ||
+		(imprecise_start && fabs(sum) >= DBL_MIN))
 		return NAN;
 	return sum;
 }
@@ -379,7 +391,7 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w)
 	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE &&
 		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
 		return log_hyp2f1_one_near_one(b, c, z, w);
-	if (z >= 0.5 && b > 0.0 && z < c / (b + 2.0))
+	if (z >= 0.5 && b > 0.0 && z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN))
 	{
 		double		fraction = hyp2f1_one_fraction(b, c, z);
 
