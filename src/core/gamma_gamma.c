@@ -111,16 +111,22 @@ clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 	fit->converged = result.converged && nrows > 0;
 }
 
-/* E[spend per purchase | x, m]. */
+/*
+ * E[spend per purchase | x, m], divided through by p where p x dominates
+ * the denominator, so that a huge p x does not overflow it to a zero
+ * spend.
+ */
 double
 clv_gg_expected_spend(const double *param, double x, double m)
 {
 	double		p = param[0],
 				q = param[1],
 				gamma = param[2];
-	double		denominator = p * x + q - 1;
+	double		spare = (q - 1) / p;
 
-	if (!(denominator > 0))
+	if (!(x + spare > 0))
 		return NAN;
-	return p * (gamma + m * x) / denominator;
+	if (spare <= x)
+		return (gamma + m * x) / (x + spare);
+	return p * (gamma + m * x) / (p * x + q - 1);
 }

@@ -666,6 +666,13 @@ test_cdnow(void)
 	is_near(clv_gg_expected_spend(fit.param, 0, 0),
 			fit.param[0] * fit.param[2] / (fit.param[1] - 1), 1e-12,
 			"Gamma-Gamma population mean spend p gamma / (q - 1)");
+	{
+		/* p x beyond DBL_MAX: the spend is all but m */
+		double		huge_p[3] = {1e306, 2.0, 1e-6};
+
+		is_near(clv_gg_expected_spend(huge_p, 500, 10), (1e-6 + 10 * 500) / (500 + 1e-306),
+				1e-12, "Gamma-Gamma spend when p x overflows: m");
+	}
 }
 
 /* Customers with thousands of purchases give finite predictions. */
