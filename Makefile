@@ -2,7 +2,7 @@
 #
 #   make && make install          build and install into the server of PG_CONFIG
 #   make installcheck             pg_regress suites in sql/ against a running server
-#   make cdnowcheck               pg_regress suites on ../shared/data/cdnow
+#   make cdnowcheck               pg_regress suites on test/data/cdnow
 #   make unitcheck                C unit tests of src/core, no server needed
 
 EXTENSION = clv

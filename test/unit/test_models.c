@@ -4,7 +4,7 @@
  * against the published CDNOW results.
  *
  * Run from the repository root (make unitcheck); the CDNOW sample is read
- * from ../shared/data/cdnow/CDNOW_sample.txt unless CLV_CDNOW_SAMPLE names
+ * from test/data/cdnow/CDNOW_sample.txt (relative to the repository top) unless CLV_CDNOW_SAMPLE names
  * another path.
  */
 #include <math.h>
@@ -105,7 +105,7 @@ load_cdnow(long *sum_x, int *zeros)
 	int			customers = 0;
 
 	if (path == NULL)
-		path = "../shared/data/cdnow/CDNOW_sample.txt";
+		path = "test/data/cdnow/CDNOW_sample.txt";
 	file = fopen(path, "r");
 	if (file == NULL)
 		return -1;

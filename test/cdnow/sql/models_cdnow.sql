@@ -4,7 +4,7 @@ SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
 CREATE TABLE cdnow_raw (line text);
-\copy cdnow_raw FROM '../shared/data/cdnow/CDNOW_sample.txt'
+\copy cdnow_raw FROM 'test/data/cdnow/CDNOW_sample.txt'
 CREATE TABLE cdnow_orders AS
 SELECT f[2]::int AS customer_id, to_date(f[3], 'YYYYMMDD') AS ordered_at,
 	   f[5]::numeric AS amount

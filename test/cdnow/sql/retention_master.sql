@@ -7,7 +7,7 @@ SET DateStyle = 'ISO';
 SET TimeZone = 'UTC';
 
 CREATE TABLE master_raw (line text);
-\copy master_raw FROM '../shared/data/cdnow/CDNOW_master.txt'
+\copy master_raw FROM 'test/data/cdnow/CDNOW_master.txt'
 CREATE TABLE master_orders AS
 SELECT f[1]::int AS customer_id, to_date(f[2], 'YYYYMMDD') AS ordered_at,
 	   f[3]::int AS cds, f[4]::numeric AS amount
