@@ -1,21 +1,79 @@
 /*-------------------------------------------------------------------------
  *
  * clv.c
- *	  Module magic, purchase-time and time-unit conversion, checks of
- *	  configuration arguments shared by every function family.
+ *	  Module magic and settings, and what every function family's glue
+ *	  shares: purchase-time and time-unit conversion, argument checks,
+ *	  declared argument types, composites, the state memory bound and the
+ *	  wire format helpers.
  *
  *-------------------------------------------------------------------------
  */
 #include "clv.h"
 
+#include <limits.h>
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
 #include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+int			clv_max_state_memory_kb = 1024 * 1024;
+
+/*
+ * Declared argument types by function OID, for clv_declared_argtype: a
+ * small direct-mapped cache, emptied whenever pg_proc changes.
+ */
+#define DECLARED_CACHE_SLOTS 64
+#define DECLARED_MAX_ARGS 8
+
+typedef struct DeclaredArgs
+{
+	Oid			fn_oid;
+	int			nargs;
+	Oid			argtypes[DECLARED_MAX_ARGS];
+} DeclaredArgs;
+
+static DeclaredArgs declared_cache[DECLARED_CACHE_SLOTS];
+
+/* Empties the declared-argument cache (a pg_proc invalidation). */
+static void
+declared_cache_reset(Datum arg, int cacheid, uint32 hashvalue)
+{
+	memset(declared_cache, 0, sizeof(declared_cache));
+}
+
+/* Defines the settings and registers the cache invalidation. */
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("clv.max_state_memory",
+							"Largest memory one clv aggregate state may hold.",
+							"Customer sets of the retention aggregates and distinct-row "
+							"statistics of the model fits grow with the data; past this "
+							"bound they stop with an error instead of exhausting memory.",
+							&clv_max_state_memory_kb,
+							1024 * 1024,
+							1024,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+	MarkGUCPrefixReserved("clv");
+	CacheRegisterSyscacheCallback(PROCOID, declared_cache_reset, (Datum) 0);
+}
 
 /* Which ClvTimeKind the type typid is. */
 ClvTimeKind
@@ -39,7 +97,33 @@ clv_time_kind(Oid typid)
 ClvTimeKind
 clv_arg_time_kind(FunctionCallInfo fcinfo, int argno)
 {
-	return clv_time_kind(get_fn_expr_argtype(fcinfo->flinfo, argno));
+	return clv_time_kind(clv_declared_argtype(fcinfo, argno));
+}
+
+/* The declared type of argument argno of the calling function. */
+Oid
+clv_declared_argtype(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	DeclaredArgs *slot = &declared_cache[fn_oid % DECLARED_CACHE_SLOTS];
+
+	if (slot->fn_oid != fn_oid || !OidIsValid(fn_oid))
+	{
+		Oid		   *argtypes;
+		int			nargs;
+
+		get_func_signature(fn_oid, &argtypes, &nargs);
+		if (nargs > DECLARED_MAX_ARGS)
+			elog(ERROR, "function %u has more than %d arguments", fn_oid,
+				 DECLARED_MAX_ARGS);
+		slot->nargs = nargs;
+		memcpy(slot->argtypes, argtypes, nargs * sizeof(Oid));
+		pfree(argtypes);
+		slot->fn_oid = fn_oid;
+	}
+	if (argno < 0 || argno >= slot->nargs)
+		elog(ERROR, "function %u has no argument %d", fn_oid, argno + 1);
+	return slot->argtypes[argno];
 }
 
 /* A purchase time as microseconds on its type's own axis. */
@@ -212,4 +296,126 @@ clv_check_same_int64(int64 *recorded, bool *is_recorded, int64 value,
 				 errmsg("%s argument \"%s\" must be the same for every row of a group",
 						fname, argname),
 				 errhint("Pass a constant or a value that depends only on the GROUP BY columns.")));
+}
+
+/* Raises SQLSTATE 22004 when argument argno is NULL. */
+void
+clv_check_not_null(FunctionCallInfo fcinfo, int argno, const char *fname,
+				   const char *argname, const char *hint)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s argument \"%s\" must not be null", fname, argname),
+				 hint ? errhint("%s", hint) : 0));
+}
+
+/* The aggregate memory context of a support function's call. */
+MemoryContext
+clv_agg_context(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "%s support function called in non-aggregate context", fname);
+	return aggcontext;
+}
+
+/* The composite result of the calling function's declared row type. */
+Datum
+clv_composite_result(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
+{
+	TupleDesc	desc;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
+}
+
+/* Deforms a composite value, caching its tuple descriptor in reader. */
+void
+clv_deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
+					 Datum composite, int natts, Datum *values, bool *nulls)
+{
+	HeapTupleHeader th = DatumGetHeapTupleHeader(composite);
+	Oid			typid = HeapTupleHeaderGetTypeId(th);
+	int32		typmod = HeapTupleHeaderGetTypMod(th);
+	HeapTupleData tuple;
+
+	if (reader->desc == NULL || reader->typid != typid || reader->typmod != typmod)
+	{
+		MemoryContext old = MemoryContextSwitchTo(mcxt);
+
+		reader->desc = lookup_rowtype_tupdesc_copy(typid, typmod);
+		MemoryContextSwitchTo(old);
+		reader->typid = typid;
+		reader->typmod = typmod;
+		if (reader->desc->natts != natts)
+			elog(ERROR, "composite of type %u has %d attributes, expected %d",
+				 typid, reader->desc->natts, natts);
+	}
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+	heap_deform_tuple(&tuple, reader->desc, values, nulls);
+}
+
+/* Raises 54000 when a state would hold more than clv.max_state_memory. */
+void
+clv_check_state_memory(Size bytes, const char *fname)
+{
+	if (bytes / 1024 >= (Size) clv_max_state_memory_kb)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s state would exceed clv.max_state_memory (%d kB)",
+						fname, clv_max_state_memory_kb),
+				 errhint("Raise clv.max_state_memory, restrict the rows with WHERE, or group by more columns.")));
+}
+
+/* Starts a serialized value: a version byte. */
+void
+clv_wire_begin(StringInfo buf, uint8 version)
+{
+	pq_begintypsend(buf);
+	pq_sendint8(buf, version);
+}
+
+/* Opens a serialized value for reading and checks its version byte. */
+void
+clv_wire_open(StringInfo buf, const struct varlena *bytes, uint8 version,
+			  const char *what)
+{
+	struct varlena *detoasted = pg_detoast_datum_packed((struct varlena *) bytes);
+	int			version_read;
+
+	/* a copy ends in a NUL, so that a string read cannot overrun it */
+	initStringInfo(buf);
+	appendBinaryStringInfo(buf, VARDATA_ANY(detoasted), VARSIZE_ANY_EXHDR(detoasted));
+	if (buf->len < 1)
+		clv_wire_invalid(what, "The value is empty.");
+	version_read = pq_getmsgbyte(buf);
+	if (version_read != version)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid %s value: version %d, expected %d",
+						what, version_read, version)));
+}
+
+/* Checks that a serialized value was read to its end. */
+void
+clv_wire_close(StringInfo buf, const char *what)
+{
+	if (buf->cursor != buf->len)
+		clv_wire_invalid(what, "The value has trailing bytes.");
+}
+
+/* Raises the error of a malformed serialized value. */
+void
+clv_wire_invalid(const char *what, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s value", what),
+			 errdetail("%s", detail)));
 }
