@@ -127,18 +127,6 @@ negative_ll(const double *theta, double *grad, void *arg)
 	return -ll;
 }
 
-/* Whether any customer repurchased: without one the model is unidentified. */
-static bool
-has_repeats(const ClvTxRow *rows, size_t nrows)
-{
-	size_t		i;
-
-	for (i = 0; i < nrows; i++)
-		if (rows[i].x > 0 && rows[i].count > 0)
-			return true;
-	return false;
-}
-
 /* Fits BG/NBD by maximum likelihood from r = alpha = a = b = 1. */
 void
 clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
@@ -148,15 +136,8 @@ clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
 	interrupt_arg};
 	double		theta0[4] = {0, 0, 0, 0};
-	ClvOptimResult result;
-	int			i;
 
-	clv_optim_minimize(&problem, theta0, &result);
-	for (i = 0; i < 4; i++)
-		fit->param[i] = exp(result.theta[i]);
-	fit->ll = -result.value;
-	fit->iterations = result.iterations;
-	fit->converged = result.converged && has_repeats(rows, nrows);
+	clv_model_fit(&problem, theta0, clv_model_has_repeats(rows, nrows), fit);
 }
 
 /* P(alive) = 1 / (1 + a / (b + x - 1) ((alpha + t) / (alpha + t_x))^(r + x)). */

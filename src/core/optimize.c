@@ -418,6 +418,7 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 			result->converged = is_stationary(n, grad, result->value,
 											  GRAD_TOL * 1000);
 	}
-	result->converged = result->converged && interior(n, result->theta) &&
+	result->at_bound = !interior(n, result->theta);
+	result->converged = result->converged && !result->at_bound &&
 		isfinite(result->value);
 }

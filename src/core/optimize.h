@@ -46,6 +46,8 @@ typedef struct ClvOptimResult
 	double		value;			/* the function there */
 	int			iterations;		/* BFGS plus Nelder-Mead iterations */
 	bool		converged;		/* a stationary point strictly inside the box */
+	bool		at_bound;		/* the minimiser found is at the edge of the
+								 * box */
 } ClvOptimResult;
 
 /* Minimises problem starting at theta0; the result is always finite. */

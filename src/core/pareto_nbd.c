@@ -254,6 +254,7 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	fit->ll = -result.value;
 	fit->iterations = result.iterations;
 	fit->converged = result.converged && has_repeats(rows, nrows);
+	fit->at_bound = result.at_bound;
 }
 
 /*
