@@ -339,13 +339,13 @@ add_customers(int64 a, int64 b, const char *fname)
 
 /* Warns that a fit did not converge, saying why when the reason is known. */
 static void
-warn_not_converged(const char *fname, bool no_repeats, bool at_bound)
+warn_not_converged(const char *fname, bool no_repeats, bool degenerate)
 {
 	ereport(WARNING,
 			(errmsg("%s did not converge", fname),
 			 no_repeats ?
 			 errdetail("No customer in the data made a repeat purchase, so the model cannot be identified.") :
-			 at_bound ?
+			 degenerate ?
 			 errdetail("The likelihood rises towards a limit of the model (a parameter runs to the bound of its range), so the data cannot identify the model.") :
 			 errdetail("The optimiser stopped without reaching a maximum of the likelihood."),
 			 errhint("The returned model is marked converged = false; do not score with it.")));
@@ -388,7 +388,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 					 clv_models_check_interrupts, NULL, &fit);
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
-						   fit.at_bound);
+						   fit.degenerate);
 
 	for (i = 0; i < 4; i++)
 		values[i] = Float8GetDatum(fit.param[i]);
@@ -452,7 +452,7 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 
 	clv_gg_fit(rows, stats->n_spend, clv_models_check_interrupts, NULL, &fit);
 	if (!fit.converged)
-		warn_not_converged("gamma_gamma_fit", false, fit.at_bound);
+		warn_not_converged("gamma_gamma_fit", false, fit.degenerate);
 
 	for (i = 0; i < 3; i++)
 		values[i] = Float8GetDatum(fit.param[i]);

@@ -35,5 +35,5 @@ clv_model_fit(const ClvOptimProblem *problem, const double *theta0,
 	fit->ll = -result.value;
 	fit->iterations = result.iterations;
 	fit->converged = result.converged && identified;
-	fit->at_bound = result.at_bound;
+	fit->degenerate = result.degenerate;
 }

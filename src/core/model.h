@@ -38,8 +38,9 @@ typedef struct ClvModelFit
 	int			iterations;
 	bool		converged;		/* false when the data cannot identify the
 								 * model; param is finite even then */
-	bool		at_bound;		/* the likelihood rose towards the bound of
-								 * a parameter's range: a limit of the model */
+	bool		degenerate;		/* the likelihood is highest at a limit of
+								 * the model: a parameter at the edge of its
+								 * range, or a direction of no curvature */
 } ClvModelFit;
 
 /*

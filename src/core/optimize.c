@@ -30,26 +30,41 @@
 /* Finite-difference step in theta (the log of a parameter). */
 #define FD_STEP 1e-5
 
+/*
+ * A BFGS step at least this long in some coordinate that lowers the
+ * function by less than CLV_OPTIM_MIN_CURVATURE makes the search check
+ * the curvature there, at most every FLAT_CHECK_EVERY iterations.
+ */
+#define FLAT_STEP 0.25
+#define FLAT_CHECK_EVERY 3
+
+/* The half-width of problem's box. */
+static double
+box_of(const ClvOptimProblem *problem)
+{
+	return problem->bound > 0.0 ? problem->bound : CLV_OPTIM_LOG_BOUND;
+}
+
 /* Whether theta is inside the box where the objective is evaluated. */
 static bool
-inside_box(int n, const double *theta)
+inside_box(const ClvOptimProblem *problem, const double *theta)
 {
 	int			i;
 
-	for (i = 0; i < n; i++)
-		if (!(fabs(theta[i]) <= CLV_OPTIM_LOG_BOUND))
+	for (i = 0; i < problem->n; i++)
+		if (!(fabs(theta[i]) <= box_of(problem)))
 			return false;
 	return true;
 }
 
 /* Whether theta keeps a margin from the box, i.e. it is a true interior point. */
 static bool
-interior(int n, const double *theta)
+interior(const ClvOptimProblem *problem, const double *theta)
 {
 	int			i;
 
-	for (i = 0; i < n; i++)
-		if (!(fabs(theta[i]) < CLV_OPTIM_LOG_BOUND - 1.0))
+	for (i = 0; i < problem->n; i++)
+		if (!(fabs(theta[i]) < box_of(problem) - 1.0))
 			return false;
 	return true;
 }
@@ -68,7 +83,7 @@ value_at(const ClvOptimProblem *problem, const double *theta)
 {
 	double		f;
 
-	if (!inside_box(problem->n, theta))
+	if (!inside_box(problem, theta))
 		return HUGE_VAL;
 	check_interrupt(problem);
 	f = problem->objective(theta, NULL, problem->arg);
@@ -106,7 +121,7 @@ value_and_gradient(const ClvOptimProblem *problem, const double *theta,
 	double		f;
 	int			i;
 
-	if (!inside_box(problem->n, theta))
+	if (!inside_box(problem, theta))
 		return HUGE_VAL;
 	check_interrupt(problem);
 	if (problem->has_gradient)
@@ -138,8 +153,67 @@ is_stationary(int n, const double *grad, double f, double tol)
 }
 
 /*
+ * Whether the function has curvature of at least CLV_OPTIM_MIN_CURVATURE
+ * in every direction at theta: the Hessian, by forward differences of the
+ * gradient, minus that much times the identity has a Cholesky factor.
+ * Only with an analytic gradient (differences of differences are too
+ * coarse); without one every point passes.
+ */
+static bool
+has_curvature(const ClvOptimProblem *problem, const double *theta)
+{
+	int			n = problem->n;
+	double		h[MAXN][MAXN];
+	double		probe[MAXN],
+				up[MAXN],
+				at[MAXN];
+	const double step = 1e-4;
+	int			i,
+				j,
+				k;
+
+	if (!problem->has_gradient)
+		return true;
+	memcpy(probe, theta, sizeof(double) * n);
+	if (value_and_gradient(problem, probe, at) == HUGE_VAL)
+		return true;
+	for (j = 0; j < n; j++)
+	{
+		probe[j] = theta[j] + step;
+		if (value_and_gradient(problem, probe, up) == HUGE_VAL)
+			return true;		/* at the edge: judged by the box */
+		probe[j] = theta[j];
+		for (i = 0; i < n; i++)
+			h[i][j] = (up[i] - at[i]) / step;
+	}
+	/* Cholesky of the symmetric part minus the least curvature */
+	for (i = 0; i < n; i++)
+		for (j = 0; j <= i; j++)
+		{
+			double		sum = 0.5 * (h[i][j] + h[j][i]) -
+				(i == j ? CLV_OPTIM_MIN_CURVATURE : 0.0);
+
+			for (k = 0; k < j; k++)
+				sum -= h[i][k] * h[j][k];
+			if (i == j)
+			{
+				if (!(sum > 0.0))
+					return false;
+				h[i][i] = sqrt(sum);
+			}
+			else
+				h[i][j] = sum / h[j][j];
+		}
+	return true;
+}
+
+/*
  * BFGS on the inverse Hessian from result->theta.  Returns true when it
  * reached a stationary point; result holds the best point either way.
+ * Where the function falls by less than the least curvature in a step of
+ * at least FLAT_STEP, and has less curvature than that in some direction
+ * there, the search is walking down a valley that never ends (a limit of
+ * the model): it stops and sets result->degenerate.
  */
 static bool
 bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -157,7 +231,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 	double		f;
 	int			i,
 				j,
-				iter;
+				iter,
+				flat_checked = -FLAT_CHECK_EVERY;
 	bool		scaled = false;
 
 	memcpy(x, result->theta, sizeof(double) * n);
@@ -228,6 +303,24 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			s[i] = xn[i] - x[i];
 			y[i] = gn[i] - g[i];
 			sy += s[i] * y[i];
+		}
+		if (f - fn < CLV_OPTIM_MIN_CURVATURE && iter - flat_checked >= FLAT_CHECK_EVERY)
+		{
+			double		longest_step = 0.0;
+
+			for (i = 0; i < n; i++)
+				longest_step = fmax(longest_step, fabs(s[i]));
+			if (longest_step >= FLAT_STEP)
+			{
+				flat_checked = iter;
+				if (!has_curvature(problem, xn))
+				{
+					memcpy(result->theta, xn, sizeof(double) * n);
+					result->value = fn;
+					result->degenerate = true;
+					return false;
+				}
+			}
 		}
 		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
 		{
@@ -401,15 +494,19 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 {
 	int			n = problem->n;
 	int			i;
+	bool		bfgs_converged;
 
 	memset(result, 0, sizeof(*result));
 	for (i = 0; i < n; i++)
-		result->theta[i] = fmax(-CLV_OPTIM_LOG_BOUND,
-								fmin(CLV_OPTIM_LOG_BOUND, theta0[i]));
+		result->theta[i] = fmax(-box_of(problem), fmin(box_of(problem), theta0[i]));
 	result->value = value_at(problem, result->theta);
 
-	result->converged = bfgs(problem, result);
-	if (!result->converged)
+	result->converged = bfgs_converged = bfgs(problem, result);
+	/*
+	 * where BFGS ran to the edge of the box, or down a valley without end,
+	 * the function falls towards a limit: no point in searching on
+	 */
+	if (!result->converged && !result->degenerate && interior(problem, result->theta))
 	{
 		double		grad[MAXN];
 
@@ -418,7 +515,9 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 			result->converged = is_stationary(n, grad, result->value,
 											  GRAD_TOL * 1000);
 	}
-	result->at_bound = !interior(n, result->theta);
-	result->converged = result->converged && !result->at_bound &&
+	/* the curvature of a BFGS minimum (its gradient is known to be right) */
+	result->degenerate = result->degenerate || !interior(problem, result->theta) ||
+		(bfgs_converged && !has_curvature(problem, result->theta));
+	result->converged = result->converged && !result->degenerate &&
 		isfinite(result->value);
 }

@@ -22,6 +22,15 @@
 #define CLV_OPTIM_LOG_BOUND 30.0
 
 /*
+ * The least curvature of a minimum, in every direction: at a minimum the
+ * function must rise by at least half of this when theta moves by 1 (a
+ * parameter by a factor e).  For a negative log-likelihood a flatter
+ * direction means the data cannot tell the parameters from a limit of
+ * the model (0.005 in log-likelihood is no evidence at all).
+ */
+#define CLV_OPTIM_MIN_CURVATURE 0.01
+
+/*
  * The function to minimise at theta; when grad is not NULL it also stores
  * the gradient there (only asked for when has_gradient is set).  May return
  * HUGE_VAL or NaN where the function is undefined.
@@ -38,6 +47,8 @@ typedef struct ClvOptimProblem
 	void		(*interrupt) (void *arg);	/* called each iteration and
 											 * evaluation, or NULL */
 	void	   *interrupt_arg;
+	double		bound;			/* the box |theta_i| <= bound; 0 for
+								 * CLV_OPTIM_LOG_BOUND */
 } ClvOptimProblem;
 
 typedef struct ClvOptimResult
@@ -45,12 +56,18 @@ typedef struct ClvOptimResult
 	double		theta[CLV_OPTIM_MAX_PARAMS];	/* the minimiser found */
 	double		value;			/* the function there */
 	int			iterations;		/* BFGS plus Nelder-Mead iterations */
-	bool		converged;		/* a stationary point strictly inside the box */
-	bool		at_bound;		/* the minimiser found is at the edge of the
-								 * box */
+	bool		converged;		/* a strict minimum inside the box: stationary,
+								 * with curvature in every direction */
+	bool		degenerate;		/* the minimiser found is at the edge of the
+								 * box, or the function is flat along some
+								 * direction there */
 } ClvOptimResult;
 
-/* Minimises problem starting at theta0; the result is always finite. */
+/*
+ * Minimises problem starting at theta0: BFGS, then Nelder-Mead where BFGS
+ * stopped inside the box without reaching a stationary point; the result is
+ * always finite.
+ */
 extern void clv_optim_minimize(const ClvOptimProblem *problem,
 							   const double *theta0, ClvOptimResult *result);
 

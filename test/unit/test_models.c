@@ -82,7 +82,7 @@ static ClvTxRow tx_rows[MAX_CUSTOMERS];
 static ClvSpendRow spend_rows[MAX_CUSTOMERS];
 static size_t n_tx_rows,
 			n_spend_rows;
-static double workspace[MAX_CUSTOMERS * 12];	/* clv_pnbd_workspace_size */
+static double workspace[MAX_CUSTOMERS * 24];	/* clv_pnbd_workspace_size */
 
 /*
  * Reads the sample and builds the calibration summaries (same-day orders
@@ -209,7 +209,8 @@ log_hyp2f1_a1(double a, double b, double z, double w)
 {
 	if (!(a > 0.0 && b > 0.0))
 		return NAN;
-	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w);
+	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w,
+																   CLV_HYP2F1_MAX_TERMS, NULL);
 }
 
 /*
@@ -248,12 +249,13 @@ test_hyp2f1(void)
 					c = fraction_cases[i][1];
 
 		z = fraction_cases[i][2];
-		is_near(clv_special_log_hyp2f1_one(b, c, z, 1 - z),
+		is_near(clv_special_log_hyp2f1_one(b, c, z, 1 - z, CLV_HYP2F1_MAX_TERMS, NULL),
 				clv_special_log_hyp2f1_positive(1, b, c, z), 1e-12,
 				"log 2F1(1, b; c; z) near z = 1 by the continued fraction = the positive series");
 	}
 	/* 2F1(1, 1; 2; z) = -log(1 - z) / z, a case outside the fraction's fast region */
-	is_near(clv_special_log_hyp2f1_one(1, 2, 0.999, 0.001), log(-log(0.001) / 0.999), 1e-12,
+	is_near(clv_special_log_hyp2f1_one(1, 2, 0.999, 0.001, CLV_HYP2F1_MAX_TERMS, NULL),
+			log(-log(0.001) / 0.999), 1e-12,
 			"log 2F1(1, 1; 2; z) at z = 0.999");
 
 	for (z = 0.0; z < 0.999; z += 0.249)
@@ -545,7 +547,7 @@ test_optimizer(void)
 {
 	double		theta0[3] = {0, 0, 0};
 	bool		wrong_gradient = false;
-	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL};
+	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL, 0.0};
 	ClvOptimResult bfgs_result;
 	ClvOptimResult fallback_result;
 	double		error = 0.0;
@@ -639,9 +641,9 @@ test_cdnow(void)
 			ClvTxRow	one = tx_rows[i];
 
 			one.count = 1;
-			sum += tx_rows[i].count * clv_pnbd_ll(fit.param, &one, 1, workspace);
+			sum += tx_rows[i].count * clv_pnbd_ll(fit.param, &one, 1, workspace, NULL);
 		}
-		is_near(clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace), sum, 1e-7,
+		is_near(clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace, NULL), sum, 1e-7,
 				"Pareto/NBD likelihood over distinct pairs = sum over rows");
 	}
 	for (i = 0; i < 4; i++)
