@@ -300,7 +300,13 @@ on_scalar(void *state, char *token, JsonTokenType tokentype)
 			break;
 	}
 	field = parse->fields++;
-	if (tokentype != JSON_TOKEN_NUMBER || field >= row_width(parse->key))
+	if (tokentype != JSON_TOKEN_NUMBER)
+	{
+		parse_fail(parse, psprintf("A row of \"%s\" holds numbers only.",
+								   key_names[parse->key]));
+		return;
+	}
+	if (field >= row_width(parse->key))
 	{
 		parse_fail(parse, psprintf("A row of \"%s\" must have %d numbers.",
 								   key_names[parse->key], row_width(parse->key)));

@@ -5,6 +5,7 @@
  */
 #include "bgnbd.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "optimize.h"
@@ -140,7 +141,12 @@ clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
 	clv_model_fit(&problem, theta0, clv_model_has_repeats(rows, nrows), fit);
 }
 
-/* P(alive) = 1 / (1 + a / (b + x - 1) ((alpha + t) / (alpha + t_x))^(r + x)). */
+/*
+ * P(alive) = 1 / (1 + a / (b + x - 1) ((alpha + t) / (alpha + t_x))^(r + x)),
+ * the power formed from log1p((t - t_x) / (alpha + t_x)): with alpha in the
+ * billions the difference of two logarithms keeps few digits, and r + x
+ * times it decides between 0 and 1.
+ */
 double
 clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
 {
@@ -152,15 +158,59 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
 	if (x == 0)
 		return 1.0;
 	return 1.0 / (1.0 + exp(log(a) - log(b + x - 1) +
-							(r + x) * (log(alpha + t) - log(alpha + t_x))));
+							(r + x) * log1p((t - t_x) / (alpha + t_x))));
+}
+
+/*
+ * The expectation below by Pfaff's transformation:
+ * (1 - z)^(r + x) 2F1(r + x, b + x; c; z) = 2F1(r + x, a - 1; c; -zeta)
+ * with zeta = h / (alpha + t), so the bracket is a series in zeta whose
+ * factor (a - 1) cancels against the formula's:
+ *   E = c sum over n >= 1 of (-1)^(n+1) (r + x)_n (a)_(n-1) zeta^n / ((c)_n n!),
+ * with c = a + b + x - 1 -- nothing subtracted but the alternating terms
+ * (NaN when they cancel to fewer than 8 digits or do not converge), and no
+ * singularity at a = 1.  It converges for zeta < 1; for larger zeta with
+ * c far beyond zeta (r + x + a), its terms fall to nothing long before
+ * they would grow again near n = c / zeta, and the sum up to there is the
+ * function to within the smallest term (an asymptotic series): this is
+ * E[(1 - (1 + p zeta)^-(r+x)) / p] for p ~ Beta(a, b + x), whose p is
+ * about a / c.  Where the other forms subtract numbers of the size of c
+ * (alpha far beyond the horizon, or b in the billions) it takes a few
+ * terms.
+ */
+static double
+purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
+{
+	double		term = r_x * zeta;
+	double		sum = term,
+				magnitude = fabs(term);
+	long		n;
+
+	for (n = 1; n < 100000 && term != 0.0; n++)
+	{
+		double		ratio = -((r_x + n) / (c + n)) * (zeta * ((a + n - 1) / (n + 1)));
+
+		term *= ratio;
+		sum += term;
+		magnitude += fabs(term);
+		if (fabs(ratio) < 1.0 &&
+			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+			break;
+		if (!isfinite(magnitude))
+			return NAN;
+	}
+	if (n == 100000 || magnitude > 1e8 * fabs(sum))
+		return NAN;
+	return sum;
 }
 
 /*
  * E[Y(h) | x, t, alive] = (a + b + x - 1) / (a - 1)
  *   (1 - ((alpha + t) / (alpha + t + h))^(r + x)
  *        2F1(r + x, b + x; a + b + x - 1; h / (alpha + t + h))),
- * which times P(alive) is E[Y(h) | x, t_x, t],
- * with Euler's transformation folded in:
+ * which times P(alive) is E[Y(h) | x, t_x, t]; for h / (alpha + t) < 1/2
+ * summed by purchases_if_alive_pfaff, else with Euler's transformation
+ * folded in:
  * ((alpha + t) / (alpha + t + h))^(r + x) 2F1(...) =
  * (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z), whose series
  * converges fast even for thousands of purchases.  With L = (a - 1)
@@ -171,26 +221,25 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
  * c <= 0.  The transformed series
  * has terms of both signs; when they cancel (large r and z close to 1) and
  * c > 0, the untransformed form, all of whose terms are positive, is
- * summed in logarithms instead.  At a = 1 exactly the formula is 0/0; a is
- * moved by 1e-9 there (the limit is continuous).
+ * summed in logarithms instead.  At a = 1 the formula is 0/0; within
+ * A_NEAR_ONE of 1 the expectation is interpolated linearly between
+ * a = 1 - A_NEAR_ONE and a = 1 + A_NEAR_ONE (it is smooth in a, so the
+ * error is of the order of A_NEAR_ONE squared, and nothing jumps).
  */
-double
-clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
-							 double t)
+#define A_NEAR_ONE 1e-6
+
+static double
+purchases_if_alive_at(const double *param, double horizon, double x, double t,
+					  double a)
 {
 	double		r = param[0],
 				alpha = param[1],
-				a = param[2],
 				b = param[3];
 	double		z,
 				c,
 				log_factor,
 				c_bracket;
 
-	if (horizon == 0)
-		return 0.0;
-	if (fabs(a - 1.0) < 1e-9)
-		a = 1.0 + 1e-9;
 	z = horizon / (alpha + t + horizon);
 	c = a + b + x - 1;
 	log_factor = (a - 1) * log1p(-z);
@@ -200,6 +249,35 @@ clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
 		c_bracket = -c * expm1((r + x) * log1p(-z) +
 							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
 	return c_bracket / (a - 1);
+}
+
+double
+clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
+							 double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				a = param[2],
+				b = param[3];
+	double		zeta = horizon / (alpha + t);
+
+	if (horizon == 0)
+		return 0.0;
+	if (zeta < 0.5 || a + b + x - 1 > 64.0 * zeta * (r + x + a + 1.0))
+	{
+		double		value = purchases_if_alive_pfaff(r + x, a, a + b + x - 1, zeta);
+
+		if (!isnan(value))
+			return value;
+	}
+	if (fabs(a - 1.0) < A_NEAR_ONE)
+	{
+		double		below = purchases_if_alive_at(param, horizon, x, t, 1.0 - A_NEAR_ONE),
+					above = purchases_if_alive_at(param, horizon, x, t, 1.0 + A_NEAR_ONE);
+
+		return below + (above - below) * (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE);
+	}
+	return purchases_if_alive_at(param, horizon, x, t, a);
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */

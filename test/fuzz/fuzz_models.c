@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(!isnan(clv_bgnbd_ll(param, rows, n, grad)));
 	for (i = 0; i < 4; i++)
 		check(!isnan(grad[i]));
-	check(!isnan(clv_pnbd_ll(param, rows, n, workspace)));
+	check(!isnan(clv_pnbd_ll(param, rows, n, workspace, NULL)));
 	check(!isnan(clv_gg_ll(param, spend, n, grad)));
 	for (i = 0; i < 3; i++)
 		check(!isnan(grad[i]));
