@@ -218,4 +218,12 @@ FROM (VALUES ('{"unit":null,"tx":[],"spend":[[1,2.5,1]]}'::clv_stats),
 SELECT pg_temp.error_of($$SELECT clv_bgnbd_fit_trans(NULL::clv_stats, 1, 1, 2, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT clv_bgnbd_fit_final('{"unit":"1 day","tx":[],"spend":[]}')$$);
 
+-- a 1.0 catalogue on this library (its C symbols are kept so that 1.0 can
+-- be installed as the first step of an update) is told to update
+CREATE FUNCTION pg_temp.p_alive_1_0(clv_bgnbd, bigint, float8, float8) RETURNS float8
+AS '$libdir/clv', 'clv_models_p_alive' LANGUAGE C STRICT;
+CREATE FUNCTION pg_temp.combine_1_0(internal, internal) RETURNS internal
+AS '$libdir/clv', 'clv_models_combine' LANGUAGE C;
+SELECT pg_temp.error_of($$SELECT pg_temp.p_alive_1_0((0.2, 4, 0.8, 2.4, 0, 10, 5, true, '7 days')::clv_bgnbd, 1, 1, 3)$$);
+
 DROP TABLE stats_summaries, stats_fixture, stats_copy, extremes, stats_set, shipped;
