@@ -195,8 +195,9 @@ DO $overloads$
 DECLARE
 	t text;						-- purchase-time type
 	a text;						-- amount type
+	f record;					-- an aggregate with amounts
 	name text;
-	what text;
+	args text;
 	support CONSTANT text :=
 		'COMBINEFUNC = clv_history_combine,
 	SERIALFUNC = clv_history_serialize,
@@ -206,7 +207,6 @@ DECLARE
 BEGIN
 	FOREACH t IN ARRAY ARRAY['timestamptz', 'timestamp', 'date'] LOOP
 		FOREACH name IN ARRAY ARRAY['avg_interpurchase', 'avg_interpurchase_days'] LOOP
-			what := CASE name WHEN 'avg_interpurchase' THEN 'as interval' ELSE 'in days' END;
 			EXECUTE format($$
 CREATE FUNCTION clv_%1$s_trans(internal, %2$s)
 RETURNS internal
@@ -239,89 +239,48 @@ CREATE AGGREGATE %1$s(ordered_at %2$s) (
 )$$, name, t, support);
 			EXECUTE format($$
 COMMENT ON AGGREGATE %1$s(%2$s) IS
-'mean time between consecutive purchase occasions, %3$s (NULL for fewer than two)'$$, name, t, what);
+'mean time between consecutive purchase occasions, %3$s (NULL for fewer than two)'$$,
+						   name, t, CASE name WHEN 'avg_interpurchase' THEN 'as interval' ELSE 'in days' END);
 		END LOOP;
 
 		FOREACH a IN ARRAY ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision'] LOOP
-			EXECUTE format($$
-CREATE FUNCTION clv_rfm_trans(internal, %1$s, %2$s, %1$s)
+			FOR f IN
+				SELECT * FROM (VALUES
+					('rfm', 'clv_rfm', 'ordered_at %1$s, amount %2$s, as_of %1$s',
+					 'rfm',
+					 'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s',
+					 'clv_summary',
+					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in days'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s, unit interval',
+					 'clv_summary with a unit',
+					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit'),
+					('clv', 'clv_formula', 'ordered_at %1$s, amount %2$s, lifespan interval',
+					 'clv(ordered_at, amount, lifespan)',
+					 'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan')
+				) v(aggregate, prefix, arguments, described, description)
+			LOOP
+				-- the argument types alone, for the signatures
+				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|unit|lifespan) ', '', 'g');
+				EXECUTE format($$
+CREATE FUNCTION %1$s_trans(internal, %2$s)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_rfm_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, t, a);
-			EXECUTE format($$
-COMMENT ON FUNCTION clv_rfm_trans(internal, %1$s, %2$s, %1$s) IS
-'transition function of rfm: adds one order to a purchase-history state'$$, t, a);
-			EXECUTE format($$
-CREATE AGGREGATE rfm(ordered_at %1$s, amount %2$s, as_of %1$s) (
-	SFUNC = clv_rfm_trans,
+AS 'MODULE_PATHNAME', '%1$s_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, f.prefix, args);
+				EXECUTE format($$
+COMMENT ON FUNCTION %1$s_trans(internal, %2$s) IS
+'transition function of %3$s: adds one order to a purchase-history state'$$, f.prefix, args, f.described);
+				EXECUTE format($$
+CREATE AGGREGATE %1$s(%2$s) (
+	SFUNC = %3$s_trans,
 	STYPE = internal,
 	SSPACE = 256,
-	FINALFUNC = clv_rfm_final,
-	%3$s
-)$$, t, a, support);
-			EXECUTE format($$
-COMMENT ON AGGREGATE rfm(%1$s, %2$s, %1$s) IS
-'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount'$$, t, a);
-
-			EXECUTE format($$
-CREATE FUNCTION clv_summary_trans(internal, %1$s, %2$s, %1$s)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_summary_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, t, a);
-			EXECUTE format($$
-COMMENT ON FUNCTION clv_summary_trans(internal, %1$s, %2$s, %1$s) IS
-'transition function of clv_summary: adds one order to a purchase-history state'$$, t, a);
-			EXECUTE format($$
-CREATE AGGREGATE clv_summary(ordered_at %1$s, amount %2$s, as_of %1$s) (
-	SFUNC = clv_summary_trans,
-	STYPE = internal,
-	SSPACE = 256,
-	FINALFUNC = clv_summary_final,
-	%3$s
-)$$, t, a, support);
-			EXECUTE format($$
-COMMENT ON AGGREGATE clv_summary(%1$s, %2$s, %1$s) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in days'$$, t, a);
-
-			EXECUTE format($$
-CREATE FUNCTION clv_summary_trans(internal, %1$s, %2$s, %1$s, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_summary_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, t, a);
-			EXECUTE format($$
-COMMENT ON FUNCTION clv_summary_trans(internal, %1$s, %2$s, %1$s, interval) IS
-'transition function of clv_summary with a unit: adds one order to a purchase-history state'$$, t, a);
-			EXECUTE format($$
-CREATE AGGREGATE clv_summary(ordered_at %1$s, amount %2$s, as_of %1$s, unit interval) (
-	SFUNC = clv_summary_trans,
-	STYPE = internal,
-	SSPACE = 256,
-	FINALFUNC = clv_summary_final,
-	%3$s
-)$$, t, a, support);
-			EXECUTE format($$
-COMMENT ON AGGREGATE clv_summary(%1$s, %2$s, %1$s, interval) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit'$$, t, a);
-
-			EXECUTE format($$
-CREATE FUNCTION clv_formula_trans(internal, %1$s, %2$s, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_formula_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, t, a);
-			EXECUTE format($$
-COMMENT ON FUNCTION clv_formula_trans(internal, %1$s, %2$s, interval) IS
-'transition function of clv(ordered_at, amount, lifespan): adds one order to a purchase-history state'$$, t, a);
-			EXECUTE format($$
-CREATE AGGREGATE clv(ordered_at %1$s, amount %2$s, lifespan interval) (
-	SFUNC = clv_formula_trans,
-	STYPE = internal,
-	SSPACE = 256,
-	FINALFUNC = clv_formula_final,
-	%3$s
-)$$, t, a, support);
-			EXECUTE format($$
-COMMENT ON AGGREGATE clv(%1$s, %2$s, interval) IS
-'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan'$$, t, a);
+	FINALFUNC = %3$s_final,
+	%4$s
+)$$, f.aggregate, format(f.arguments, t, a), f.prefix, support);
+				EXECUTE format($$
+COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args, f.description);
+			END LOOP;
 		END LOOP;
 	END LOOP;
 END

@@ -343,11 +343,10 @@ history_trans(FunctionCallInfo fcinfo, HistoryAgg agg)
 	{
 		Datum		amount = PG_GETARG_DATUM(2);
 
-		clv_amount_add(&st->total, st->amount_kind, amount, aggcontext,
-							 fname);
+		clv_amount_add(&st->total, st->amount_kind, amount, aggcontext, fname);
 		if (t == st->first)
 			clv_amount_add(&st->first_total, st->amount_kind, amount,
-								 aggcontext, fname);
+						   aggcontext, fname);
 	}
 	history_add_time(st, t, aggcontext);
 	PG_RETURN_POINTER(st);
