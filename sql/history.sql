@@ -499,3 +499,15 @@ SELECT pg_temp.error_of($$SELECT avg_interpurchase_days(t) OVER (ORDER BY t ROWS
 SELECT pg_temp.error_of($$SELECT clv_summary(t, 1, '2024-12-31'::date, NULL) OVER ()
 						FROM (VALUES ('2024-01-01'::date)) v(t)$$);
 RESET ALL;
+
+-- a 1.0 catalogue (aggregates over the shared clv_history_trans) running
+-- on this library is told to update, not given wrong answers
+CREATE FUNCTION pg_temp.clv_history_trans_1_0(internal, date, anyelement, date)
+RETURNS internal AS '$libdir/clv', 'clv_history_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT;
+CREATE AGGREGATE pg_temp.rfm_1_0(date, anyelement, date) (
+	SFUNC = pg_temp.clv_history_trans_1_0,
+	STYPE = internal,
+	FINALFUNC = clv_rfm_final
+);
+SELECT pg_temp.error_of($$SELECT pg_temp.rfm_1_0(t, 1, t) FROM (VALUES ('2024-01-01'::date)) v(t)$$);
