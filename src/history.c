@@ -224,10 +224,11 @@ history_reserve(HistoryState *st, int32 n, MemoryContext aggcontext)
 }
 
 /* Adds one counted purchase time, keeping the occasion count current. */
-static void
+static inline void
 history_add_time(HistoryState *st, int64 t, MemoryContext aggcontext)
 {
-	history_reserve(st, 1, aggcontext);
+	if (unlikely(st->ntimes >= st->maxtimes))
+		history_reserve(st, 1, aggcontext);
 	if (st->ntimes == st->head)
 		st->noccasions = 1;
 	else if (st->in_order)

@@ -30,23 +30,27 @@ clv_mean_gap_days_time(int64_t first, int64_t last, int64_t occasions,
 {
 	__int128	span = (__int128) last - (__int128) first;
 	__int128	gap;
-	__int128	gap_days;
+	__int128	remainder;
+	__int128	twice;
 
 	if (span > -SPAN_EXACT_DOUBLE && span < SPAN_EXACT_DOUBLE)
-		gap = (__int128) rint((double) span / (double) (occasions - 1));
-	else
 	{
-		__int128	remainder = span % (occasions - 1);
-		__int128	twice = 2 * (remainder < 0 ? -remainder : remainder);
+		/* the common case, in 64 bits as 1.0 computed it */
+		int64_t		small_gap = (int64_t) rint((double) (int64_t) span /
+											   (double) (occasions - 1));
 
-		gap = span / (occasions - 1);
-		if (twice > occasions - 1 || (twice == occasions - 1 && (gap & 1)))
-			gap += span < 0 ? -1 : 1;
+		*days = (int32_t) (small_gap / CLV_USECS_PER_DAY);
+		*time = small_gap % CLV_USECS_PER_DAY;
+		return true;
 	}
-	gap_days = gap / CLV_USECS_PER_DAY;
-	if (gap_days < INT32_MIN || gap_days > INT32_MAX)
+	gap = span / (occasions - 1);
+	remainder = span % (occasions - 1);
+	twice = 2 * (remainder < 0 ? -remainder : remainder);
+	if (twice > occasions - 1 || (twice == occasions - 1 && (gap & 1)))
+		gap += span < 0 ? -1 : 1;
+	if (gap / CLV_USECS_PER_DAY < INT32_MIN || gap / CLV_USECS_PER_DAY > INT32_MAX)
 		return false;
-	*days = (int32_t) gap_days;
+	*days = (int32_t) (gap / CLV_USECS_PER_DAY);
 	*time = (int64_t) (gap % CLV_USECS_PER_DAY);
 	return true;
 }
