@@ -189,7 +189,10 @@ COMMENT ON FUNCTION clv_formula_final(internal) IS
  * The overloads: for each purchase-time type t, avg_interpurchase(t) and
  * avg_interpurchase_days(t) with moving-frame support, and for each amount
  * type a, rfm(t, a, t), clv_summary(t, a, t), clv_summary(t, a, t,
- * interval) and clv(t, a, interval), each with its transition function.
+ * interval) and clv(t, a, interval), each with its transition function;
+ * for timestamptz and timestamp also rfm and clv_summary with a date as_of,
+ * which raise an error with a hint (an implicit cast would silently take
+ * the date's midnight and leave out that day's orders).
  */
 DO $overloads$
 DECLARE
@@ -280,6 +283,39 @@ CREATE AGGREGATE %1$s(%2$s) (
 )$$, f.aggregate, format(f.arguments, t, a), f.prefix, support);
 				EXECUTE format($$
 COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args, f.description);
+			END LOOP;
+
+			-- timestamps with a date as_of: an error with a hint, never the
+			-- silent midnight an implicit cast of the date would give
+			CONTINUE WHEN t = 'date';
+			FOR f IN
+				SELECT * FROM (VALUES
+					('rfm', 'clv_rfm', 'ordered_at %1$s, amount %2$s, as_of date'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of date'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of date, unit interval')
+				) v(aggregate, prefix, arguments)
+			LOOP
+				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|unit) ', '', 'g');
+				EXECUTE format($$
+CREATE FUNCTION %1$s_trans(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', '%1$s_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, f.prefix, args);
+				EXECUTE format($$
+COMMENT ON FUNCTION %1$s_trans(internal, %2$s) IS
+'transition function of %3$s over %4$s with a date as_of: raises an error with a hint'$$,
+							   f.prefix, args, f.aggregate, t);
+				EXECUTE format($$
+CREATE AGGREGATE %1$s(%2$s) (
+	SFUNC = %3$s_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = %3$s_final,
+	%4$s
+)$$, f.aggregate, format(f.arguments, t, a), f.prefix, support);
+				EXECUTE format($$
+COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args,
+							   'rejects a date as_of with ' || t || ' purchase times (it would mean midnight): pass days, e.g. clv_day(ordered_at, zone), or a ' || t || ' as_of');
 			END LOOP;
 		END LOOP;
 	END LOOP;
