@@ -564,7 +564,7 @@ LEFT JOIN actual h ON h.customer_id = c.customer_id
 GROUP BY (c.s).x$q$,
 				ext, src, d, a, u, orders_where, names->>'model', k);
 			key_cols := 'calibration_repeats';
-			what := 'BG/NBD fitted up to calibration_end of the model view: mean predicted against actual purchase days in the holdout period up to as_of, by repeat purchase days in the calibration period';
+			what := 'calibration against holdout: BG/NBD fitted up to calibration_end of the model view, mean predicted against actual purchase days in the holdout period up to as_of, by repeat purchase days in the calibration period';
 			cols := ARRAY[
 				'calibration_repeats', 'repeat purchase days up to calibration_end (x of the calibration period)',
 				'customers', 'customers with that many, whose first order is up to calibration_end',
