@@ -641,9 +641,15 @@ BEGIN
 	SELECT format('SELECT %I.clv_refresh_views(%L, %L)', n.nspname, prefix, schema) INTO command
 	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 	WHERE e.extname = 'clv';
+	-- the schema of pg_cron's functions (cron), not the extension's own
 	SELECT format('%I', n.nspname) INTO cron
-	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-	WHERE e.extname = 'pg_cron';
+	FROM pg_extension e
+	JOIN pg_depend d ON d.refobjid = e.oid AND d.refclassid = 'pg_extension'::regclass
+		AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+	JOIN pg_proc p ON p.oid = d.objid AND p.proname = 'schedule'
+	JOIN pg_namespace n ON n.oid = p.pronamespace
+	WHERE e.extname = 'pg_cron'
+	LIMIT 1;
 	IF cron IS NULL AND cron_db IS NOT NULL AND cron_db <> current_database() THEN
 		RAISE EXCEPTION '% needs the extension pg_cron in this database', fn
 			USING ERRCODE = '55000',
