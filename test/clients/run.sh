@@ -15,6 +15,7 @@
 # clv_create_views with as_of 2025-12-31, then
 #   - a customer added after the deployment; clv_schedule_views every minute;
 #     cron.job_run_details must say succeeded and the views then hold him;
+#   - tools/clv_pictures.py draws its five pictures from the views;
 #   - psql writes every view (ORDER BY its unique key) as text, with the
 #     column types; each driver reads the same query and must get every
 #     column in its own plain types (number, text, date, timestamp,
@@ -61,7 +62,7 @@ finish() {
 
 # --- packages ----------------------------------------------------------------
 packages="postgresql-15-cron libpostgresql-jdbc-java default-jdk-headless odbc-postgresql unixodbc
-	python3-pyodbc python3-psycopg2"
+	python3-pyodbc python3-psycopg2 python3-matplotlib"
 # node and npm: Debian's, unless a node with npm is there already (NodeSource's
 # nodejs package carries npm and conflicts with Debian's npm)
 command -v node >/dev/null && command -v npm >/dev/null || packages="$packages nodejs npm"
@@ -78,7 +79,7 @@ status=0
 for p in $packages; do
 	dpkg -s "$p" >/dev/null 2>&1 || { echo "# missing: $p"; status=1; }
 done
-ok $status "Debian packages: pg_cron, JDBC and a JDK, psqlODBC, pyodbc, psycopg2, node and npm"
+ok $status "Debian packages: pg_cron, JDBC and a JDK, psqlODBC, pyodbc, psycopg2, matplotlib, node and npm"
 [ $status -eq 0 ] || finish
 
 tmp=$(mktemp -d)
@@ -190,5 +191,16 @@ number < <($PYTHON "$here/check_python.py" odbc \
 number < <(cd "$here" && TZ=UTC node check_node.js "postgresql://postgres@127.0.0.1:$PORT/clv_clients" "$ref" 2>&1)
 [ "$tests" -eq $((11 + 4 * 6)) ]
 ok $? "every driver reported on each of the six views ($tests tests before this one)"
+
+# --- the pictures (tools/clv_pictures.py) -----------------------------------
+$PYTHON "$here/../../tools/clv_pictures.py" --dbname clv_clients --outdir "$tmp/pictures" > "$tmp/pictures.log" 2>&1
+status=$?
+sed 's/^/# /' "$tmp/pictures.log"
+ok $status "tools/clv_pictures.py draws from the views"
+for picture in cohort_heatmap segments value_pareto p_alive_matrix holdout; do
+	file=$tmp/pictures/$picture.png
+	[ -s "$file" ] && [ "$(head -c 8 "$file" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+	ok $? "$picture.png is written, a non-empty PNG ($(stat -c %s "$file" 2>/dev/null || echo 0) bytes)"
+done
 
 finish
