@@ -1427,6 +1427,7 @@ DECLARE
 	p text;						-- the calendar period as a literal
 	day_expr text;				-- as_of as an expression evaluated at each refresh
 	orders_where text;			-- the rows every view reads
+	scan text;					-- the scan of the cohorts and periods views, after their aggregate
 	rel record;
 	names jsonb := '{}';		-- suffix -> qualified name
 	body text;
@@ -1529,6 +1530,12 @@ BEGIN
 		END LOOP;
 		ddl := drops;
 	END IF;
+
+	-- the one scan of the orders up to the model's as_of that the cohorts
+	-- and periods views unnest: what follows their retention aggregate
+	scan := format(E' AS cells\n\tFROM %s o CROSS JOIN %s m\n'
+				   '\tWHERE %s AND %s <= m.as_of\n\tGROUP BY m.as_of) q,\n\tunnest(q.cells)',
+				   src, names->>'model', orders_where, d);
 
 	-- the views, in dependency order
 	FOR rel IN SELECT * FROM @extschema@.clv_views_relations(fn, prefix, schema) LOOP
@@ -1684,16 +1691,11 @@ WINDOW w AS (PARTITION BY g.dimension)$q$,
 		WHEN 'cohorts' THEN
 			body := format($q$
 SELECT c.cohort_start, c.k AS period_number,
-	(c.cohort_start + c.k * %5$s)::date AS period_start,
+	(c.cohort_start + c.k * %1$s)::date AS period_start,
 	c.cohort_size AS customers, c.active, c.share AS retention,
-	(c.cohort_start + (c.k + 1) * %5$s)::date <= q.as_of + 1 AS complete
-FROM (
-	SELECT m.as_of, %1$s.cohort_retention(%6$s, %3$s, %5$s) AS cells
-	FROM %2$s o CROSS JOIN %7$s m
-	WHERE %4$s AND %3$s <= m.as_of
-	GROUP BY m.as_of) q,
-	unnest(q.cells) c$q$,
-				ext, src, d, orders_where, p, rk, names->>'model');
+	(c.cohort_start + (c.k + 1) * %1$s)::date <= q.as_of + 1 AS complete
+%2$s c$q$,
+				p, format(E'FROM (\n\tSELECT m.as_of, %s.cohort_retention(%s, %s, %s)', ext, rk, d, p) || scan);
 			key_cols := 'cohort_start, period_number';
 			what := 'cohort retention in long format: one row per cohort (period of the first purchase) and period number';
 			cols := ARRAY[
@@ -1708,14 +1710,9 @@ FROM (
 SELECT s.period_start, s.customers AS active_customers, s.new_customers,
 	s.customers - s.new_customers AS returning_customers,
 	s.retained AS retained_customers, s.retention_rate, s.new_share AS new_customer_share,
-	(s.period_start + %5$s)::date <= q.as_of + 1 AS complete
-FROM (
-	SELECT m.as_of, %1$s.retention_series(%6$s, %3$s, %5$s) AS series
-	FROM %2$s o CROSS JOIN %7$s m
-	WHERE %4$s AND %3$s <= m.as_of
-	GROUP BY m.as_of) q,
-	unnest(q.series) s$q$,
-				ext, src, d, orders_where, p, rk, names->>'model');
+	(s.period_start + %1$s)::date <= q.as_of + 1 AS complete
+%2$s s$q$,
+				p, format(E'FROM (\n\tSELECT m.as_of, %s.retention_series(%s, %s, %s)', ext, rk, d, p) || scan);
 			key_cols := 'period_start';
 			what := 'per calendar period: active, new, returning and retained customers, retention rate and new-customer share';
 			cols := ARRAY[

@@ -80,7 +80,7 @@ TITLES = {
     'cohort_heatmap': 'Cohort retention: share of each cohort active in later periods',
     'segments': 'Customers and revenue per RFM segment',
     'value_pareto': 'Value tiers: cumulative revenue against cumulative customers',
-    'p_alive_matrix': 'BG/NBD P(alive) by repeat purchases and recency',
+    'p_alive_matrix': 'BG/NBD P(alive) by repeat purchases and recency, for the oldest customers\' age',
     'holdout': 'Holdout check: predicted against actual purchases',
 }
 
@@ -110,6 +110,17 @@ def save(fig, outdir, name):
     print('%s (%d bytes)' % (path, os.path.getsize(path)))
 
 
+def finish(fig, ax, name, xlabel, ylabel, legend=None):
+    """axis labels, legend and title of a picture"""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(loc=legend)
+    ax.set_title(TITLES[name])
+    fig.tight_layout()
+    return fig
+
+
 def cohort_heatmap(rows):
     cohorts = sorted({r[0] for r in rows})
     width = max(r[1] for r in rows)
@@ -124,12 +135,8 @@ def cohort_heatmap(rows):
     step = max(1, width // 12)
     ax.set_xticks(range(0, width, step))
     ax.set_xticklabels([str(k + 1) for k in range(0, width, step)])
-    ax.set_xlabel('periods after the first purchase')
-    ax.set_ylabel('cohort (customers)')
     fig.colorbar(image, ax=ax, label='active customers, % of the cohort')
-    ax.set_title(TITLES['cohort_heatmap'])
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, 'cohort_heatmap', 'periods after the first purchase', 'cohort (customers)')
 
 
 def segments(rows):
@@ -145,11 +152,7 @@ def segments(rows):
         ax.text(customers[i] + 0.3, i - 0.2, '%d' % r[1], va='center', fontsize=7)
     ax.set_yticks(list(at))
     ax.set_yticklabels(names)
-    ax.set_xlabel('% of all customers / of total revenue')
-    ax.legend(loc='lower right')
-    ax.set_title(TITLES['segments'])
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, 'segments', '% of all customers / of total revenue', '', 'lower right')
 
 
 def value_pareto(rows):
@@ -165,12 +168,8 @@ def value_pareto(rows):
         ax.axhline(level, color='#dddddd', linewidth=0.8)
     ax.set_xlim(0, 100)
     ax.set_ylim(min(0, min(r[2] * 100 for r in rows)), 101)
-    ax.set_xlabel('customers, by revenue from the highest (%)')
-    ax.set_ylabel('cumulative revenue (%)')
-    ax.legend(loc='lower right')
-    ax.set_title(TITLES['value_pareto'])
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, 'value_pareto', 'customers, by revenue from the highest (%)',
+                  'cumulative revenue (%)', 'lower right')
 
 
 def p_alive_matrix(rows):
@@ -184,12 +183,9 @@ def p_alive_matrix(rows):
     image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, aspect='auto', origin='lower', interpolation='nearest')
     ax.annotate('x = 0: P(alive) = 1 by definition', xy=(0, 0), xytext=(ts * 0.05, 0.25), fontsize=8,
                 arrowprops={'arrowstyle': '->', 'linewidth': 0.8})
-    ax.set_xlabel("recency t_x: time of the last repeat purchase (model units since the first)")
-    ax.set_ylabel('repeat purchases x')
     fig.colorbar(image, ax=ax, label='P(alive)')
-    ax.set_title(TITLES['p_alive_matrix'] + ', for the oldest customers\' age')
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, 'p_alive_matrix', 'recency t_x: time of the last repeat purchase (model units since the first)',
+                  'repeat purchases x')
 
 
 def holdout(rows):
@@ -197,12 +193,8 @@ def holdout(rows):
     x = [r[0] for r in rows]
     ax.plot(x, [r[2] for r in rows], marker='o', color='#2166ac', label='actual')
     ax.plot(x, [r[3] for r in rows], marker='s', linestyle='--', color='#d6604d', label='predicted (BG/NBD)')
-    ax.set_xlabel('repeat purchases in the calibration period (up to %s)' % rows[0][4].isoformat())
-    ax.set_ylabel('mean purchases in the holdout period (to %s)' % rows[0][5].isoformat())
-    ax.legend(loc='upper left')
-    ax.set_title(TITLES['holdout'])
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, 'holdout', 'repeat purchases in the calibration period (up to %s)' % rows[0][4].isoformat(),
+                  'mean purchases in the holdout period (to %s)' % rows[0][5].isoformat(), 'upper left')
 
 
 DRAW = {
