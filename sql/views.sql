@@ -78,7 +78,7 @@ WHERE c.relnamespace = 'views_test'::regnamespace AND c.relkind = 'm' AND a.attn
 
 -- the model view: the settings, and the fits equal bgnbd_fit and
 -- gamma_gamma_fit over plain-SQL summaries (x, t_x, t in weeks; m the mean
--- amount of the repeat days)
+-- amount of the repeat days, to the amounts' scale plus 4 digits)
 SELECT as_of, calibration_end, zone, unit, unit_days, horizon_months, round(horizon::numeric, 6) AS horizon,
 	   discount, period, customers, repeat_customers, bgnbd_converged, gamma_gamma_converged,
 	   refreshed_at BETWEEN now() - interval '1 hour' AND now() AS refreshed_recently
@@ -92,7 +92,8 @@ SELECT customer_id, min(day) AS first_day, max(day) AS last_day, sum(orders) AS 
 	   sum(amount) AS revenue, count(*) AS days,
 	   count(*) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x, ('2025-12-31' - min(day)) / 7.0 AS t,
 	   CASE WHEN count(*) > 1
-			THEN (sum(amount) - (array_agg(amount ORDER BY day))[1]) / (count(*) - 1) ELSE 0 END AS m
+			THEN round((sum(amount) - (array_agg(amount ORDER BY day))[1]) / (count(*) - 1),
+					   scale(sum(amount)) + 4) ELSE 0 END AS m
 FROM days GROUP BY customer_id;
 SELECT count(*) AS customers, count(*) FILTER (WHERE x > 0) AS repeat_customers FROM plain;
 CREATE TABLE plain_fit AS
