@@ -16,13 +16,21 @@
 
 /* Iteration budgets of the two methods. */
 #define BFGS_MAX_ITERATIONS 1000
-#define NM_MAX_ITERATIONS 5000
+#define NM_MAX_ITERATIONS 1000
 
 /* Stationarity: |gradient| <= GRAD_TOL (1 + |value|) in every coordinate. */
 #define GRAD_TOL 1e-7
 
 /* Relative and absolute change of the value BFGS counts as no progress. */
 #define VALUE_TOL 1e-14
+
+/*
+ * A search that lowers the function by less than STALL_TOL (relative)
+ * over STALL_ITERATIONS iterations has stalled (crawling along a region
+ * where the function cannot be evaluated, or a valley): it stops there.
+ */
+#define STALL_TOL 1e-10
+#define STALL_ITERATIONS 20
 
 /* Longest step in any coordinate of theta per line search. */
 #define MAX_STEP 2.0
@@ -228,7 +236,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 				s[MAXN],
 				y[MAXN],
 				hy[MAXN];
-	double		f;
+	double		f,
+				stall_from = HUGE_VAL;
 	int			i,
 				j,
 				iter,
@@ -331,6 +340,12 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		memcpy(x, xn, sizeof(double) * n);
 		memcpy(g, gn, sizeof(double) * n);
 		f = fn;
+		if (iter % STALL_ITERATIONS == 0)
+		{
+			if (iter > 0 && stall_from - f <= STALL_TOL * (1.0 + fabs(f)))
+				break;
+			stall_from = f;
+		}
 
 		/* BFGS update of the inverse Hessian, skipped without curvature */
 		if (sy <= 1e-12)
@@ -365,7 +380,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 
 /*
  * Nelder-Mead from result->theta.  Returns true when the simplex collapsed
- * onto a point; result holds the best vertex either way.
+ * onto a point (or stalled with all its vertices at one value); result
+ * holds the best vertex either way.
  */
 static bool
 nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -373,6 +389,7 @@ nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
 	int			n = problem->n;
 	double		v[MAXN + 1][MAXN];
 	double		fv[MAXN + 1];
+	double		stall_from = HUGE_VAL;
 	int			i,
 				j,
 				iter;
@@ -421,6 +438,16 @@ nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
 		{
 			collapsed = true;
 			break;
+		}
+		/* stalled: done when the simplex is flat, else given up */
+		if (iter % (5 * STALL_ITERATIONS) == 0)
+		{
+			if (iter > 0 && stall_from - fv[best] <= STALL_TOL * (1.0 + fabs(fv[best])))
+			{
+				collapsed = fv[worst] - fv[best] <= 1e-12 * (1.0 + fabs(fv[best]));
+				break;
+			}
+			stall_from = fv[best];
 		}
 
 		for (j = 0; j < n; j++)

@@ -64,7 +64,10 @@ log_f_excess(const double *param, double x, double tau, long limit,
 		}
 		return value;
 	}
-	value = log1p((alpha - beta) / (beta + tau)) +
+	/* log w: from log1p where w is near 1, from the two logs where it is small */
+	value = (alpha + tau >= 0.5 * (beta + tau) ?
+			 log1p((alpha - beta) / (beta + tau)) :
+			 log(alpha + tau) - log(beta + tau)) +
 		clv_special_log_hyp2f1_one(s + 1, big_a + 1,
 								   (beta - alpha) / (beta + tau),
 								   (alpha + tau) / (beta + tau), limit,
@@ -98,26 +101,39 @@ log_dying_from(const double *param, double x, double log_f_tx, double log_f_t)
 }
 
 /*
- * log((alpha+t)^-(r+x) (beta+t)^-s): the weight of being alive at t, and
- * when grad is not NULL its derivatives in (r, alpha, s, beta).
+ * log(alpha^r beta^s (alpha+t)^-(r+x) (beta+t)^-s): the weight of being
+ * alive at t, times the likelihood's alpha^r beta^s, formed as
+ * -r log1p(t/alpha) - x log(alpha+t) - s log1p(t/beta) so that no two
+ * numbers of the size of s log beta are subtracted (with s in the
+ * millions they would leave the likelihood only a few digits); when grad
+ * is not NULL its derivatives in (r, alpha, s, beta).
  */
 static double
 log_alive_term(const double *param, double x, double t, double *grad)
 {
-	double		log_alpha_t = log(param[1] + t),
-				log_beta_t = log(param[3] + t);
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
+	double		log_alpha_share = log1p(t / alpha),
+				log_beta_share = log1p(t / beta),
+				log_alpha_t = log(alpha + t);
 
 	if (grad != NULL)
 	{
-		grad[0] = -log_alpha_t;
-		grad[1] = -(param[0] + x) / (param[1] + t);
-		grad[2] = -log_beta_t;
-		grad[3] = -param[2] / (param[3] + t);
+		grad[0] = -log_alpha_share;
+		grad[1] = r * t / (alpha * (alpha + t)) - x / (alpha + t);
+		grad[2] = -log_beta_share;
+		grad[3] = s * t / (beta * (beta + t));
 	}
-	return -(param[0] + x) * log_alpha_t - param[2] * log_beta_t;
+	return -r * log_alpha_share - x * log_alpha_t - s * log_beta_share;
 }
 
-/* log F(tau) of the file comment, and its derivatives when grad is not NULL. */
+/*
+ * log F(tau) of the file comment times the likelihood's alpha^r beta^s
+ * (the scale of log_alive_term), and its derivatives when grad is not
+ * NULL.
+ */
 static double
 log_f(const double *param, double x, double tau, long limit, double *grad)
 {
@@ -229,12 +245,8 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		   PairIndex *index, long limit, double *grad)
 {
 	double		r = param[0],
-				alpha = param[1],
-				s = param[2],
-				beta = param[3];
-	double		log_alpha = log(alpha),
-				log_beta = log(beta);
-	double		constant = r * log_alpha + s * log_beta - lgamma(r);
+				s = param[2];
+	double		lgamma_r = lgamma(r);
 	double		psi_r = grad ? clv_special_digamma(r) : 0.0;
 	double		last_x = -1,
 				lgamma_rx = 0.0,
@@ -283,14 +295,11 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 			}
 		}
 		joint = clv_special_logsumexp(alive, dying);
-		ll += row->count * (lgamma_rx + constant + joint);
+		ll += row->count * (lgamma_rx - lgamma_r + joint);
 		if (grad == NULL)
 			continue;
 		w_dying = exp(dying - joint);
-		total[0] += row->count * (psi_rx - psi_r + log_alpha);
-		total[1] += row->count * r / alpha;
-		total[2] += row->count * log_beta;
-		total[3] += row->count * s / beta;
+		total[0] += row->count * (psi_rx - psi_r);
 		for (k = 0; k < 4; k++)
 			total[k] += row->count * ((1.0 - w_dying) * alive_grad[k] +
 									  (w_dying > 0.0 ? w_dying * dying_grad[k] : 0.0));

@@ -21,12 +21,13 @@
 
 /*
  * The 1 - z transformation is used when w = 1 - z is below this over B + 1
- * (its series in w then shrinks from the start), and m = C - 1 - B is
- * farther than CLV_HYP2F1_POLE_GAP from an integer (at integers both of
- * its terms have poles that cancel).
+ * (its series in w then shrinks from the start).  At non-negative integers
+ * m = C - 1 - B both of its terms have poles that cancel: within
+ * CLV_HYP2F1_POLE_GAP of one, log 2F1 is interpolated across from the
+ * gap's ends.
  */
 #define CLV_HYP2F1_NEAR_ONE 0.5
-#define CLV_HYP2F1_POLE_GAP 1e-4
+#define CLV_HYP2F1_POLE_GAP 1e-3
 
 /* Most a sum of mixed-sign terms may lose to cancellation: 8 digits. */
 #define CLV_HYP2F1_MAX_CANCELLATION 1e8
@@ -538,6 +539,44 @@ log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives)
 }
 
 /*
+ * log 2F1(1, b; c; z) by the 1 - z transformation where m = c - 1 - b is
+ * within CLV_HYP2F1_POLE_GAP of an integer k >= 0: the transformation's
+ * two terms have poles there that cancel (2F1 itself is smooth in c), so
+ * log 2F1 is taken at c -+ the gap from k and joined by the cubic through
+ * those two values and their c-derivatives (exact from the duals; the
+ * error is of the order of the gap to the fourth power times the fourth
+ * derivative, which near z = 1 grows like log(w)^4).  The derivatives in b
+ * and z are interpolated linearly.
+ */
+static Dual
+log_hyp2f1_one_across_pole(Dual b, Dual c, Dual z, Dual w, long limit)
+{
+	double		k = rint(c.v - 1 - b.v);
+	double		c_low = b.v + 1 + k - CLV_HYP2F1_POLE_GAP,
+				c_high = b.v + 1 + k + CLV_HYP2F1_POLE_GAP;
+	Dual		low = log_hyp2f1_one_near_one(b, dual_var(c_low, 1, 1.0), z, w, limit),
+				high = log_hyp2f1_one_near_one(b, dual_var(c_high, 1, 1.0), z, w, limit);
+	double		width = c_high - c_low;
+	double		u = (c.v - c_low) / width;
+	double		h00 = (1 + 2 * u) * (1 - u) * (1 - u),
+				h10 = u * (1 - u) * (1 - u),
+				h01 = u * u * (3 - 2 * u),
+				h11 = u * u * (u - 1);
+	Dual		result;
+
+	if (isnan(low.v) || isnan(high.v))
+		return dual_const(NAN);
+	result.v = h00 * low.v + h10 * width * low.d[1] + h01 * high.v + h11 * width * high.d[1];
+	/* d/dc of the cubic: its derivative in u over the width */
+	result.d[1] = (6 * u * (u - 1) * (low.v - high.v)) / width +
+		(1 - u) * (1 - 3 * u) * low.d[1] + u * (3 * u - 2) * high.d[1];
+	/* the b-derivative at fixed c: c_low and c_high move with b */
+	result.d[0] = (1 - u) * (low.d[0] + low.d[1]) + u * (high.d[0] + high.d[1]) - result.d[1];
+	result.d[2] = (1 - u) * low.d[2] + u * high.d[2];
+	return result;
+}
+
+/*
  * log 2F1(1, b; c; z) by its power series, with the derivatives in b, c and
  * z in grad when it is not NULL: the terms t(n) = prod (b + k) / (c + k) z
  * over k < n, whose derivatives are t(n) times harmonic sums.  NaN when it
@@ -590,8 +629,8 @@ log_hyp2f1_one_series(double b, double c, double z, long limit, double *grad)
 
 /*
  * log 2F1(1, b; c; z): for z <= 0.9 (and c > b) by the series; near z = 1
- * from the 1 - z transformation unless c - 1 - b is within
- * CLV_HYP2F1_POLE_GAP of an integer, else for z >= 1/2
+ * from the 1 - z transformation (across its poles where c - 1 - b is
+ * within CLV_HYP2F1_POLE_GAP of a non-negative integer), else for z >= 1/2
  * from the continued fraction where it converges fast (z < c / (b + 2), the
  * incomplete beta function's z < (p + 1) / (p + q + 2), always when
  * c >= b + 2: the Pareto/NBD likelihood with s and beta large), else (or
@@ -608,8 +647,10 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 				dz = dual_var(z, 2, 1.0),
 				dw = dual_var(w, 2, -1.0);
 	Dual		result;
+	bool		fraction_fast;
 
-	if (!(z >= 0.0 && z < 1.0) || !(w > 0.0) || !(c > 0.0))
+	/* z may round to 1 where w does not: w is the one computed exactly */
+	if (!(z >= 0.0 && z <= 1.0) || !(w > 0.0 && w <= 1.0) || !(c > 0.0))
 		return NAN;
 	/* away from z = 1 the series is short (c > b: its terms fall like z^n) */
 	if (z <= CLV_HYP2F1_SERIES_Z && c > b)
@@ -619,14 +660,26 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 		if (!isnan(value))
 			return value;
 	}
-	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE &&
-		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP && m < limit)
+	fraction_fast = z >= 0.5 && b > 0.0 &&
+		z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN);
+	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE && m < limit)
 	{
-		result = log_hyp2f1_one_near_one(db, dc, dz, dw, limit);
+		bool		near_pole = m > -0.5 && fabs(m - rint(m)) <= CLV_HYP2F1_POLE_GAP;
+
+		/* near a pole the fraction, where it is fast, is the more accurate */
+		if (near_pole && fraction_fast)
+		{
+			result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+											 grad != NULL);
+			if (isfinite(result.v))
+				return dual_result(result, grad);
+		}
+		result = near_pole ? log_hyp2f1_one_across_pole(db, dc, dz, dw, limit) :
+			log_hyp2f1_one_near_one(db, dc, dz, dw, limit);
 		if (!isnan(result.v))
 			return dual_result(result, grad);
 	}
-	if (z >= 0.5 && b > 0.0 && z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN))
+	if (fraction_fast)
 	{
 		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
 										 grad != NULL);
@@ -634,7 +687,7 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 			return dual_result(result, grad);
 	}
 	/* a series with terms falling at least like z^n needs -36 / log(z) */
-	if (c >= b && z > 0.0 && -36.0 / log(z) > limit)
+	if (z >= 1.0 || (c >= b && z > 0.0 && -36.0 / log1p(-w) > limit))
 		return NAN;
 	return log_hyp2f1_one_series(b, c, z, limit, grad);
 }
