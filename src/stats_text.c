@@ -179,12 +179,18 @@ row_width(int key)
 	return key == KEY_TX ? 4 : 3;
 }
 
-/* Object start: only the value itself is an object. */
+/*
+ * Object start: only the value itself is an object.  (Every action does
+ * nothing once a problem is recorded: the rest of the text only has to be
+ * valid JSON.)
+ */
 static void
 on_object_start(void *state)
 {
 	StatsParse *parse = (StatsParse *) state;
 
+	if (parse->error != NULL)
+		return;
 	if (parse->level != LEVEL_TOP)
 		parse_fail(parse, psprintf("Only the value itself is an object."));
 	parse->level = LEVEL_OBJECT;
@@ -197,6 +203,8 @@ on_field_start(void *state, char *fname, bool isnull)
 	StatsParse *parse = (StatsParse *) state;
 	int			key;
 
+	if (parse->error != NULL)
+		return;
 	for (key = 0; key < KEY_COUNT; key++)
 		if (strcmp(fname, key_names[key]) == 0)
 			break;
@@ -217,6 +225,8 @@ on_array_start(void *state)
 {
 	StatsParse *parse = (StatsParse *) state;
 
+	if (parse->error != NULL)
+		return;
 	if (parse->level == LEVEL_OBJECT && parse->key != KEY_UNIT)
 		parse->level = LEVEL_ROWS;
 	else if (parse->level == LEVEL_ROWS)

@@ -186,7 +186,7 @@ write("fuzz_model_formulas", "a_near_one",
 write("fuzz_model_formulas", "wide", struct.pack("<B", 128) + f64(1e-300, 1e300, 1e-5, 1e5, 1.0, 1.0, 1.0) +
       struct.pack("<H", 5000) + u16_log(1.0, 1e-3, 1e4) + struct.pack("<B", 255))
 
-# fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma), rows, then per row kind
+# fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma, 2 Pareto/NBD), rows, then per row kind
 # (bit 0 x = 0, bit 1 large x, bit 2 t = 0), x, t, t_x fraction, count, m
 def fit_row(kind, x, t, tx_fraction, count, m):
     """One fuzz_model_fits summary row."""
@@ -202,8 +202,61 @@ def fit_row(kind, x, t, tx_fraction, count, m):
 
 CDNOW_ROWS = [(1, 0, 38.0, 0, 1411, 20.0), (0, 1, 38.0, 150, 439, 35.0),
               (0, 2, 37.0, 180, 214, 40.0), (0, 5, 36.0, 230, 100, 30.0), (2, 3000, 39.0, 250, 2, 25.0)]
-for model, name in ((0, "bgnbd_cdnow_like"), (1, "gamma_gamma_cdnow_like")):
+for model, name in ((0, "bgnbd_cdnow_like"), (1, "gamma_gamma_cdnow_like"),
+                    (2, "pareto_nbd_cdnow_like")):
     write("fuzz_model_fits", name, struct.pack("<BB", model, len(CDNOW_ROWS) - 1) +
           b"".join(fit_row(*r) for r in CDNOW_ROWS))
 write("fuzz_model_fits", "nobody_returns", struct.pack("<BB", 0, 1) +
       fit_row(1, 0, 10.0, 0, 50, 1.0) + fit_row(1 | 4, 0, 0.0, 0, 3, 1.0))
+
+# fuzz_model_fits, issue 10.4: the Pareto/NBD inputs that ran for minutes,
+# (0, 0, 1), (1, 0.5, 1), (2, 1, 1) and (0, 0, 0) twice, (1, 0, 0)
+write("fuzz_model_fits", "pareto_three_rows", struct.pack("<BB", 2, 2) +
+      fit_row(1, 0, 1.0, 0, 1, 1.0) + fit_row(0, 1, 1.0, 128, 1, 1.0) + fit_row(0, 2, 1.0, 255, 1, 1.0))
+write("fuzz_model_fits", "pareto_all_at_zero", struct.pack("<BB", 2, 1) +
+      fit_row(1 | 4, 0, 0.0, 0, 2, 1.0) + fit_row(4, 1, 0.0, 0, 1, 1.0))
+
+
+# fuzz_stats_values: mode byte (even: a value, odd: a text), then for a
+# value the numbers of (x, t_x, t) and (x, m) rows, the unit kind (0 none,
+# 1 a day, else an int64), and per row a shape byte (bit 0 x as int64,
+# bit 1 t_x as a double, bit 2 count as int64) and the fields it names
+def stats_value(unit_kind, tx_rows, spend_rows, unit=None):
+    """A fuzz_stats_values value: rows are (shape, fields...) tuples."""
+    out = struct.pack("<BBBB", 0, len(tx_rows), len(spend_rows), unit_kind)
+    if unit_kind % 4 >= 2:
+        out += struct.pack("<q", unit)
+    for shape, *fields in tx_rows:
+        out += struct.pack("<B", shape)
+        x, t_x, t, count = fields
+        if shape & 1:
+            out += struct.pack("<q", x)
+        if shape & 2:
+            out += f64(t_x)
+        out += f64(t)
+        if shape & 4:
+            out += struct.pack("<q", count)
+    for shape, *fields in spend_rows:
+        out += struct.pack("<B", shape)
+        x, m, count = fields
+        if shape & 1:
+            out += struct.pack("<q", x)
+        out += f64(m)
+        if shape & 4:
+            out += struct.pack("<q", count)
+    return out
+
+
+write("fuzz_stats_values", "subnormal", stats_value(1, [(0, 0, 0.0, 1e-320, 1)], []))
+write("fuzz_stats_values", "extremes", stats_value(
+    3, [(2, 2, 5e-324, 1.7976931348623157e308, 3), (0, 0, 0.0, 2.2250738585072014e-308, 1),
+        (1 | 2, 1 << 53, 0.1, 0.30000000000000004, 4)],
+    [(0, 1, -0.0, 1), (4 | 1, 1 << 53, -1.7976931348623157e308, (1 << 63) - 1)], unit=(1 << 63) - 1))
+write("fuzz_stats_values", "no_unit", stats_value(0, [], [(0, 1, 2.5, 1), (1, 2, 3.0, 4)]))
+write("fuzz_stats_values", "empty", stats_value(0, [], []))
+write("fuzz_stats_values", "keys_in_any_order",
+      b"\x01" + b'{"spend":[[1,5.5,2]],"tx":[[0,0,1.5,3],[1,0.5,2,2]],"unit":"1 day"}')
+write("fuzz_stats_values", "escapes_and_spellings",
+      b"\x01" + b'{ "unit" : "1 \\u0064ay", "tx" : [ [ 1 , 5e-1 , 2.0E0 , 2.0 ] ], "spend" : [ ] }')
+write("fuzz_stats_values", "jsonb_subnormal",
+      b"\x01" + b'{"tx": [[0, 0, 0.' + b"0" * 319 + b'1, 1]], "unit": "1 day", "spend": []}')
