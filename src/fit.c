@@ -346,7 +346,7 @@ warn_not_converged(const char *fname, bool no_repeats, bool degenerate)
 			 no_repeats ?
 			 errdetail("No customer in the data made a repeat purchase, so the model cannot be identified.") :
 			 degenerate ?
-			 errdetail("The likelihood rises towards a limit of the model (a parameter runs to the bound of its range), so the data cannot identify the model.") :
+			 errdetail("The likelihood rises towards a limit of the model (a parameter runs to the bound of its range, or the likelihood is flat in some direction), so the data cannot identify the model.") :
 			 errdetail("The optimiser stopped without reaching a maximum of the likelihood."),
 			 errhint("The returned model is marked converged = false; do not score with it.")));
 }

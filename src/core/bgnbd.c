@@ -135,7 +135,7 @@ clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
 {
 	FitData		data = {rows, nrows};
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
-	interrupt_arg, 0.0};
+	interrupt_arg, 0.0, false};
 	double		theta0[4] = {0, 0, 0, 0};
 
 	clv_model_fit(&problem, theta0, clv_model_has_repeats(rows, nrows), fit);

@@ -97,7 +97,7 @@ clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 {
 	FitData		data = {rows, nrows};
 	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
-	interrupt_arg, 0.0};
+	interrupt_arg, 0.0, false};
 	double		theta0[3] = {0, 0, 0};
 
 	clv_model_fit(&problem, theta0, nrows > 0, fit);

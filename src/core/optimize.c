@@ -218,10 +218,11 @@ has_curvature(const ClvOptimProblem *problem, const double *theta)
 /*
  * BFGS on the inverse Hessian from result->theta.  Returns true when it
  * reached a stationary point; result holds the best point either way.
- * Where the function falls by less than the least curvature in a step of
- * at least FLAT_STEP, and has less curvature than that in some direction
- * there, the search is walking down a valley that never ends (a limit of
- * the model): it stops and sets result->degenerate.
+ * When the problem checks curvature: where the function falls by less than
+ * the least curvature in a step of at least FLAT_STEP, and has less
+ * curvature than that in some direction there, the search is walking down
+ * a valley that never ends (a limit of the model): it stops and sets
+ * result->degenerate.
  */
 static bool
 bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -313,7 +314,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			y[i] = gn[i] - g[i];
 			sy += s[i] * y[i];
 		}
-		if (f - fn < CLV_OPTIM_MIN_CURVATURE && iter - flat_checked >= FLAT_CHECK_EVERY)
+		if (problem->check_curvature && f - fn < CLV_OPTIM_MIN_CURVATURE &&
+			iter - flat_checked >= FLAT_CHECK_EVERY)
 		{
 			double		longest_step = 0.0;
 
@@ -544,7 +546,8 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 	}
 	/* the curvature of a BFGS minimum (its gradient is known to be right) */
 	result->degenerate = result->degenerate || !interior(problem, result->theta) ||
-		(bfgs_converged && !has_curvature(problem, result->theta));
+		(bfgs_converged && problem->check_curvature &&
+		 !has_curvature(problem, result->theta));
 	result->converged = result->converged && !result->degenerate &&
 		isfinite(result->value);
 }

@@ -22,9 +22,9 @@
 #define CLV_OPTIM_LOG_BOUND 30.0
 
 /*
- * The least curvature of a minimum, in every direction: at a minimum the
- * function must rise by at least half of this when theta moves by 1 (a
- * parameter by a factor e).  For a negative log-likelihood a flatter
+ * The least curvature of a minimum of a problem that checks curvature, in
+ * every direction: at a minimum the function must rise by at least half of
+ * this when theta moves by 1 (a parameter by a factor e).  For a negative log-likelihood a flatter
  * direction means the data cannot tell the parameters from a limit of
  * the model (0.005 in log-likelihood is no evidence at all).
  */
@@ -49,6 +49,8 @@ typedef struct ClvOptimProblem
 	void	   *interrupt_arg;
 	double		bound;			/* the box |theta_i| <= bound; 0 for
 								 * CLV_OPTIM_LOG_BOUND */
+	bool		check_curvature;	/* a minimum must have curvature: see
+									 * CLV_OPTIM_MIN_CURVATURE */
 } ClvOptimProblem;
 
 typedef struct ClvOptimResult
@@ -56,8 +58,9 @@ typedef struct ClvOptimResult
 	double		theta[CLV_OPTIM_MAX_PARAMS];	/* the minimiser found */
 	double		value;			/* the function there */
 	int			iterations;		/* BFGS plus Nelder-Mead iterations */
-	bool		converged;		/* a strict minimum inside the box: stationary,
-								 * with curvature in every direction */
+	bool		converged;		/* a stationary point inside the box (with
+								 * curvature in every direction, when the
+								 * problem asks) */
 	bool		degenerate;		/* the minimiser found is at the edge of the
 								 * box, or the function is flat along some
 								 * direction there */

@@ -378,7 +378,7 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 {
 	FitData		data = {NULL, nrows, {0, NULL, NULL, NULL, NULL, NULL}};
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
-	interrupt_arg, PNBD_LOG_BOUND};
+	interrupt_arg, PNBD_LOG_BOUND, true};
 	double		theta0[4] = {0, 0, 0, 0};
 	double		scale = 0.0,
 				repeats = 0.0;

@@ -547,7 +547,7 @@ test_optimizer(void)
 {
 	double		theta0[3] = {0, 0, 0};
 	bool		wrong_gradient = false;
-	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL, 0.0};
+	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL, 0.0, false};
 	ClvOptimResult bfgs_result;
 	ClvOptimResult fallback_result;
 	double		error = 0.0;
