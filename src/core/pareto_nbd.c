@@ -367,7 +367,8 @@ negative_ll(const double *theta, double *grad, void *arg)
 
 /*
  * Fits Pareto/NBD by maximum likelihood from r = alpha = s = beta = 1 in
- * units of the longest customer age t (times are divided by it, so the
+ * units of the longest customer age t (data without a repeat purchase, which
+ * cannot identify the model, get that start, not converged) (times are divided by it, so the
  * box means the same whatever the unit), with the likelihood's analytic
  * gradient.  The log-likelihood reported is in the data's own unit:
  * scaling times by k scales each customer's likelihood by k^-x.
@@ -401,7 +402,23 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 		data.index.pairs[i].tau /= scale;
 	data.rows = data.index.scaled;
 
-	clv_model_fit(&problem, theta0, clv_model_has_repeats(rows, nrows), fit);
+	if (clv_model_has_repeats(rows, nrows))
+		clv_model_fit(&problem, theta0, true, fit);
+	else
+	{
+		/*
+		 * without a repeat purchase the likelihood only rises towards a
+		 * limit of the model (no purchases at all): the start is reported,
+		 * not converged
+		 */
+		if (interrupt)
+			interrupt(interrupt_arg);
+		fit->param[0] = fit->param[1] = fit->param[2] = fit->param[3] = 1.0;
+		fit->ll = -negative_ll(theta0, NULL, &data);
+		fit->iterations = 0;
+		fit->converged = false;
+		fit->degenerate = true;
+	}
 	fit->param[1] *= scale;
 	fit->param[3] *= scale;
 	fit->ll -= repeats * log(scale);
