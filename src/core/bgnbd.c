@@ -226,7 +226,7 @@ purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
  * a = 1 - A_NEAR_ONE and a = 1 + A_NEAR_ONE (it is smooth in a, so the
  * error is of the order of A_NEAR_ONE squared, and nothing jumps).
  */
-#define A_NEAR_ONE 1e-6
+#define A_NEAR_ONE 1e-9
 
 static double
 purchases_if_alive_at(const double *param, double horizon, double x, double t,

@@ -29,6 +29,12 @@
 #define CLV_HYP2F1_NEAR_ONE 0.5
 #define CLV_HYP2F1_POLE_GAP 1e-3
 
+/*
+ * The 1 - z transformation sums its series past n = m: beyond this m the
+ * continued fraction, where it converges fast, is tried first.
+ */
+#define CLV_HYP2F1_NEAR_ONE_TERMS 64
+
 /* Most a sum of mixed-sign terms may lose to cancellation: 8 digits. */
 #define CLV_HYP2F1_MAX_CANCELLATION 1e8
 
@@ -666,8 +672,11 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 	{
 		bool		near_pole = m > -0.5 && fabs(m - rint(m)) <= CLV_HYP2F1_POLE_GAP;
 
-		/* near a pole the fraction, where it is fast, is the more accurate */
-		if (near_pole && fraction_fast)
+		/*
+		 * near a pole the fraction, where it is fast, is the more accurate;
+		 * for a large m (the transformation sums past n = m) the faster
+		 */
+		if ((near_pole || m > CLV_HYP2F1_NEAR_ONE_TERMS) && fraction_fast)
 		{
 			result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
 											 grad != NULL);
