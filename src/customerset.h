@@ -1,0 +1,248 @@
+/*-------------------------------------------------------------------------
+ *
+ * customerset.h
+ *	  The state of the one-scan retention aggregates: a hash set of
+ *	  customers, each with the flags (one-period functions) or the set of
+ *	  active calendar periods (series, cohorts) its aggregate needs.  The
+ *	  same object is the internal state of the timestamptz forms and, as
+ *	  an expanded object, the clv_customer_set state of the date and
+ *	  timestamp forms; its flat form is the wire format of both.  Also what
+ *	  the finals share with the two-step form (activity.c): the result
+ *	  arrays and the period counts' memory.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CLV_CUSTOMERSET_H
+#define CLV_CUSTOMERSET_H
+
+#include "clv.h"
+
+#include "utils/expandeddatum.h"
+
+#include "core/periodset.h"
+#include "core/retention.h"
+
+/* Which aggregate a state belongs to; indexes retention_mode_names. */
+typedef enum RetentionMode
+{
+	RETENTION_RATE,				/* flags: previous and current period */
+	RETENTION_NEW_SHARE,		/* flags: current period, before it */
+	RETENTION_SERIES,			/* active calendar periods */
+	RETENTION_COHORTS			/* active calendar periods */
+} RetentionMode;
+
+extern const char *const retention_mode_names[];
+
+#define RETENTION_MODE_IS_PERIODS(mode) ((mode) >= RETENTION_SERIES)
+
+/* A customer's flags in the one-period modes. */
+#define RETENTION_IN_PREVIOUS	0x1 /* a row in [start - period, start) */
+#define RETENTION_IN_CURRENT	0x2 /* a row in [start, start + period) */
+#define RETENTION_BEFORE		0x4 /* a row before start */
+
+/* The customer key types. */
+typedef enum RetentionKeyKind
+{
+	RETENTION_KEY_INT4,
+	RETENTION_KEY_INT8,
+	RETENTION_KEY_TEXT,
+	RETENTION_KEY_UUID
+} RetentionKeyKind;
+
+/* The configuration arguments: the same in every row. */
+typedef enum RetentionConfig
+{
+	RETENTION_CONFIG_START,		/* period_start (one-period modes) */
+	RETENTION_CONFIG_MONTHS,	/* period's parts */
+	RETENTION_CONFIG_DAYS,
+	RETENTION_CONFIG_USECS,
+	RETENTION_NCONFIG
+} RetentionConfig;
+
+/*
+ * Most calendar periods one group may span (first to last period with
+ * rows): 2,800 years of days.
+ */
+#define RETENTION_MAX_PERIODS	CLV_COUNTS_MAX_PERIODS
+
+/*
+ * One customer: 24 bytes.  key is an int4/int8 value, or the address of
+ * the key's bytes in the set's arena (text: a varint length, then the
+ * bytes; uuid: 16 bytes).  In the one-period modes set.meta holds the
+ * RETENTION_* flags and the rest of set is unused.
+ */
+typedef struct CustomerEntry
+{
+	uint64		key;
+	ClvPeriodSet set;
+	char		status;			/* simplehash's */
+} CustomerEntry;
+
+typedef struct CustomerSet CustomerSet;
+
+#define SH_PREFIX customers
+#define SH_ELEMENT_TYPE CustomerEntry
+#define SH_KEY_TYPE uint64
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+/*
+ * The state.  Everything it holds lives in its own memory context, which
+ * the expanded-object header names; bytes counts what the customers take
+ * (hash table, keys, period blocks) against clv.max_state_memory.
+ */
+struct CustomerSet
+{
+	ExpandedObjectHeader hdr;	/* first: the set is an expanded object */
+	RetentionMode mode;
+	RetentionKeyKind key_kind;
+	ClvTimeKind time_kind;
+	ClvRetentionUnit unit;		/* period modes */
+	int64		config[RETENTION_NCONFIG];
+	/* one-period modes: row times (clv_time_usec) bounding the periods */
+	int64		previous_start;
+	int64		period_start;
+	int64		period_end;
+	/* period modes: the first and last period with rows */
+	int32		first_period;
+	int32		last_period;
+	customers_hash *customers;
+	Size		bytes;
+	char	   *arena;			/* free space of the current key block */
+	Size		arena_left;
+	StringInfoData probe;		/* a text key formatted as stored */
+	ClvPeriodMemory memory;
+	bytea	   *flat;			/* wire form, cached between flattens */
+	bool		adoptable;		/* made by deserialize: a combine may keep it */
+};
+
+/* The set's memory context. */
+#define customer_set_context(set) ((set)->hdr.eoh_context)
+
+/*
+ * A new empty set in a new context under parent.  The configuration is
+ * copied from like (when not NULL), else left for the caller.
+ */
+extern CustomerSet *customer_set_new(MemoryContext parent, RetentionMode mode,
+									 RetentionKeyKind key_kind,
+									 ClvTimeKind time_kind,
+									 const CustomerSet *like);
+
+/* Deletes a set and its memory. */
+extern void customer_set_free(CustomerSet *set);
+
+/*
+ * The entry of a customer key Datum, added (with its key copied into the
+ * set) if new.
+ */
+extern CustomerEntry *customer_set_lookup(CustomerSet *set, Datum key);
+
+/* Adds period to a customer's periods. */
+extern void customer_set_add_period(CustomerSet *set, CustomerEntry *entry,
+									int32 period);
+
+/*
+ * Widens the set's period range to [first, last]; over
+ * RETENTION_MAX_PERIODS periods is an error.
+ */
+extern void customer_set_extend_range(CustomerSet *set, int32 first, int32 last);
+
+/* Merges every customer of from into into (same kind of state). */
+extern void customer_set_merge(CustomerSet *into, const CustomerSet *from);
+
+/* The wire form of a set (a complete varlena). */
+extern bytea *customer_set_serialize(CustomerSet *set);
+
+/*
+ * Reads a wire form: into a new set under parent, or, with parent NULL,
+ * only validates it (returning NULL); malformed input is SQLSTATE 22P03.
+ */
+extern CustomerSet *customer_set_read(const struct varlena *bytes,
+									  MemoryContext parent);
+
+/*
+ * Merges a wire form into into without building a set of it first (the
+ * combine of flat values).
+ */
+extern void customer_set_merge_flat(CustomerSet *into, const struct varlena *bytes);
+
+/*
+ * The set behind a clv_customer_set Datum: its expanded object, or one read
+ * from its flat form under parent.
+ */
+extern CustomerSet *customer_set_from_datum(Datum datum, MemoryContext parent);
+
+/* Whether datum is a read/write expanded set the caller may update in place. */
+extern bool customer_set_is_own(Datum datum, MemoryContext aggcontext);
+
+/* Forgets the cached flat form after a change. */
+static inline void
+customer_set_changed(CustomerSet *set)
+{
+	if (set->flat != NULL)
+	{
+		pfree(set->flat);
+		set->flat = NULL;
+	}
+}
+
+/*
+ * The I/O of the family's wire-form types (clv_customer_set, clv_activity,
+ * clv_retention_counts): text is \x and the hexadecimal digits of the
+ * wire form; input, text or binary, is checked by validate.
+ */
+extern bytea *retention_wire_text_in(const char *text, const char *what,
+									 void (*validate) (const struct varlena *bytes));
+extern char *retention_wire_text_out(const bytea *bytes);
+extern bytea *retention_wire_recv(StringInfo buf,
+								  void (*validate) (const struct varlena *bytes));
+
+/*
+ * Memory of the counts that finals and the two-step states build: every
+ * allocation checked against clv.max_state_memory for fname, plus extra
+ * bytes the caller will also hold (its output).
+ */
+typedef struct CountsMemory
+{
+	ClvPeriodMemory memory;
+	MemoryContext context;
+	Size		bytes;
+	Size		extra;
+	const char *fname;
+} CountsMemory;
+
+extern void counts_memory_init(CountsMemory *cm, MemoryContext context,
+							   const char *fname);
+
+/* Checks that bytes more of output fit the bound, with the counts. */
+extern void counts_memory_reserve(CountsMemory *cm, Size bytes);
+
+/* The calendar period counts of a periods-mode set (its finals' input). */
+extern void customer_set_counts(CustomerSet *set, ClvRetentionCounts *counts,
+								CountsMemory *cm);
+
+/* The clv_retention[] of series counts, one element per observed period. */
+extern Datum retention_series_result(FunctionCallInfo fcinfo,
+									 const ClvRetentionCounts *counts,
+									 ClvRetentionUnit unit, CountsMemory *cm);
+
+/* The clv_cohort[] of cohort counts. */
+extern Datum retention_cohort_result(FunctionCallInfo fcinfo,
+									 const ClvRetentionCounts *counts,
+									 ClvRetentionUnit unit, CountsMemory *cm);
+
+/* The calendar unit of a series period; other periods are a class-22 error. */
+extern ClvRetentionUnit retention_calendar_unit(const Interval *period,
+												const char *fname);
+
+/*
+ * The calendar period of unit containing row time t (clv_time_usec of
+ * kind): for timestamptz the local day in the session TimeZone, as
+ * date_trunc has it (with a cache of UTC offsets made in mcxt at
+ * *tz_cache, kept by the caller).
+ */
+extern int32 retention_period_of(void **tz_cache, MemoryContext mcxt,
+								 ClvRetentionUnit unit, ClvTimeKind kind, int64 t);
+
+#endif							/* CLV_CUSTOMERSET_H */
