@@ -471,3 +471,29 @@ clv_cohort_retention_final(PG_FUNCTION_ARGS)
 	customer_set_counts(set, &counts, &cm);
 	PG_RETURN_DATUM(retention_cohort_result(fcinfo, &counts, set->unit, &cm));
 }
+
+/*
+ * The C symbols of 1.0's support functions, so that the frozen 1.0 install
+ * script still loads (the upgrade test installs 1.0, then updates); the
+ * update drops the SQL functions that name them.
+ */
+PG_FUNCTION_INFO_V1(clv_retention_combine);
+Datum
+clv_retention_combine(PG_FUNCTION_ARGS)
+{
+	return clv_customer_set_combine(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(clv_retention_serialize);
+Datum
+clv_retention_serialize(PG_FUNCTION_ARGS)
+{
+	return clv_customer_set_serialize(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(clv_retention_deserialize);
+Datum
+clv_retention_deserialize(PG_FUNCTION_ARGS)
+{
+	return clv_customer_set_deserialize(fcinfo);
+}
