@@ -83,6 +83,7 @@ activity_read(const struct varlena *value, ClvPeriodSet *set, const ClvPeriodMem
 	const uint8 *bytes;
 
 	clv_wire_open(&buf, value, ACTIVITY_WIRE_VERSION, ACTIVITY_WHAT);
+	retention_wire_need(&buf, 1 + 4, ACTIVITY_WHAT);
 	unit = pq_getmsgbyte(&buf);
 	if (unit > CLV_RETENTION_YEAR)
 		clv_wire_invalid(ACTIVITY_WHAT, "The unit is not a calendar period.");
@@ -434,6 +435,7 @@ counts_read(const struct varlena *value, MemoryContext parent)
 	CountsState *state;
 
 	clv_wire_open(&buf, value, COUNTS_WIRE_VERSION, COUNTS_WHAT);
+	retention_wire_need(&buf, 3 + 4, COUNTS_WHAT);
 	aggregate = pq_getmsgbyte(&buf);
 	has_unit = pq_getmsgbyte(&buf);
 	unit = pq_getmsgbyte(&buf);
@@ -444,9 +446,12 @@ counts_read(const struct varlena *value, MemoryContext parent)
 	state = counts_state_new(parent, (ActivityAggregate) aggregate, start);
 	if (has_unit)
 	{
-		int32		len = pq_getmsgint(&buf, 4);
+		int32		len;
 		const uint8 *bytes;
 		ClvRetentionCounts expected;
+
+		retention_wire_need(&buf, 4, COUNTS_WHAT);
+		len = pq_getmsgint(&buf, 4);
 
 		if (len < 0 || len > buf.len - buf.cursor)
 			clv_wire_invalid(COUNTS_WHAT, "The counts are truncated.");

@@ -493,11 +493,16 @@ typedef struct WireHeader
 static void
 read_header(StringInfo buf, WireHeader *h)
 {
-	int			mode = pq_getmsgbyte(buf);
-	int			key_kind = pq_getmsgbyte(buf);
-	int			time_kind = pq_getmsgbyte(buf);
-	int			unit = pq_getmsgbyte(buf);
+	int			mode,
+				key_kind,
+				time_kind,
+				unit;
 
+	retention_wire_need(buf, 4 + 8 * (RETENTION_NCONFIG + 3) + 4 + 4 + 8, CUSTOMER_SET_WHAT);
+	mode = pq_getmsgbyte(buf);
+	key_kind = pq_getmsgbyte(buf);
+	time_kind = pq_getmsgbyte(buf);
+	unit = pq_getmsgbyte(buf);
 	if (mode > RETENTION_COHORTS || key_kind > RETENTION_KEY_UUID ||
 		time_kind > CLV_TIME_DATE || unit > CLV_RETENTION_YEAR)
 		clv_wire_invalid(CUSTOMER_SET_WHAT, "The header names no retention aggregate.");
@@ -543,6 +548,9 @@ read_customers(StringInfo buf, const WireHeader *h, CustomerSet *into)
 		CustomerEntry *entry = NULL;
 
 		CHECK_FOR_INTERRUPTS();
+		retention_wire_need(buf, h->key_kind == RETENTION_KEY_INT8 ? 8 :
+							h->key_kind == RETENTION_KEY_UUID ? UUID_LEN : 4,
+							CUSTOMER_SET_WHAT);
 		switch (h->key_kind)
 		{
 			case RETENTION_KEY_INT4:
@@ -569,6 +577,7 @@ read_customers(StringInfo buf, const WireHeader *h, CustomerSet *into)
 		}
 		if (into != NULL)
 			entry = insert_key(into, key);
+		retention_wire_need(buf, RETENTION_MODE_IS_PERIODS(h->mode) ? 4 : 1, CUSTOMER_SET_WHAT);
 		if (RETENTION_MODE_IS_PERIODS(h->mode))
 		{
 			int32		len = pq_getmsgint(buf, 4);
@@ -684,6 +693,14 @@ customer_set_bytes(Datum datum)
 	if (is_expanded_set(datum))
 		return customer_set_serialize((CustomerSet *) DatumGetEOHP(datum));
 	return (bytea *) PG_DETOAST_DATUM(datum);
+}
+
+/* Raises 22P03 unless n more bytes of a wire form remain in buf. */
+void
+retention_wire_need(StringInfo buf, int n, const char *what)
+{
+	if (buf->len - buf->cursor < n)
+		clv_wire_invalid(what, "The value is truncated.");
 }
 
 /* Text input of a wire-form type: \x and hex digits, validated. */

@@ -191,7 +191,9 @@ customer_set_changed(CustomerSet *set)
  * The I/O of the family's wire-form types (clv_customer_set, clv_activity,
  * clv_retention_counts): text is \x and the hexadecimal digits of the
  * wire form; input, text or binary, is checked by validate.
+ * retention_wire_need raises 22P03 unless n more bytes remain to be read.
  */
+extern void retention_wire_need(StringInfo buf, int n, const char *what);
 extern bytea *retention_wire_text_in(const char *text, const char *what,
 									 void (*validate) (const struct varlena *bytes));
 extern char *retention_wire_text_out(const bytea *bytes);
