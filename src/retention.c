@@ -198,13 +198,14 @@ retention_trans(FunctionCallInfo fcinfo, RetentionMode mode)
 	else
 	{
 		set = state_to_update(PG_GETARG_DATUM(0), aggcontext, cs);
-		for (int i = 0; i < RETENTION_NCONFIG; i++)
-		{
-			bool		recorded = true;
+		if (memcmp(set->config, config, sizeof(config)) != 0)
+			for (int i = 0; i < RETENTION_NCONFIG; i++)
+			{
+				bool		recorded = true;
 
-			clv_check_same_int64(&set->config[i], &recorded, config[i], fname,
-								 i == RETENTION_CONFIG_START ? "period_start" : "period");
-		}
+				clv_check_same_int64(&set->config[i], &recorded, config[i], fname,
+									 i == RETENTION_CONFIG_START ? "period_start" : "period");
+			}
 	}
 
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))

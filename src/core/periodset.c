@@ -353,7 +353,29 @@ add_inline(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 	int32_t		p;
 	int			placed = 0;
 
-	if (clv_pset_contains(set, period))
+	if (clv_pset_kind(set) == CLV_PSET_WINDOW)
+	{
+		int64_t		offset = (int64_t) period - set->u.window.base;
+		uint32_t	mask = set->u.window.mask;
+
+		/* within the window, or the window can slide down to it */
+		if (offset >= 0 && offset < 32)
+		{
+			if ((mask >> offset) & 1)
+				return 0;
+			set->u.window.mask = mask | ((uint32_t) 1 << offset);
+			set_meta(set, CLV_PSET_WINDOW, count + 1);
+			return 1;
+		}
+		if (offset < 0 && highest_bit(mask) - offset < 32)
+		{
+			set->u.window.mask = (mask << (-offset)) | 1;
+			set->u.window.base = period;
+			set_meta(set, CLV_PSET_WINDOW, count + 1);
+			return 1;
+		}
+	}
+	else if (clv_pset_contains(set, period))
 		return 0;
 	if (clv_pset_kind(set) == CLV_PSET_LIST && count < 2)
 	{
@@ -523,6 +545,19 @@ add_bitmap(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 		put_block(set, array);
 		set_meta(set, CLV_PSET_ARRAY, n);
 		return 1;
+	}
+	/* the slack never makes the bitmap more than twice the array's size */
+	{
+		int64_t		max_words = (int64_t) ((2 * ARRAY_BYTES(capacity) - sizeof(PeriodBitmap)) /
+										   sizeof(uint64_t));
+		int64_t		room = 64 * (max_words - (int64_t) WORDS_FOR(hi - lo + 1)) - 63;
+
+		if (offset < 0)
+			room -= lo - period;
+		else
+			room -= period - hi;
+		if (slack > room)
+			slack = room > 0 ? room : 0;
 	}
 	if (offset < 0)
 		lo = period < lo - slack ? period : lo - slack;
