@@ -59,13 +59,12 @@ mix64(uint64 k)
 	return (uint32) k;
 }
 
-/* The bytes of a text key stored at p (a varint length, then the bytes). */
+/* The bytes of a text key stored at p (a uint32 length, then the bytes). */
 static inline const unsigned char *
 text_key_bytes(const unsigned char *p, uint32 *len)
 {
-	size_t		n = clv_varint_get(p, 5, len);
-
-	return p + n;
+	memcpy(len, p, sizeof(uint32));
+	return p + sizeof(uint32);
 }
 
 /* The hash of a stored or probe key. */
@@ -286,8 +285,7 @@ insert_key(CustomerSet *set, uint64 key)
 static uint64
 text_probe(CustomerSet *set, const char *data, uint32 len)
 {
-	uint8		prefix[5];
-	size_t		n = clv_varint_put(prefix, len);
+	uint32		prefix = len;
 
 	if (set->probe.data == NULL)
 	{
@@ -297,7 +295,7 @@ text_probe(CustomerSet *set, const char *data, uint32 len)
 		MemoryContextSwitchTo(old);
 	}
 	resetStringInfo(&set->probe);
-	appendBinaryStringInfo(&set->probe, (const char *) prefix, (int) n);
+	appendBinaryStringInfo(&set->probe, (const char *) &prefix, sizeof(prefix));
 	appendBinaryStringInfo(&set->probe, data, (int) len);
 	return (uint64) set->probe.data;
 }

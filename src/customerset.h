@@ -67,7 +67,7 @@ typedef enum RetentionConfig
 
 /*
  * One customer: 24 bytes.  key is an int4/int8 value, or the address of
- * the key's bytes in the set's arena (text: a varint length, then the
+ * the key's bytes in the set's arena (text: a uint32 length, then the
  * bytes; uuid: 16 bytes).  In the one-period modes set.meta holds the
  * RETENTION_* flags and the rest of set is unused.
  */
