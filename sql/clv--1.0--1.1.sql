@@ -153,53 +153,69 @@ ALTER EXTENSION clv ADD TYPE clv_retention[];
 ALTER EXTENSION clv ADD TYPE clv_cohort[];
 
 /*
- * clv_customer_set: the state of the date and timestamp forms of the
- * one-scan aggregates, a real type so that a distributed engine can
- * compute it on each node and combine the pieces.  Text form: \x and the
- * hexadecimal digits of its binary form; both validated on input.
+ * The family's wire-form types, each with text I/O (\x and the hexadecimal
+ * digits of its binary form) and binary I/O, both validated on input:
+ * clv_customer_set, the state of the date and timestamp forms of the
+ * one-scan aggregates (a real type, so that a distributed engine can
+ * compute it on each node and combine the pieces); clv_activity, one
+ * customer's active periods; clv_retention_counts, the state of the
+ * aggregates over clv_activity values.
  */
-
-CREATE TYPE clv_customer_set;
-
-CREATE FUNCTION clv_customer_set_in(cstring)
-RETURNS clv_customer_set
-AS 'MODULE_PATHNAME', 'clv_customer_set_in'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_customer_set_in(cstring) IS
-'input function of clv_customer_set: \x and hexadecimal digits, validated';
-
-CREATE FUNCTION clv_customer_set_out(clv_customer_set)
-RETURNS cstring
-AS 'MODULE_PATHNAME', 'clv_customer_set_out'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_customer_set_out(clv_customer_set) IS
-'output function of clv_customer_set: \x and hexadecimal digits of its binary form';
-
-CREATE FUNCTION clv_customer_set_recv(internal)
-RETURNS clv_customer_set
-AS 'MODULE_PATHNAME', 'clv_customer_set_recv'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_customer_set_recv(internal) IS
-'binary input function of clv_customer_set, validated';
-
-CREATE FUNCTION clv_customer_set_send(clv_customer_set)
-RETURNS bytea
-AS 'MODULE_PATHNAME', 'clv_customer_set_send'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_customer_set_send(clv_customer_set) IS
-'binary output function of clv_customer_set';
-
-CREATE TYPE clv_customer_set (
-	INPUT = clv_customer_set_in,
-	OUTPUT = clv_customer_set_out,
-	RECEIVE = clv_customer_set_recv,
-	SEND = clv_customer_set_send,
-	INTERNALLENGTH = VARIABLE,
-	STORAGE = extended
-);
-COMMENT ON TYPE clv_customer_set IS
-'state of the one-scan retention aggregates over dates and timestamps: customers with their flags or active calendar periods, and the aggregate''s configuration';
-ALTER EXTENSION clv ADD TYPE clv_customer_set[];
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN
+		SELECT * FROM (VALUES
+			('clv_customer_set',
+			 'state of the one-scan retention aggregates over dates and timestamps: customers with their flags or active calendar periods, and the aggregate''s configuration'),
+			('clv_activity',
+			 'the calendar periods (of one unit: day, ISO week, month, quarter or year) in which one customer was active'),
+			('clv_retention_counts',
+			 'state of the retention aggregates over clv_activity values: customers active, retained and new per calendar period, or cohort rows; combined by addition')
+		) v(name, description)
+	LOOP
+		EXECUTE format($f$
+			CREATE TYPE %1$s;
+			CREATE FUNCTION %1$s_in(cstring)
+			RETURNS %1$s
+			AS 'MODULE_PATHNAME', %2$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_in(cstring) IS %3$L;
+			CREATE FUNCTION %1$s_out(%1$s)
+			RETURNS cstring
+			AS 'MODULE_PATHNAME', %4$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_out(%1$s) IS %5$L;
+			CREATE FUNCTION %1$s_recv(internal)
+			RETURNS %1$s
+			AS 'MODULE_PATHNAME', %6$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_recv(internal) IS %7$L;
+			CREATE FUNCTION %1$s_send(%1$s)
+			RETURNS bytea
+			AS 'MODULE_PATHNAME', %8$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_send(%1$s) IS %9$L;
+			CREATE TYPE %1$s (
+				INPUT = %1$s_in,
+				OUTPUT = %1$s_out,
+				RECEIVE = %1$s_recv,
+				SEND = %1$s_send,
+				INTERNALLENGTH = VARIABLE,
+				STORAGE = extended
+			);
+			COMMENT ON TYPE %1$s IS %10$L;
+			ALTER EXTENSION clv ADD TYPE %1$s[]$f$,
+			t.name,
+			t.name || '_in', format('input function of %s: \x and hexadecimal digits, validated', t.name),
+			t.name || '_out', format('output function of %s: \x and hexadecimal digits of its binary form', t.name),
+			t.name || '_recv', format('binary input function of %s, validated', t.name),
+			t.name || '_send', format('binary output function of %s', t.name),
+			t.description);
+	END LOOP;
+END
+$$;
 
 /* support functions shared by every key and time type */
 
@@ -339,48 +355,6 @@ WHERE prokind = 'a'
  * (timestamptz: pass clv_day(ordered_at, zone)).
  */
 
-CREATE TYPE clv_activity;
-
-CREATE FUNCTION clv_activity_in(cstring)
-RETURNS clv_activity
-AS 'MODULE_PATHNAME', 'clv_activity_in'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_activity_in(cstring) IS
-'input function of clv_activity: \x and hexadecimal digits, validated';
-
-CREATE FUNCTION clv_activity_out(clv_activity)
-RETURNS cstring
-AS 'MODULE_PATHNAME', 'clv_activity_out'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_activity_out(clv_activity) IS
-'output function of clv_activity: \x and hexadecimal digits of its binary form';
-
-CREATE FUNCTION clv_activity_recv(internal)
-RETURNS clv_activity
-AS 'MODULE_PATHNAME', 'clv_activity_recv'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_activity_recv(internal) IS
-'binary input function of clv_activity, validated';
-
-CREATE FUNCTION clv_activity_send(clv_activity)
-RETURNS bytea
-AS 'MODULE_PATHNAME', 'clv_activity_send'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_activity_send(clv_activity) IS
-'binary output function of clv_activity';
-
-CREATE TYPE clv_activity (
-	INPUT = clv_activity_in,
-	OUTPUT = clv_activity_out,
-	RECEIVE = clv_activity_recv,
-	SEND = clv_activity_send,
-	INTERNALLENGTH = VARIABLE,
-	STORAGE = extended
-);
-COMMENT ON TYPE clv_activity IS
-'the calendar periods (of one unit: day, ISO week, month, quarter or year) in which one customer was active';
-ALTER EXTENSION clv ADD TYPE clv_activity[];
-
 CREATE FUNCTION clv_activity_combine(internal, internal)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'clv_activity_combine'
@@ -437,48 +411,6 @@ BEGIN
 	END LOOP;
 END
 $$;
-
-CREATE TYPE clv_retention_counts;
-
-CREATE FUNCTION clv_retention_counts_in(cstring)
-RETURNS clv_retention_counts
-AS 'MODULE_PATHNAME', 'clv_retention_counts_in'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_counts_in(cstring) IS
-'input function of clv_retention_counts: \x and hexadecimal digits, validated';
-
-CREATE FUNCTION clv_retention_counts_out(clv_retention_counts)
-RETURNS cstring
-AS 'MODULE_PATHNAME', 'clv_retention_counts_out'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_counts_out(clv_retention_counts) IS
-'output function of clv_retention_counts: \x and hexadecimal digits of its binary form';
-
-CREATE FUNCTION clv_retention_counts_recv(internal)
-RETURNS clv_retention_counts
-AS 'MODULE_PATHNAME', 'clv_retention_counts_recv'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_counts_recv(internal) IS
-'binary input function of clv_retention_counts, validated';
-
-CREATE FUNCTION clv_retention_counts_send(clv_retention_counts)
-RETURNS bytea
-AS 'MODULE_PATHNAME', 'clv_retention_counts_send'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_counts_send(clv_retention_counts) IS
-'binary output function of clv_retention_counts';
-
-CREATE TYPE clv_retention_counts (
-	INPUT = clv_retention_counts_in,
-	OUTPUT = clv_retention_counts_out,
-	RECEIVE = clv_retention_counts_recv,
-	SEND = clv_retention_counts_send,
-	INTERNALLENGTH = VARIABLE,
-	STORAGE = extended
-);
-COMMENT ON TYPE clv_retention_counts IS
-'state of the retention aggregates over clv_activity values: customers active, retained and new per calendar period, or cohort rows; combined by addition';
-ALTER EXTENSION clv ADD TYPE clv_retention_counts[];
 
 CREATE FUNCTION clv_retention_counts_combine(clv_retention_counts, clv_retention_counts)
 RETURNS clv_retention_counts

@@ -696,45 +696,50 @@ clv_activity_cohort_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(retention_cohort_result(fcinfo, &state->counts, state->unit, &cm));
 }
 
-/* retention_rate(clv_activity, period_start) final: retained / previous. */
-PG_FUNCTION_INFO_V1(clv_activity_rate_final);
-Datum
-clv_activity_rate_final(PG_FUNCTION_ARGS)
+/*
+ * The one-period finals: retention_rate is the retained customers of the
+ * window's second period over the active ones of its first;
+ * new_customer_share the new customers of its one period over the active
+ * ones.  NULL when the divisor is 0.
+ */
+static Datum
+counts_share(FunctionCallInfo fcinfo, ActivityAggregate aggregate)
 {
-	CountsState *state = counts_final_state(fcinfo, ACTIVITY_RATE);
-	int64		previous,
-				active,
-				retained,
-				new_customers;
-
-	if (state == NULL)
-		PG_RETURN_NULL();
-	clv_counts_series_at(&state->counts, (int32) state->counts.base, &previous, &retained,
-						 &new_customers);
-	clv_counts_series_at(&state->counts, (int32) state->counts.base + 1, &active, &retained,
-						 &new_customers);
-	if (previous == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) retained / (double) previous);
-}
-
-/* new_customer_share(clv_activity, period_start) final: new / active. */
-PG_FUNCTION_INFO_V1(clv_activity_share_final);
-Datum
-clv_activity_share_final(PG_FUNCTION_ARGS)
-{
-	CountsState *state = counts_final_state(fcinfo, ACTIVITY_SHARE);
+	CountsState *state = counts_final_state(fcinfo, aggregate);
 	int64		active,
 				retained,
-				new_customers;
+				new_customers,
+				last_active,
+				last_retained,
+				last_new;
 
 	if (state == NULL)
 		PG_RETURN_NULL();
 	clv_counts_series_at(&state->counts, (int32) state->counts.base, &active, &retained,
 						 &new_customers);
+	clv_counts_series_at(&state->counts,
+						 (int32) (state->counts.base + state->counts.capacity - 1),
+						 &last_active, &last_retained, &last_new);
 	if (active == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) new_customers / (double) active);
+	PG_RETURN_FLOAT8((double) (aggregate == ACTIVITY_RATE ? last_retained : new_customers) /
+					 (double) active);
+}
+
+/* retention_rate(clv_activity, period_start) final */
+PG_FUNCTION_INFO_V1(clv_activity_rate_final);
+Datum
+clv_activity_rate_final(PG_FUNCTION_ARGS)
+{
+	return counts_share(fcinfo, ACTIVITY_RATE);
+}
+
+/* new_customer_share(clv_activity, period_start) final */
+PG_FUNCTION_INFO_V1(clv_activity_share_final);
+Datum
+clv_activity_share_final(PG_FUNCTION_ARGS)
+{
+	return counts_share(fcinfo, ACTIVITY_SHARE);
 }
 
 /* Validates a clv_retention_counts wire form. */

@@ -392,6 +392,22 @@ count_flags(CustomerSet *set, uint32 mask, uint32 want)
 }
 
 /*
+ * The share of the customers whose flags include of_flags that also have
+ * the flags want among mask; NULL when none has of_flags.
+ */
+static Datum
+flag_share(FunctionCallInfo fcinfo, const char *fname, uint32 of_flags, uint32 mask,
+		   uint32 want)
+{
+	CustomerSet *set = final_state(fcinfo, fname);
+	int64		of;
+
+	if (set == NULL || (of = count_flags(set, of_flags, of_flags)) == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) count_flags(set, mask, want) / (double) of);
+}
+
+/*
  * retention_rate final: of the customers active in the previous period, the
  * share also active in the current one; NULL without previous customers.
  */
@@ -399,18 +415,9 @@ PG_FUNCTION_INFO_V1(clv_retention_rate_final);
 Datum
 clv_retention_rate_final(PG_FUNCTION_ARGS)
 {
-	CustomerSet *set = final_state(fcinfo, "retention_rate");
-	int64		previous;
-	int64		retained;
-
-	if (set == NULL)
-		PG_RETURN_NULL();
-	previous = count_flags(set, RETENTION_IN_PREVIOUS, RETENTION_IN_PREVIOUS);
-	retained = count_flags(set, RETENTION_IN_PREVIOUS | RETENTION_IN_CURRENT,
-						   RETENTION_IN_PREVIOUS | RETENTION_IN_CURRENT);
-	if (previous == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) retained / (double) previous);
+	return flag_share(fcinfo, "retention_rate", RETENTION_IN_PREVIOUS,
+					  RETENTION_IN_PREVIOUS | RETENTION_IN_CURRENT,
+					  RETENTION_IN_PREVIOUS | RETENTION_IN_CURRENT);
 }
 
 /*
@@ -421,18 +428,8 @@ PG_FUNCTION_INFO_V1(clv_new_customer_share_final);
 Datum
 clv_new_customer_share_final(PG_FUNCTION_ARGS)
 {
-	CustomerSet *set = final_state(fcinfo, "new_customer_share");
-	int64		active;
-	int64		new_customers;
-
-	if (set == NULL)
-		PG_RETURN_NULL();
-	active = count_flags(set, RETENTION_IN_CURRENT, RETENTION_IN_CURRENT);
-	new_customers = count_flags(set, RETENTION_IN_CURRENT | RETENTION_BEFORE,
-								RETENTION_IN_CURRENT);
-	if (active == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) new_customers / (double) active);
+	return flag_share(fcinfo, "new_customer_share", RETENTION_IN_CURRENT,
+					  RETENTION_IN_CURRENT | RETENTION_BEFORE, RETENTION_IN_CURRENT);
 }
 
 /*

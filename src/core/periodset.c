@@ -298,6 +298,33 @@ clv_pset_iter_next(ClvPeriodIter *it, int32_t *period)
 }
 
 /*
+ * Writes the set's periods and period (not in the set) in ascending order
+ * to out; returns how many.
+ */
+static uint32_t
+collect_with(const ClvPeriodSet *set, int32_t period, int32_t *out)
+{
+	ClvPeriodIter it;
+	int32_t		p;
+	uint32_t	n = 0;
+	int			placed = 0;
+
+	clv_pset_iter_init(&it, set);
+	while (clv_pset_iter_next(&it, &p))
+	{
+		if (!placed && period < p)
+		{
+			out[n++] = period;
+			placed = 1;
+		}
+		out[n++] = p;
+	}
+	if (!placed)
+		out[n++] = period;
+	return n;
+}
+
+/*
  * Replaces the set's contents by the count ascending periods of list (at
  * least 3), choosing an array or a bitmap; the old block, if any, is
  * released by the caller afterwards.  span = last - first + 1.
@@ -346,12 +373,9 @@ add_inline(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 {
 	uint32_t	count = clv_pset_count(set);
 	int32_t		list[33];
-	uint32_t	n = 0;
+	uint32_t	n;
 	int64_t		lo,
 				hi;
-	ClvPeriodIter it;
-	int32_t		p;
-	int			placed = 0;
 
 	if (clv_pset_kind(set) == CLV_PSET_WINDOW)
 	{
@@ -391,19 +415,7 @@ add_inline(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 		set_meta(set, CLV_PSET_LIST, count + 1);
 		return 1;
 	}
-	/* the periods in order, with the new one, into list */
-	clv_pset_iter_init(&it, set);
-	while (clv_pset_iter_next(&it, &p))
-	{
-		if (!placed && period < p)
-		{
-			list[n++] = period;
-			placed = 1;
-		}
-		list[n++] = p;
-	}
-	if (!placed)
-		list[n++] = period;
+	n = collect_with(set, period, list);
 	lo = list[0];
 	hi = list[n - 1];
 	if (hi - lo < 32)
@@ -525,51 +537,41 @@ add_bitmap(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 	{
 		/* too sparse now: becomes an array */
 		PeriodArray *array = (PeriodArray *) memory->alloc(memory->arg, ARRAY_BYTES(capacity));
-		uint32_t	n = 0;
-		int			placed = 0;
+		uint32_t	n;
 
 		array->capacity = capacity;
-		clv_pset_iter_init(&it, set);
-		while (clv_pset_iter_next(&it, &p))
-		{
-			if (!placed && period < p)
-			{
-				array->periods[n++] = period;
-				placed = 1;
-			}
-			array->periods[n++] = p;
-		}
-		if (!placed)
-			array->periods[n++] = period;
+		n = collect_with(set, period, array->periods);
 		memory->release(memory->arg, bitmap, BITMAP_BYTES(bitmap->nwords));
 		put_block(set, array);
 		set_meta(set, CLV_PSET_ARRAY, n);
 		return 1;
 	}
-	/* the slack never makes the bitmap more than twice the array's size */
+	/*
+	 * The new bitmap covers the periods tightly plus slack in the direction
+	 * of growth, never more than twice the array's size.
+	 */
 	{
 		int64_t		max_words = (int64_t) ((2 * ARRAY_BYTES(capacity) - sizeof(PeriodBitmap)) /
 										   sizeof(uint64_t));
-		int64_t		room = 64 * (max_words - (int64_t) WORDS_FOR(hi - lo + 1)) - 63;
+		int64_t		room = 64 * (max_words - (int64_t) WORDS_FOR(last - first + 1));
 
-		if (offset < 0)
-			room -= lo - period;
-		else
-			room -= period - hi;
 		if (slack > room)
 			slack = room > 0 ? room : 0;
+		lo = first;
+		hi = last;
+		if (offset < 0)
+			lo -= slack;
+		else
+			hi += slack;
 	}
-	if (offset < 0)
-		lo = period < lo - slack ? period : lo - slack;
-	else
-		hi = period > hi + slack ? period : hi + slack;
 	nwords = WORDS_FOR(hi - lo + 1);
 	grown = (PeriodBitmap *) memory->alloc(memory->arg, BITMAP_BYTES(nwords));
 	grown->base = lo;
 	grown->nwords = nwords;
 	grown->unused = 0;
 	memset(grown->words, 0, sizeof(uint64_t) * nwords);
-	if ((bitmap->base - lo) % 64 == 0)
+	if (bitmap->base >= lo && (bitmap->base - lo) % 64 == 0 &&
+		bitmap->base + 64 * (int64_t) bitmap->nwords - 1 <= hi)
 		memcpy(grown->words + (bitmap->base - lo) / 64, bitmap->words,
 			   sizeof(uint64_t) * bitmap->nwords);
 	else
@@ -633,9 +635,9 @@ clv_pset_merge(ClvPeriodSet *into, const ClvPeriodSet *from,
 		clv_pset_add(into, p, memory);
 }
 
-/* Unsigned LEB128 of a 32-bit value; returns the bytes written (<= 5). */
+/* Unsigned LEB128 of a 64-bit value; returns the bytes written (<= 10). */
 size_t
-clv_varint_put(uint8_t *out, uint32_t value)
+clv_varint64_put(uint8_t *out, uint64_t value)
 {
 	size_t		n = 0;
 
@@ -648,18 +650,18 @@ clv_varint_put(uint8_t *out, uint32_t value)
 	return n;
 }
 
-/* Reads a varint; returns the bytes read, 0 when malformed or truncated. */
+/* Reads a 64-bit varint; the bytes read, 0 when malformed or truncated. */
 size_t
-clv_varint_get(const uint8_t *in, size_t len, uint32_t *value)
+clv_varint64_get(const uint8_t *in, size_t len, uint64_t *value)
 {
-	uint32_t	result = 0;
+	uint64_t	result = 0;
 
-	for (size_t n = 0; n < len && n < 5; n++)
+	for (size_t n = 0; n < len && n < 10; n++)
 	{
-		uint32_t	byte = in[n];
+		uint64_t	byte = in[n];
 
-		if (n == 4 && byte > 0x0f)
-			return 0;			/* more than 32 bits */
+		if (n == 9 && byte > 1)
+			return 0;			/* more than 64 bits */
 		result |= (byte & 0x7f) << (7 * n);
 		if ((byte & 0x80) == 0)
 		{
@@ -670,6 +672,25 @@ clv_varint_get(const uint8_t *in, size_t len, uint32_t *value)
 		}
 	}
 	return 0;
+}
+
+/* A 32-bit varint. */
+size_t
+clv_varint_put(uint8_t *out, uint32_t value)
+{
+	return clv_varint64_put(out, value);
+}
+
+size_t
+clv_varint_get(const uint8_t *in, size_t len, uint32_t *value)
+{
+	uint64_t	v;
+	size_t		n = clv_varint64_get(in, len < 5 ? len : 5, &v);
+
+	if (n == 0 || v > UINT32_MAX)
+		return 0;
+	*value = (uint32_t) v;
+	return n;
 }
 
 /* Upper bound of the encoding's size. */

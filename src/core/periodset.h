@@ -129,7 +129,13 @@ extern size_t clv_pset_decode(ClvPeriodSet *set, const uint8_t *in, size_t len,
 							  int32_t min, int32_t max,
 							  const ClvPeriodMemory *memory);
 
-/* Unsigned LEB128 varints of up to 32 bits, used by the encodings. */
+/*
+ * Unsigned LEB128 varints of up to 64 (or 32) bits, used by the encodings:
+ * put returns the bytes written, get the bytes read or 0 for a truncated,
+ * overlong or too large value.
+ */
+extern size_t clv_varint64_put(uint8_t *out, uint64_t value);
+extern size_t clv_varint64_get(const uint8_t *in, size_t len, uint64_t *value);
 extern size_t clv_varint_put(uint8_t *out, uint32_t value);
 extern size_t clv_varint_get(const uint8_t *in, size_t len, uint32_t *value);
 

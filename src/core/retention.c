@@ -102,45 +102,6 @@ clv_retention_period_first_day(ClvRetentionUnit unit, int32_t period)
 	return period;
 }
 
-/* Unsigned LEB128 of a 64-bit value; returns the bytes written (<= 10). */
-size_t
-clv_varint64_put(uint8_t *out, uint64_t value)
-{
-	size_t		n = 0;
-
-	while (value >= 0x80)
-	{
-		out[n++] = (uint8_t) (value | 0x80);
-		value >>= 7;
-	}
-	out[n++] = (uint8_t) value;
-	return n;
-}
-
-/* Reads a 64-bit varint; the bytes read, 0 when malformed or truncated. */
-size_t
-clv_varint64_get(const uint8_t *in, size_t len, uint64_t *value)
-{
-	uint64_t	result = 0;
-
-	for (size_t n = 0; n < len && n < 10; n++)
-	{
-		uint64_t	byte = in[n];
-
-		if (n == 9 && byte > 1)
-			return 0;			/* more than 64 bits */
-		result |= (byte & 0x7f) << (7 * n);
-		if ((byte & 0x80) == 0)
-		{
-			if (n > 0 && byte == 0)
-				return 0;		/* overlong */
-			*value = result;
-			return n + 1;
-		}
-	}
-	return 0;
-}
-
 /* Empty counts of kind with a growing window. */
 void
 clv_counts_init(ClvRetentionCounts *counts, ClvCountsKind kind,

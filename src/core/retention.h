@@ -130,8 +130,4 @@ extern size_t clv_counts_encode(const ClvRetentionCounts *counts, uint8_t *out);
 extern size_t clv_counts_decode(ClvRetentionCounts *counts, const uint8_t *in,
 								size_t len, const ClvPeriodMemory *memory);
 
-/* Unsigned LEB128 varints of up to 64 bits. */
-extern size_t clv_varint64_put(uint8_t *out, uint64_t value);
-extern size_t clv_varint64_get(const uint8_t *in, size_t len, uint64_t *value);
-
 #endif							/* CLV_CORE_RETENTION_H */

@@ -15,28 +15,9 @@
 
 #include "fuzz_input.h"
 #include "periodset.h"
+#include "../unit/counting_memory.h"
 
 #define MAX_PERIODS 4096
-
-static size_t live_bytes = 0;
-
-static void *
-fuzz_alloc(void *arg, size_t bytes)
-{
-	(void) arg;
-	live_bytes += bytes;
-	return malloc(bytes);
-}
-
-static void
-fuzz_release(void *arg, void *block, size_t bytes)
-{
-	(void) arg;
-	live_bytes -= bytes;
-	free(block);
-}
-
-static const ClvPeriodMemory memory = {fuzz_alloc, fuzz_release, NULL};
 
 /* The naive reference: distinct periods in ascending order. */
 typedef struct Reference

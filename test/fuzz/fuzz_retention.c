@@ -17,6 +17,7 @@
 
 #include "fuzz_input.h"
 #include "retention.h"
+#include "../unit/counting_memory.h"
 
 /* PostgreSQL's dates, as days from 2000-01-01: Julian days 0 to 2147483493. */
 #define MIN_DAY (-2451545)
@@ -83,26 +84,6 @@ check_calendar(int32_t day)
 					   (int) period, (int) first);
 	}
 }
-
-static size_t live_bytes = 0;
-
-static void *
-fuzz_alloc(void *arg, size_t bytes)
-{
-	(void) arg;
-	live_bytes += bytes;
-	return malloc(bytes);
-}
-
-static void
-fuzz_release(void *arg, void *block, size_t bytes)
-{
-	(void) arg;
-	live_bytes -= bytes;
-	free(block);
-}
-
-static const ClvPeriodMemory memory = {fuzz_alloc, fuzz_release, NULL};
 
 /* Checks counts (of customers 0..n-1 of the naive tallies) against them. */
 static void

@@ -8,27 +8,7 @@
 
 #include "periodset.h"
 #include "tap.h"
-
-/* An allocator that counts live bytes. */
-static size_t live_bytes = 0;
-
-static void *
-test_alloc(void *arg, size_t bytes)
-{
-	(void) arg;
-	live_bytes += bytes;
-	return malloc(bytes);
-}
-
-static void
-test_release(void *arg, void *block, size_t bytes)
-{
-	(void) arg;
-	live_bytes -= bytes;
-	free(block);
-}
-
-static const ClvPeriodMemory memory = {test_alloc, test_release, NULL};
+#include "counting_memory.h"
 
 /* Whether set holds exactly the n ascending periods of want. */
 static int

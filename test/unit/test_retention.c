@@ -7,6 +7,7 @@
 
 #include "retention.h"
 #include "tap.h"
+#include "counting_memory.h"
 
 /* Days from 2000-01-01, computed independently (Python's datetime). */
 #define DAY_2024_02_29 8825
@@ -30,27 +31,6 @@ periods_contain_days(ClvRetentionUnit unit, int32_t from, int32_t to, int32_t st
 	}
 	return 1;
 }
-
-/* An allocator that counts live bytes. */
-static size_t live_bytes = 0;
-
-static void *
-test_alloc(void *arg, size_t bytes)
-{
-	(void) arg;
-	live_bytes += bytes;
-	return malloc(bytes);
-}
-
-static void
-test_release(void *arg, void *block, size_t bytes)
-{
-	(void) arg;
-	live_bytes -= bytes;
-	free(block);
-}
-
-static const ClvPeriodMemory memory = {test_alloc, test_release, NULL};
 
 /* A set of the n periods of list. */
 static ClvPeriodSet
