@@ -105,8 +105,9 @@ COMMENT ON FUNCTION rfm_segment(integer, integer) IS
 
 /* ------------------------------------------------------------------------
  * 4. Retention over raw orders
- * src/retention.c, src/customerset.c (one scan), src/activity.c (two
- * steps); tests sql/retention.sql, test/pgtap/retention.sql, test/cdnow/
+ * src/retention.c, src/customerset.c, src/periods.c (one scan),
+ * src/activity.c (two steps); tests sql/retention.sql,
+ * test/pgtap/retention.sql, test/cdnow/
  * ------------------------------------------------------------------------
  */
 

@@ -18,8 +18,8 @@
  *      expected_spend, clv(model)
  *   4. retention over raw orders        src/retention.c,    sql/retention.sql, test/pgtap/retention.sql,
  *      retention_rate,                  src/customerset.c,  test/cdnow/
- *      new_customer_share,              src/activity.c
- *      retention_series, cohort_retention,
+ *      new_customer_share,              src/periods.c,
+ *      retention_series, cohort_retention, src/activity.c
  *      clv_activity (two-step form)
  *   5. sample data: clv_sample_orders   src/sample.c        sql/sample.sql, test/pgtap/sample.sql
  *
@@ -893,8 +893,9 @@ COMMENT ON FUNCTION clv(clv_pareto_nbd, clv_gamma_gamma, clv_summary, int, float
 
 /* ------------------------------------------------------------------------
  * 4. Retention over raw orders
- * src/retention.c, src/customerset.c (one scan), src/activity.c (two
- * steps); tests sql/retention.sql, test/pgtap/retention.sql, test/cdnow/
+ * src/retention.c, src/customerset.c, src/periods.c (one scan),
+ * src/activity.c (two steps); tests sql/retention.sql,
+ * test/pgtap/retention.sql, test/cdnow/
  * ------------------------------------------------------------------------
  */
 
