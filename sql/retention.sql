@@ -151,6 +151,9 @@ SELECT pg_temp.error_of($$SELECT retention_series(c, d, NULL) FROM tiny$$);
 -- configuration arguments must not change within a group
 SELECT pg_temp.error_of($$SELECT retention_rate(c, d, d, '1 month') FROM tiny$$);
 SELECT pg_temp.error_of($$SELECT retention_series(c, d, CASE WHEN c = 3 THEN interval '1 year' ELSE '1 month' END) FROM tiny$$);
+-- a period that leaves the time range names the function (issue 10.8)
+SELECT pg_temp.error_of($$SELECT retention_rate(c, d, '1997-04-01', '200000 years') FROM tiny$$);
+SELECT pg_temp.error_of($$SELECT retention_series(c, d, '200000 years') FROM tiny$$);
 -- infinite times
 SELECT pg_temp.error_of($$SELECT retention_series(1, 'infinity'::date, '1 month')$$);
 SELECT pg_temp.error_of($$SELECT retention_rate(1, now(), '-infinity'::timestamptz, '1 month')$$);
