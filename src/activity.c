@@ -107,32 +107,8 @@ typedef struct ActivityState
 	int32		first;
 	int32		last;
 	ClvPeriodSet set;
-	Size		bytes;
-	MemoryContext context;
-	ClvPeriodMemory memory;
+	CountsMemory cm;			/* bounded by clv.max_state_memory */
 } ActivityState;
-
-/* The state's allocator: bounded by clv.max_state_memory. */
-static void *
-state_alloc(void *arg, size_t bytes)
-{
-	ActivityState *state = (ActivityState *) arg;
-	void	   *p;
-
-	clv_check_state_memory(state->bytes + bytes, "clv_activity");
-	p = MemoryContextAllocHuge(state->context, bytes);
-	state->bytes += GetMemoryChunkSpace(p);
-	return p;
-}
-
-static void
-state_release(void *arg, void *block, size_t bytes)
-{
-	ActivityState *state = (ActivityState *) arg;
-
-	state->bytes -= GetMemoryChunkSpace(block);
-	pfree(block);
-}
 
 /* A new empty activity state in context. */
 static ActivityState *
@@ -141,10 +117,7 @@ activity_state_new(MemoryContext context, ClvRetentionUnit unit)
 	ActivityState *state = (ActivityState *) MemoryContextAllocZero(context, sizeof(ActivityState));
 
 	state->unit = unit;
-	state->context = context;
-	state->memory.alloc = state_alloc;
-	state->memory.release = state_release;
-	state->memory.arg = state;
+	counts_memory_init(&state->cm, context, "clv_activity");
 	clv_pset_init(&state->set);
 	return state;
 }
@@ -162,7 +135,7 @@ activity_add(ActivityState *state, int32 p)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("clv_activity rows span more than %d periods", RETENTION_MAX_PERIODS),
 				 errhint("Use a longer period or restrict the rows with WHERE.")));
-	clv_pset_add(&state->set, p, &state->memory);
+	clv_pset_add(&state->set, p, &state->cm.memory);
 }
 
 /* clv_activity(ordered_at date | timestamp, period) transition. */
@@ -668,18 +641,25 @@ counts_final_state(FunctionCallInfo fcinfo, ActivityAggregate aggregate)
 	return state;
 }
 
+/* The array result of the series or cohort counts of a state. */
+static Datum
+counts_array_final(FunctionCallInfo fcinfo, ActivityAggregate aggregate)
+{
+	CountsState *state = counts_final_state(fcinfo, aggregate);
+	CountsMemory cm;
+
+	if (state == NULL)
+		PG_RETURN_NULL();
+	counts_memory_init(&cm, CurrentMemoryContext, activity_names[aggregate]);
+	PG_RETURN_DATUM(retention_counts_result(fcinfo, &state->counts, state->unit, &cm));
+}
+
 /* retention_series(clv_activity) final */
 PG_FUNCTION_INFO_V1(clv_activity_series_final);
 Datum
 clv_activity_series_final(PG_FUNCTION_ARGS)
 {
-	CountsState *state = counts_final_state(fcinfo, ACTIVITY_SERIES);
-	CountsMemory cm;
-
-	if (state == NULL)
-		PG_RETURN_NULL();
-	counts_memory_init(&cm, CurrentMemoryContext, "retention_series");
-	PG_RETURN_DATUM(retention_series_result(fcinfo, &state->counts, state->unit, &cm));
+	return counts_array_final(fcinfo, ACTIVITY_SERIES);
 }
 
 /* cohort_retention(clv_activity) final */
@@ -687,13 +667,7 @@ PG_FUNCTION_INFO_V1(clv_activity_cohort_final);
 Datum
 clv_activity_cohort_final(PG_FUNCTION_ARGS)
 {
-	CountsState *state = counts_final_state(fcinfo, ACTIVITY_COHORTS);
-	CountsMemory cm;
-
-	if (state == NULL)
-		PG_RETURN_NULL();
-	counts_memory_init(&cm, CurrentMemoryContext, "cohort_retention");
-	PG_RETURN_DATUM(retention_cohort_result(fcinfo, &state->counts, state->unit, &cm));
+	return counts_array_final(fcinfo, ACTIVITY_COHORTS);
 }
 
 /*

@@ -7,8 +7,9 @@
  *	  same object is the internal state of the timestamptz forms and, as
  *	  an expanded object, the clv_customer_set state of the date and
  *	  timestamp forms; its flat form is the wire format of both.  Also what
- *	  the finals share with the two-step form (activity.c): the result
- *	  arrays and the period counts' memory.
+ *	  the one-scan and two-step (activity.c) forms share (periods.c): the
+ *	  calendar periods of row times, the period counts' bounded memory and
+ *	  the result arrays.
  *
  *-------------------------------------------------------------------------
  */
@@ -201,9 +202,10 @@ extern bytea *retention_wire_recv(StringInfo buf,
 								  void (*validate) (const struct varlena *bytes));
 
 /*
- * Memory of the counts that finals and the two-step states build: every
- * allocation checked against clv.max_state_memory for fname, plus extra
- * bytes the caller will also hold (its output).
+ * Memory of the counts that finals and the two-step states build, and of
+ * clv_activity's period sets: every allocation checked against
+ * clv.max_state_memory for fname, plus extra bytes the caller will also
+ * hold (its output).
  */
 typedef struct CountsMemory
 {
@@ -224,13 +226,11 @@ extern void counts_memory_reserve(CountsMemory *cm, Size bytes);
 extern void customer_set_counts(CustomerSet *set, ClvRetentionCounts *counts,
 								CountsMemory *cm);
 
-/* The clv_retention[] of series counts, one element per observed period. */
-extern Datum retention_series_result(FunctionCallInfo fcinfo,
-									 const ClvRetentionCounts *counts,
-									 ClvRetentionUnit unit, CountsMemory *cm);
-
-/* The clv_cohort[] of cohort counts. */
-extern Datum retention_cohort_result(FunctionCallInfo fcinfo,
+/*
+ * The result array of counts: clv_retention[] of series counts, one element
+ * per observed period, or clv_cohort[] of cohort counts.
+ */
+extern Datum retention_counts_result(FunctionCallInfo fcinfo,
 									 const ClvRetentionCounts *counts,
 									 ClvRetentionUnit unit, CountsMemory *cm);
 

@@ -124,7 +124,7 @@ period_date(ClvRetentionUnit unit, int32 period)
 }
 
 /* The clv_retention[] of series counts. */
-Datum
+static Datum
 retention_series_result(FunctionCallInfo fcinfo, const ClvRetentionCounts *counts,
 						ClvRetentionUnit unit, CountsMemory *cm)
 {
@@ -165,7 +165,7 @@ retention_series_result(FunctionCallInfo fcinfo, const ClvRetentionCounts *count
 }
 
 /* The clv_cohort[] of cohort counts. */
-Datum
+static Datum
 retention_cohort_result(FunctionCallInfo fcinfo, const ClvRetentionCounts *counts,
 						ClvRetentionUnit unit, CountsMemory *cm)
 {
@@ -202,6 +202,16 @@ retention_cohort_result(FunctionCallInfo fcinfo, const ClvRetentionCounts *count
 	return PointerGetDatum(construct_array(elems, (int) nelems, type->elemtype,
 										   type->typlen, type->typbyval,
 										   type->typalign));
+}
+
+/* The clv_retention[] or clv_cohort[] of counts, by their kind. */
+Datum
+retention_counts_result(FunctionCallInfo fcinfo, const ClvRetentionCounts *counts,
+						ClvRetentionUnit unit, CountsMemory *cm)
+{
+	if (counts->kind == CLV_COUNTS_SERIES)
+		return retention_series_result(fcinfo, counts, unit, cm);
+	return retention_cohort_result(fcinfo, counts, unit, cm);
 }
 
 /* The calendar unit of a series period. */

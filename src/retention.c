@@ -432,6 +432,21 @@ clv_new_customer_share_final(PG_FUNCTION_ARGS)
 					  RETENTION_IN_CURRENT | RETENTION_BEFORE, RETENTION_IN_CURRENT);
 }
 
+/* The array result of a periods-mode state: its series or cohort matrix. */
+static Datum
+periods_final(FunctionCallInfo fcinfo, const char *fname)
+{
+	CustomerSet *set = final_state(fcinfo, fname);
+	ClvRetentionCounts counts;
+	CountsMemory cm;
+
+	if (set == NULL || set->customers->members == 0)
+		PG_RETURN_NULL();
+	counts_memory_init(&cm, CurrentMemoryContext, fname);
+	customer_set_counts(set, &counts, &cm);
+	PG_RETURN_DATUM(retention_counts_result(fcinfo, &counts, set->unit, &cm));
+}
+
 /*
  * retention_series final: one clv_retention per period from the first to
  * the last period with rows, in order.
@@ -440,15 +455,7 @@ PG_FUNCTION_INFO_V1(clv_retention_series_final);
 Datum
 clv_retention_series_final(PG_FUNCTION_ARGS)
 {
-	CustomerSet *set = final_state(fcinfo, "retention_series");
-	ClvRetentionCounts counts;
-	CountsMemory cm;
-
-	if (set == NULL || set->customers->members == 0)
-		PG_RETURN_NULL();
-	counts_memory_init(&cm, CurrentMemoryContext, "retention_series");
-	customer_set_counts(set, &counts, &cm);
-	PG_RETURN_DATUM(retention_series_result(fcinfo, &counts, set->unit, &cm));
+	return periods_final(fcinfo, "retention_series");
 }
 
 /*
@@ -459,15 +466,7 @@ PG_FUNCTION_INFO_V1(clv_cohort_retention_final);
 Datum
 clv_cohort_retention_final(PG_FUNCTION_ARGS)
 {
-	CustomerSet *set = final_state(fcinfo, "cohort_retention");
-	ClvRetentionCounts counts;
-	CountsMemory cm;
-
-	if (set == NULL || set->customers->members == 0)
-		PG_RETURN_NULL();
-	counts_memory_init(&cm, CurrentMemoryContext, "cohort_retention");
-	customer_set_counts(set, &counts, &cm);
-	PG_RETURN_DATUM(retention_cohort_result(fcinfo, &counts, set->unit, &cm));
+	return periods_final(fcinfo, "cohort_retention");
 }
 
 /*

@@ -58,24 +58,6 @@ put_block(ClvPeriodSet *set, void *block)
 	memcpy(set->u.block, &block, sizeof(block));
 }
 
-/* Index of the lowest set bit of a non-zero word. */
-static inline int
-lowest_bit(uint64_t word)
-{
-#if defined(__GNUC__) || defined(__clang__)
-	return __builtin_ctzll(word);
-#else
-	int			bit = 0;
-
-	while ((word & 1) == 0)
-	{
-		word >>= 1;
-		bit++;
-	}
-	return bit;
-#endif
-}
-
 /* Number of set bits of a word. */
 static inline uint32_t
 popcount(uint64_t word)
@@ -151,7 +133,7 @@ clv_pset_first(const ClvPeriodSet *set)
 		case CLV_PSET_LIST:
 			return set->u.list[0];
 		case CLV_PSET_WINDOW:
-			return set->u.window.base + lowest_bit(set->u.window.mask);
+			return set->u.window.base + clv_lowest_bit(set->u.window.mask);
 		case CLV_PSET_ARRAY:
 			return ((const PeriodArray *) get_block(set))->periods[0];
 		default:
@@ -159,7 +141,7 @@ clv_pset_first(const ClvPeriodSet *set)
 			for (uint32_t w = 0; w < bitmap->nwords; w++)
 				if (bitmap->words[w] != 0)
 					return (int32_t) (bitmap->base + 64 * (int64_t) w +
-									  lowest_bit(bitmap->words[w]));
+									  clv_lowest_bit(bitmap->words[w]));
 			return 0;
 	}
 }
@@ -292,9 +274,31 @@ clv_pset_iter_next(ClvPeriodIter *it, int32_t *period)
 	}
 	if (it->bits == 0)
 		return 0;
-	*period = (int32_t) (it->bits_base + lowest_bit(it->bits));
+	*period = (int32_t) (it->bits_base + clv_lowest_bit(it->bits));
 	it->bits &= it->bits - 1;
 	return 1;
+}
+
+/* A zeroed bitmap of nwords words whose bit 0 is period base. */
+static PeriodBitmap *
+bitmap_new(const ClvPeriodMemory *memory, int64_t base, uint32_t nwords)
+{
+	PeriodBitmap *bitmap = (PeriodBitmap *) memory->alloc(memory->arg, BITMAP_BYTES(nwords));
+
+	bitmap->base = base;
+	bitmap->nwords = nwords;
+	bitmap->unused = 0;
+	memset(bitmap->words, 0, sizeof(uint64_t) * nwords);
+	return bitmap;
+}
+
+/* Sets period p (within the bitmap's words) in bitmap. */
+static inline void
+bitmap_set(PeriodBitmap *bitmap, int64_t p)
+{
+	int64_t		offset = p - bitmap->base;
+
+	bitmap->words[offset / 64] |= UINT64_C(1) << (offset % 64);
 }
 
 /*
@@ -340,19 +344,10 @@ store_out_of_line(ClvPeriodSet *set, const int32_t *list, uint32_t count,
 		capacity *= 2;
 	if (BITMAP_BYTES(WORDS_FOR(span)) <= ARRAY_BYTES(capacity))
 	{
-		uint32_t	nwords = WORDS_FOR(span);
-		PeriodBitmap *bitmap = (PeriodBitmap *) memory->alloc(memory->arg, BITMAP_BYTES(nwords));
+		PeriodBitmap *bitmap = bitmap_new(memory, list[0], WORDS_FOR(span));
 
-		bitmap->base = list[0];
-		bitmap->nwords = nwords;
-		bitmap->unused = 0;
-		memset(bitmap->words, 0, sizeof(uint64_t) * nwords);
 		for (uint32_t i = 0; i < count; i++)
-		{
-			int64_t		offset = (int64_t) list[i] - bitmap->base;
-
-			bitmap->words[offset / 64] |= UINT64_C(1) << (offset % 64);
-		}
+			bitmap_set(bitmap, list[i]);
 		put_block(set, bitmap);
 		set_meta(set, CLV_PSET_BITMAP, count);
 	}
@@ -459,19 +454,11 @@ add_array(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 		if (BITMAP_BYTES(nwords) <= ARRAY_BYTES(capacity))
 		{
 			/* dense enough: becomes a bitmap */
-			PeriodBitmap *bitmap = (PeriodBitmap *) memory->alloc(memory->arg, BITMAP_BYTES(nwords));
+			PeriodBitmap *bitmap = bitmap_new(memory, lo, nwords);
 
-			bitmap->base = lo;
-			bitmap->nwords = nwords;
-			bitmap->unused = 0;
-			memset(bitmap->words, 0, sizeof(uint64_t) * nwords);
 			for (uint32_t i = 0; i < count; i++)
-			{
-				int64_t		offset = array->periods[i] - lo;
-
-				bitmap->words[offset / 64] |= UINT64_C(1) << (offset % 64);
-			}
-			bitmap->words[(period - lo) / 64] |= UINT64_C(1) << ((period - lo) % 64);
+				bitmap_set(bitmap, array->periods[i]);
+			bitmap_set(bitmap, period);
 			memory->release(memory->arg, array, ARRAY_BYTES(array->capacity));
 			put_block(set, bitmap);
 			set_meta(set, CLV_PSET_BITMAP, count + 1);
@@ -565,11 +552,7 @@ add_bitmap(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 			hi += slack;
 	}
 	nwords = WORDS_FOR(hi - lo + 1);
-	grown = (PeriodBitmap *) memory->alloc(memory->arg, BITMAP_BYTES(nwords));
-	grown->base = lo;
-	grown->nwords = nwords;
-	grown->unused = 0;
-	memset(grown->words, 0, sizeof(uint64_t) * nwords);
+	grown = bitmap_new(memory, lo, nwords);
 	if (bitmap->base >= lo && (bitmap->base - lo) % 64 == 0 &&
 		bitmap->base + 64 * (int64_t) bitmap->nwords - 1 <= hi)
 		memcpy(grown->words + (bitmap->base - lo) / 64, bitmap->words,
@@ -578,9 +561,9 @@ add_bitmap(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 	{
 		clv_pset_iter_init(&it, set);
 		while (clv_pset_iter_next(&it, &p))
-			grown->words[(p - lo) / 64] |= UINT64_C(1) << ((p - lo) % 64);
+			bitmap_set(grown, p);
 	}
-	grown->words[(period - lo) / 64] |= UINT64_C(1) << ((period - lo) % 64);
+	bitmap_set(grown, period);
 	memory->release(memory->arg, bitmap, BITMAP_BYTES(bitmap->nwords));
 	put_block(set, grown);
 	set_meta(set, CLV_PSET_BITMAP, count + 1);

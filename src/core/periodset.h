@@ -58,6 +58,24 @@ typedef struct ClvPeriodSet
 /* Most periods one set may hold (the count field's range). */
 #define CLV_PSET_MAX_COUNT ((uint32_t) 1 << 29)
 
+/* Index of the lowest set bit of a non-zero word. */
+static inline int
+clv_lowest_bit(uint64_t word)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return __builtin_ctzll(word);
+#else
+	int			bit = 0;
+
+	while ((word & 1) == 0)
+	{
+		word >>= 1;
+		bit++;
+	}
+	return bit;
+#endif
+}
+
 /* An empty set. */
 extern void clv_pset_init(ClvPeriodSet *set);
 

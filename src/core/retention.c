@@ -279,14 +279,58 @@ counts_row(ClvRetentionCounts *counts, int32_t c, uint32_t length)
 	return row;
 }
 
+/*
+ * Adds the n ascending periods of list, the next of a customer whose last
+ * period so far is *previous (INT64_MIN before the first), to series
+ * counts, or to a cohort row whose period 0 is first.
+ */
+static inline void
+counts_add_periods(ClvRetentionCounts *counts, ClvCohortRow *row, int32_t first,
+				   const int32_t *list, uint32_t n, int64_t *previous)
+{
+	int64_t		end = counts->base + (int64_t) counts->capacity;
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		int64_t		p = list[k];
+
+		if (row != NULL)
+			row->cells[p - first]++;
+		else if (p >= counts->base && p < end)
+		{
+			int64_t		i = p - counts->base;
+
+			counts->active[i]++;
+			if (*previous == INT64_MIN)
+				counts->new_customers[i]++;
+			else if (*previous == p - 1)
+				counts->retained[i]++;
+		}
+		*previous = p;
+	}
+}
+
 /* Adds one customer. */
 int
 clv_counts_add(ClvRetentionCounts *counts, const ClvPeriodSet *set)
 {
-	int32_t		first = clv_pset_first(set);
-	int32_t		last = clv_pset_last(set);
+	int32_t		buf[64];
+	uint32_t	n = 0;
+	int32_t		first,
+				last;
+	int64_t		previous = INT64_MIN;
+	ClvCohortRow *row = NULL;
 	ClvPeriodIter it;
-	int32_t		p;
+
+	/* the periods of an inline set straight into buf, others iterated */
+	if (clv_pset_kind(set) == CLV_PSET_LIST)
+		for (; n < clv_pset_count(set); n++)
+			buf[n] = set->u.list[n];
+	else if (clv_pset_kind(set) == CLV_PSET_WINDOW)
+		for (uint32_t mask = set->u.window.mask; mask != 0; mask &= mask - 1)
+			buf[n++] = set->u.window.base + clv_lowest_bit(mask);
+	first = n > 0 ? buf[0] : clv_pset_first(set);
+	last = n > 0 ? buf[n - 1] : clv_pset_last(set);
 
 	if (!counts->fixed)
 	{
@@ -295,33 +339,21 @@ clv_counts_add(ClvRetentionCounts *counts, const ClvPeriodSet *set)
 		counts_observe(counts, first, last);
 	}
 	counts->customers++;
-	clv_pset_iter_init(&it, set);
-	if (counts->kind == CLV_COUNTS_SERIES)
+	if (counts->kind == CLV_COUNTS_COHORTS)
+		row = counts_row(counts, first, (uint32_t) (last - first + 1));
+	if (n > 0)
 	{
-		int64_t		end = counts->base + (int64_t) counts->capacity;
-		int64_t		previous = INT64_MIN;
-
-		while (clv_pset_iter_next(&it, &p))
-		{
-			if (p >= counts->base && p < end)
-			{
-				int64_t		i = p - counts->base;
-
-				counts->active[i]++;
-				if (previous == INT64_MIN)
-					counts->new_customers[i]++;
-				else if (previous == (int64_t) p - 1)
-					counts->retained[i]++;
-			}
-			previous = p;
-		}
+		counts_add_periods(counts, row, first, buf, n, &previous);
+		return 1;
 	}
-	else
+	clv_pset_iter_init(&it, set);
+	for (;;)
 	{
-		ClvCohortRow *row = counts_row(counts, first, (uint32_t) (last - first + 1));
-
-		while (clv_pset_iter_next(&it, &p))
-			row->cells[p - first]++;
+		for (n = 0; n < 64 && clv_pset_iter_next(&it, &buf[n]); n++)
+			;
+		if (n == 0)
+			break;
+		counts_add_periods(counts, row, first, buf, n, &previous);
 	}
 	return 1;
 }
