@@ -279,6 +279,19 @@ clv_pset_iter_next(ClvPeriodIter *it, int32_t *period)
 	return 1;
 }
 
+/*
+ * Replaces the set's out-of-line block by block, of kind, holding count
+ * periods; releases the old one.
+ */
+static void
+replace_block(ClvPeriodSet *set, void *block, int kind, uint32_t count,
+			  const ClvPeriodMemory *memory)
+{
+	memory->release(memory->arg, get_block(set), clv_pset_block_bytes(set));
+	put_block(set, block);
+	set_meta(set, kind, count);
+}
+
 /* A zeroed bitmap of nwords words whose bit 0 is period base. */
 static PeriodBitmap *
 bitmap_new(const ClvPeriodMemory *memory, int64_t base, uint32_t nwords)
@@ -459,9 +472,7 @@ add_array(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 			for (uint32_t i = 0; i < count; i++)
 				bitmap_set(bitmap, array->periods[i]);
 			bitmap_set(bitmap, period);
-			memory->release(memory->arg, array, ARRAY_BYTES(array->capacity));
-			put_block(set, bitmap);
-			set_meta(set, CLV_PSET_BITMAP, count + 1);
+			replace_block(set, bitmap, CLV_PSET_BITMAP, count + 1, memory);
 			return 1;
 		}
 		else
@@ -470,9 +481,8 @@ add_array(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 
 			grown->capacity = capacity;
 			memcpy(grown->periods, array->periods, sizeof(int32_t) * count);
-			memory->release(memory->arg, array, ARRAY_BYTES(array->capacity));
+			replace_block(set, grown, CLV_PSET_ARRAY, count, memory);
 			array = grown;
-			put_block(set, array);
 		}
 	}
 	memmove(array->periods + at + 1, array->periods + at, sizeof(int32_t) * (count - at));
@@ -528,9 +538,7 @@ add_bitmap(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 
 		array->capacity = capacity;
 		n = collect_with(set, period, array->periods);
-		memory->release(memory->arg, bitmap, BITMAP_BYTES(bitmap->nwords));
-		put_block(set, array);
-		set_meta(set, CLV_PSET_ARRAY, n);
+		replace_block(set, array, CLV_PSET_ARRAY, n, memory);
 		return 1;
 	}
 	/*
@@ -564,9 +572,7 @@ add_bitmap(ClvPeriodSet *set, int32_t period, const ClvPeriodMemory *memory)
 			bitmap_set(grown, p);
 	}
 	bitmap_set(grown, period);
-	memory->release(memory->arg, bitmap, BITMAP_BYTES(bitmap->nwords));
-	put_block(set, grown);
-	set_meta(set, CLV_PSET_BITMAP, count + 1);
+	replace_block(set, grown, CLV_PSET_BITMAP, count + 1, memory);
 	return 1;
 }
 
