@@ -74,10 +74,211 @@ COMMENT ON FUNCTION clv_day(timestamptz, clv_zone) IS
 
 /* ------------------------------------------------------------------------
  * 1. Level 1: per-customer aggregates over one customer's orders
- * src/history.c
+ * src/history.c, src/amount.c
  * ------------------------------------------------------------------------
  */
 
+/*
+ * The 1.0 aggregates took an anyelement amount and shared one transition
+ * function: they and all their support functions go, and are created again
+ * below exactly as clv--1.1.sql creates them.  The types stay.
+ */
+DO $drop$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['timestamptz', 'timestamp', 'date'] LOOP
+		EXECUTE format($$
+DROP AGGREGATE avg_interpurchase(%1$s), avg_interpurchase_days(%1$s),
+	rfm(%1$s, anyelement, %1$s), clv_summary(%1$s, anyelement, %1$s),
+	clv_summary(%1$s, anyelement, %1$s, interval), clv(%1$s, anyelement, interval)$$, t);
+		EXECUTE format($$
+DROP FUNCTION clv_history_trans(internal, %1$s),
+	clv_history_trans(internal, %1$s, anyelement, %1$s),
+	clv_history_trans(internal, %1$s, anyelement, %1$s, interval),
+	clv_history_trans(internal, %1$s, anyelement, interval),
+	clv_history_inverse(internal, %1$s)$$, t);
+	END LOOP;
+END
+$drop$;
+DROP FUNCTION clv_history_combine(internal, internal), clv_history_serialize(internal),
+	clv_history_deserialize(bytea, internal), clv_avg_interpurchase_final(internal),
+	clv_avg_interpurchase_days_final(internal), clv_rfm_final(internal),
+	clv_summary_final(internal), clv_formula_final(internal);
+
+/*
+ * One purchase-history state (internal, kept whole per customer) serves
+ * every aggregate of this section.  Each aggregate name has its own C
+ * transition function, so that errors name the function called; the
+ * overloads, one per purchase-time type (timestamptz, timestamp, date)
+ * and, with an amount, per amount type (smallint, integer, bigint,
+ * numeric, real, double precision), are created by the DO block below.
+ * Support functions are IMMUTABLE: they measure exact elapsed time and do
+ * no calendar arithmetic.
+ */
+
+COMMENT ON TYPE clv_rfm IS
+'per-customer RFM inputs: recency (days from the last purchase to as_of), frequency (purchase occasions), monetary (total amount)';
+
+COMMENT ON TYPE clv_summary IS
+'per-customer summary for the probabilistic models: x repeat purchases, t_x time of the last repeat, t age at as_of (both in unit), m mean repeat amount, orders rows counted, unit';
+
+CREATE FUNCTION clv_history_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_history_combine'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_history_combine(internal, internal) IS
+'combine function of the per-customer aggregates: merges two purchase-history states of one aggregate';
+
+CREATE FUNCTION clv_history_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'clv_history_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_history_serialize(internal) IS
+'serialize function of the per-customer aggregates';
+
+CREATE FUNCTION clv_history_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_history_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_history_deserialize(bytea, internal) IS
+'deserialize function of the per-customer aggregates; validates its input';
+
+CREATE FUNCTION clv_avg_interpurchase_final(internal)
+RETURNS interval
+AS 'MODULE_PATHNAME', 'clv_avg_interpurchase_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_avg_interpurchase_final(internal) IS
+'final function of avg_interpurchase';
+
+CREATE FUNCTION clv_avg_interpurchase_days_final(internal)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_avg_interpurchase_days_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_avg_interpurchase_days_final(internal) IS
+'final function of avg_interpurchase_days';
+
+CREATE FUNCTION clv_rfm_final(internal)
+RETURNS clv_rfm
+AS 'MODULE_PATHNAME', 'clv_rfm_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_rfm_final(internal) IS
+'final function of rfm';
+
+CREATE FUNCTION clv_summary_final(internal)
+RETURNS clv_summary
+AS 'MODULE_PATHNAME', 'clv_summary_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_final(internal) IS
+'final function of clv_summary';
+
+CREATE FUNCTION clv_formula_final(internal)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'clv_formula_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_formula_final(internal) IS
+'final function of clv(ordered_at, amount, lifespan)';
+
+/*
+ * The overloads: for each purchase-time type t, avg_interpurchase(t) and
+ * avg_interpurchase_days(t) with moving-frame support, and for each amount
+ * type a, rfm(t, a, t), clv_summary(t, a, t), clv_summary(t, a, t,
+ * interval) and clv(t, a, interval), each with its transition function.
+ */
+DO $overloads$
+DECLARE
+	t text;						-- purchase-time type
+	a text;						-- amount type
+	f record;					-- an aggregate with amounts
+	name text;
+	args text;
+	support CONSTANT text :=
+		'COMBINEFUNC = clv_history_combine,
+	SERIALFUNC = clv_history_serialize,
+	DESERIALFUNC = clv_history_deserialize,
+	FINALFUNC_MODIFY = READ_ONLY,
+	PARALLEL = SAFE';
+BEGIN
+	FOREACH t IN ARRAY ARRAY['timestamptz', 'timestamp', 'date'] LOOP
+		FOREACH name IN ARRAY ARRAY['avg_interpurchase', 'avg_interpurchase_days'] LOOP
+			EXECUTE format($$
+CREATE FUNCTION clv_%1$s_trans(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_%1$s_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, name, t);
+			EXECUTE format($$
+COMMENT ON FUNCTION clv_%1$s_trans(internal, %2$s) IS
+'transition function of %1$s: adds one purchase time to a purchase-history state'$$, name, t);
+			EXECUTE format($$
+CREATE FUNCTION clv_%1$s_inverse(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_%1$s_inverse'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, name, t);
+			EXECUTE format($$
+COMMENT ON FUNCTION clv_%1$s_inverse(internal, %2$s) IS
+'inverse transition function of %1$s: removes one purchase time leaving a moving frame'$$, name, t);
+			EXECUTE format($$
+CREATE AGGREGATE %1$s(ordered_at %2$s) (
+	SFUNC = clv_%1$s_trans,
+	STYPE = internal,
+	SSPACE = 128,
+	FINALFUNC = clv_%1$s_final,
+	%3$s,
+	MSFUNC = clv_%1$s_trans,
+	MINVFUNC = clv_%1$s_inverse,
+	MSTYPE = internal,
+	MSSPACE = 128,
+	MFINALFUNC = clv_%1$s_final,
+	MFINALFUNC_MODIFY = READ_ONLY
+)$$, name, t, support);
+			EXECUTE format($$
+COMMENT ON AGGREGATE %1$s(%2$s) IS
+'mean time between consecutive purchase occasions, %3$s (NULL for fewer than two)'$$,
+						   name, t, CASE name WHEN 'avg_interpurchase' THEN 'as interval' ELSE 'in days' END);
+		END LOOP;
+
+		FOREACH a IN ARRAY ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision'] LOOP
+			FOR f IN
+				SELECT * FROM (VALUES
+					('rfm', 'clv_rfm', 'ordered_at %1$s, amount %2$s, as_of %1$s',
+					 'rfm',
+					 'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s',
+					 'clv_summary',
+					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in days'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s, unit interval',
+					 'clv_summary with a unit',
+					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit'),
+					('clv', 'clv_formula', 'ordered_at %1$s, amount %2$s, lifespan interval',
+					 'clv(ordered_at, amount, lifespan)',
+					 'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan')
+				) v(aggregate, prefix, arguments, described, description)
+			LOOP
+				-- the argument types alone, for the signatures
+				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|unit|lifespan) ', '', 'g');
+				EXECUTE format($$
+CREATE FUNCTION %1$s_trans(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', '%1$s_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, f.prefix, args);
+				EXECUTE format($$
+COMMENT ON FUNCTION %1$s_trans(internal, %2$s) IS
+'transition function of %3$s: adds one order to a purchase-history state'$$, f.prefix, args, f.described);
+				EXECUTE format($$
+CREATE AGGREGATE %1$s(%2$s) (
+	SFUNC = %3$s_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = %3$s_final,
+	%4$s
+)$$, f.aggregate, format(f.arguments, t, a), f.prefix, support);
+				EXECUTE format($$
+COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args, f.description);
+			END LOOP;
+		END LOOP;
+	END LOOP;
+END
+$overloads$;
 
 /* ------------------------------------------------------------------------
  * 2. Level 2: segmentation across customers

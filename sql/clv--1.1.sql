@@ -97,8 +97,19 @@ COMMENT ON FUNCTION clv_day(timestamptz, clv_zone) IS
 
 /* ------------------------------------------------------------------------
  * 1. Level 1: per-customer aggregates over one customer's orders
- * src/history.c; tests sql/history.sql, test/pgtap/history.sql
+ * src/history.c, src/amount.c; tests sql/history.sql, test/pgtap/history.sql
  * ------------------------------------------------------------------------
+ */
+
+/*
+ * One purchase-history state (internal, kept whole per customer) serves
+ * every aggregate of this section.  Each aggregate name has its own C
+ * transition function, so that errors name the function called; the
+ * overloads, one per purchase-time type (timestamptz, timestamp, date)
+ * and, with an amount, per amount type (smallint, integer, bigint,
+ * numeric, real, double precision), are created by the DO block below.
+ * Support functions are IMMUTABLE: they measure exact elapsed time and do
+ * no calendar arithmetic.
  */
 
 CREATE TYPE clv_rfm AS (
@@ -107,7 +118,7 @@ CREATE TYPE clv_rfm AS (
 	monetary numeric
 );
 COMMENT ON TYPE clv_rfm IS
-'RFM inputs of one customer: recency (days from the last purchase to as_of), frequency (purchase occasions), monetary (total amount)';
+'per-customer RFM inputs: recency (days from the last purchase to as_of), frequency (purchase occasions), monetary (total amount)';
 
 CREATE TYPE clv_summary AS (
 	x bigint,
@@ -118,426 +129,164 @@ CREATE TYPE clv_summary AS (
 	unit interval
 );
 COMMENT ON TYPE clv_summary IS
-'Summary of one customer for the probabilistic models: x repeat purchases, t_x time of the last repeat, t age at as_of (both in unit), m mean repeat amount, orders rows counted, unit';
-
-/* support functions: one C transition function serves every overload */
-
-CREATE FUNCTION clv_history_trans(internal, timestamptz)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamptz) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, timestamptz, anyelement, timestamptz)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamptz, anyelement, timestamptz) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, timestamptz, anyelement, timestamptz, interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamptz, anyelement, timestamptz, interval) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, timestamptz, anyelement, interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamptz, anyelement, interval) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_inverse(internal, timestamptz)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_inverse'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_inverse(internal, timestamptz) IS
-'inverse transition function of avg_interpurchase: removes one purchase time leaving a moving frame';
-
-CREATE FUNCTION clv_history_trans(internal, timestamp)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamp) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, timestamp, anyelement, timestamp)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamp, anyelement, timestamp) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, timestamp, anyelement, timestamp, interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamp, anyelement, timestamp, interval) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, timestamp, anyelement, interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, timestamp, anyelement, interval) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_inverse(internal, timestamp)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_inverse'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_inverse(internal, timestamp) IS
-'inverse transition function of avg_interpurchase: removes one purchase time leaving a moving frame';
-
-CREATE FUNCTION clv_history_trans(internal, date)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, date) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, date, anyelement, date)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, date, anyelement, date) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, date, anyelement, date, interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, date, anyelement, date, interval) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_trans(internal, date, anyelement, interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_trans(internal, date, anyelement, interval) IS
-'transition function of the per-customer aggregates: adds one order to a purchase-history state';
-
-CREATE FUNCTION clv_history_inverse(internal, date)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_inverse'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_history_inverse(internal, date) IS
-'inverse transition function of avg_interpurchase: removes one purchase time leaving a moving frame';
+'per-customer summary for the probabilistic models: x repeat purchases, t_x time of the last repeat, t age at as_of (both in unit), m mean repeat amount, orders rows counted, unit';
 
 CREATE FUNCTION clv_history_combine(internal, internal)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_combine'
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_history_combine'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_history_combine(internal, internal) IS
-'combine function of the per-customer aggregates: merges two purchase-history states';
+'combine function of the per-customer aggregates: merges two purchase-history states of one aggregate';
 
 CREATE FUNCTION clv_history_serialize(internal)
-RETURNS bytea AS 'MODULE_PATHNAME', 'clv_history_serialize'
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'clv_history_serialize'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_history_serialize(internal) IS
 'serialize function of the per-customer aggregates';
 
 CREATE FUNCTION clv_history_deserialize(bytea, internal)
-RETURNS internal AS 'MODULE_PATHNAME', 'clv_history_deserialize'
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_history_deserialize'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_history_deserialize(bytea, internal) IS
 'deserialize function of the per-customer aggregates; validates its input';
 
 CREATE FUNCTION clv_avg_interpurchase_final(internal)
-RETURNS interval AS 'MODULE_PATHNAME', 'clv_avg_interpurchase_final'
+RETURNS interval
+AS 'MODULE_PATHNAME', 'clv_avg_interpurchase_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_avg_interpurchase_final(internal) IS 'final function of avg_interpurchase';
+COMMENT ON FUNCTION clv_avg_interpurchase_final(internal) IS
+'final function of avg_interpurchase';
 
 CREATE FUNCTION clv_avg_interpurchase_days_final(internal)
-RETURNS float8 AS 'MODULE_PATHNAME', 'clv_avg_interpurchase_days_final'
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_avg_interpurchase_days_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_avg_interpurchase_days_final(internal) IS 'final function of avg_interpurchase_days';
+COMMENT ON FUNCTION clv_avg_interpurchase_days_final(internal) IS
+'final function of avg_interpurchase_days';
 
 CREATE FUNCTION clv_rfm_final(internal)
-RETURNS clv_rfm AS 'MODULE_PATHNAME', 'clv_rfm_final'
+RETURNS clv_rfm
+AS 'MODULE_PATHNAME', 'clv_rfm_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_rfm_final(internal) IS 'final function of rfm';
+COMMENT ON FUNCTION clv_rfm_final(internal) IS
+'final function of rfm';
 
 CREATE FUNCTION clv_summary_final(internal)
-RETURNS clv_summary AS 'MODULE_PATHNAME', 'clv_summary_final'
+RETURNS clv_summary
+AS 'MODULE_PATHNAME', 'clv_summary_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_summary_final(internal) IS 'final function of clv_summary';
+COMMENT ON FUNCTION clv_summary_final(internal) IS
+'final function of clv_summary';
 
 CREATE FUNCTION clv_formula_final(internal)
-RETURNS numeric AS 'MODULE_PATHNAME', 'clv_formula_final'
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'clv_formula_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_formula_final(internal) IS 'final function of clv(ordered_at, amount, lifespan)';
+COMMENT ON FUNCTION clv_formula_final(internal) IS
+'final function of clv(ordered_at, amount, lifespan)';
 
-/* the aggregates */
-
-CREATE AGGREGATE avg_interpurchase(ordered_at timestamptz) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_avg_interpurchase_final,
+/*
+ * The overloads: for each purchase-time type t, avg_interpurchase(t) and
+ * avg_interpurchase_days(t) with moving-frame support, and for each amount
+ * type a, rfm(t, a, t), clv_summary(t, a, t), clv_summary(t, a, t,
+ * interval) and clv(t, a, interval), each with its transition function.
+ */
+DO $overloads$
+DECLARE
+	t text;						-- purchase-time type
+	a text;						-- amount type
+	f record;					-- an aggregate with amounts
+	name text;
+	args text;
+	support CONSTANT text :=
+		'COMBINEFUNC = clv_history_combine,
+	SERIALFUNC = clv_history_serialize,
+	DESERIALFUNC = clv_history_deserialize,
+	FINALFUNC_MODIFY = READ_ONLY,
+	PARALLEL = SAFE';
+BEGIN
+	FOREACH t IN ARRAY ARRAY['timestamptz', 'timestamp', 'date'] LOOP
+		FOREACH name IN ARRAY ARRAY['avg_interpurchase', 'avg_interpurchase_days'] LOOP
+			EXECUTE format($$
+CREATE FUNCTION clv_%1$s_trans(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_%1$s_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, name, t);
+			EXECUTE format($$
+COMMENT ON FUNCTION clv_%1$s_trans(internal, %2$s) IS
+'transition function of %1$s: adds one purchase time to a purchase-history state'$$, name, t);
+			EXECUTE format($$
+CREATE FUNCTION clv_%1$s_inverse(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'clv_%1$s_inverse'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, name, t);
+			EXECUTE format($$
+COMMENT ON FUNCTION clv_%1$s_inverse(internal, %2$s) IS
+'inverse transition function of %1$s: removes one purchase time leaving a moving frame'$$, name, t);
+			EXECUTE format($$
+CREATE AGGREGATE %1$s(ordered_at %2$s) (
+	SFUNC = clv_%1$s_trans,
 	STYPE = internal,
 	SSPACE = 128,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE,
-	MSFUNC = clv_history_trans,
-	MINVFUNC = clv_history_inverse,
+	FINALFUNC = clv_%1$s_final,
+	%3$s,
+	MSFUNC = clv_%1$s_trans,
+	MINVFUNC = clv_%1$s_inverse,
 	MSTYPE = internal,
 	MSSPACE = 128,
-	MFINALFUNC = clv_avg_interpurchase_final,
+	MFINALFUNC = clv_%1$s_final,
 	MFINALFUNC_MODIFY = READ_ONLY
-);
-COMMENT ON AGGREGATE avg_interpurchase(timestamptz) IS 'mean time between consecutive purchase occasions, as interval (NULL for fewer than two)';
+)$$, name, t, support);
+			EXECUTE format($$
+COMMENT ON AGGREGATE %1$s(%2$s) IS
+'mean time between consecutive purchase occasions, %3$s (NULL for fewer than two)'$$,
+						   name, t, CASE name WHEN 'avg_interpurchase' THEN 'as interval' ELSE 'in days' END);
+		END LOOP;
 
-CREATE AGGREGATE avg_interpurchase(ordered_at timestamp) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_avg_interpurchase_final,
-	STYPE = internal,
-	SSPACE = 128,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE,
-	MSFUNC = clv_history_trans,
-	MINVFUNC = clv_history_inverse,
-	MSTYPE = internal,
-	MSSPACE = 128,
-	MFINALFUNC = clv_avg_interpurchase_final,
-	MFINALFUNC_MODIFY = READ_ONLY
-);
-COMMENT ON AGGREGATE avg_interpurchase(timestamp) IS 'mean time between consecutive purchase occasions, as interval (NULL for fewer than two)';
-
-CREATE AGGREGATE avg_interpurchase(ordered_at date) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_avg_interpurchase_final,
-	STYPE = internal,
-	SSPACE = 128,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE,
-	MSFUNC = clv_history_trans,
-	MINVFUNC = clv_history_inverse,
-	MSTYPE = internal,
-	MSSPACE = 128,
-	MFINALFUNC = clv_avg_interpurchase_final,
-	MFINALFUNC_MODIFY = READ_ONLY
-);
-COMMENT ON AGGREGATE avg_interpurchase(date) IS 'mean time between consecutive purchase occasions, as interval (NULL for fewer than two)';
-
-CREATE AGGREGATE avg_interpurchase_days(ordered_at timestamptz) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_avg_interpurchase_days_final,
-	STYPE = internal,
-	SSPACE = 128,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE,
-	MSFUNC = clv_history_trans,
-	MINVFUNC = clv_history_inverse,
-	MSTYPE = internal,
-	MSSPACE = 128,
-	MFINALFUNC = clv_avg_interpurchase_days_final,
-	MFINALFUNC_MODIFY = READ_ONLY
-);
-COMMENT ON AGGREGATE avg_interpurchase_days(timestamptz) IS 'mean time between consecutive purchase occasions, in days (NULL for fewer than two)';
-
-CREATE AGGREGATE avg_interpurchase_days(ordered_at timestamp) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_avg_interpurchase_days_final,
-	STYPE = internal,
-	SSPACE = 128,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE,
-	MSFUNC = clv_history_trans,
-	MINVFUNC = clv_history_inverse,
-	MSTYPE = internal,
-	MSSPACE = 128,
-	MFINALFUNC = clv_avg_interpurchase_days_final,
-	MFINALFUNC_MODIFY = READ_ONLY
-);
-COMMENT ON AGGREGATE avg_interpurchase_days(timestamp) IS 'mean time between consecutive purchase occasions, in days (NULL for fewer than two)';
-
-CREATE AGGREGATE avg_interpurchase_days(ordered_at date) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_avg_interpurchase_days_final,
-	STYPE = internal,
-	SSPACE = 128,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE,
-	MSFUNC = clv_history_trans,
-	MINVFUNC = clv_history_inverse,
-	MSTYPE = internal,
-	MSSPACE = 128,
-	MFINALFUNC = clv_avg_interpurchase_days_final,
-	MFINALFUNC_MODIFY = READ_ONLY
-);
-COMMENT ON AGGREGATE avg_interpurchase_days(date) IS 'mean time between consecutive purchase occasions, in days (NULL for fewer than two)';
-
-CREATE AGGREGATE rfm(ordered_at timestamptz, amount anyelement, as_of timestamptz) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_rfm_final,
+		FOREACH a IN ARRAY ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision'] LOOP
+			FOR f IN
+				SELECT * FROM (VALUES
+					('rfm', 'clv_rfm', 'ordered_at %1$s, amount %2$s, as_of %1$s',
+					 'rfm',
+					 'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s',
+					 'clv_summary',
+					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in days'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s, unit interval',
+					 'clv_summary with a unit',
+					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit'),
+					('clv', 'clv_formula', 'ordered_at %1$s, amount %2$s, lifespan interval',
+					 'clv(ordered_at, amount, lifespan)',
+					 'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan')
+				) v(aggregate, prefix, arguments, described, description)
+			LOOP
+				-- the argument types alone, for the signatures
+				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|unit|lifespan) ', '', 'g');
+				EXECUTE format($$
+CREATE FUNCTION %1$s_trans(internal, %2$s)
+RETURNS internal
+AS 'MODULE_PATHNAME', '%1$s_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, f.prefix, args);
+				EXECUTE format($$
+COMMENT ON FUNCTION %1$s_trans(internal, %2$s) IS
+'transition function of %3$s: adds one order to a purchase-history state'$$, f.prefix, args, f.described);
+				EXECUTE format($$
+CREATE AGGREGATE %1$s(%2$s) (
+	SFUNC = %3$s_trans,
 	STYPE = internal,
 	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE rfm(timestamptz, anyelement, timestamptz) IS
-'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount';
-
-CREATE AGGREGATE rfm(ordered_at timestamp, amount anyelement, as_of timestamp) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_rfm_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE rfm(timestamp, anyelement, timestamp) IS
-'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount';
-
-CREATE AGGREGATE rfm(ordered_at date, amount anyelement, as_of date) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_rfm_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE rfm(date, anyelement, date) IS
-'RFM inputs of one customer: recency in days to as_of, purchase occasions, total amount';
-
-CREATE AGGREGATE clv_summary(ordered_at timestamptz, amount anyelement, as_of timestamptz) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_summary_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv_summary(timestamptz, anyelement, timestamptz) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in days';
-
-CREATE AGGREGATE clv_summary(ordered_at timestamptz, amount anyelement, as_of timestamptz, unit interval) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_summary_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv_summary(timestamptz, anyelement, timestamptz, interval) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit';
-
-CREATE AGGREGATE clv_summary(ordered_at timestamp, amount anyelement, as_of timestamp) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_summary_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv_summary(timestamp, anyelement, timestamp) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in days';
-
-CREATE AGGREGATE clv_summary(ordered_at timestamp, amount anyelement, as_of timestamp, unit interval) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_summary_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv_summary(timestamp, anyelement, timestamp, interval) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit';
-
-CREATE AGGREGATE clv_summary(ordered_at date, amount anyelement, as_of date) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_summary_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv_summary(date, anyelement, date) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in days';
-
-CREATE AGGREGATE clv_summary(ordered_at date, amount anyelement, as_of date, unit interval) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_summary_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv_summary(date, anyelement, date, interval) IS
-'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit';
-
-CREATE AGGREGATE clv(ordered_at timestamptz, amount anyelement, lifespan interval) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_formula_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv(timestamptz, anyelement, interval) IS
-'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan';
-
-CREATE AGGREGATE clv(ordered_at timestamp, amount anyelement, lifespan interval) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_formula_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv(timestamp, anyelement, interval) IS
-'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan';
-
-CREATE AGGREGATE clv(ordered_at date, amount anyelement, lifespan interval) (
-	SFUNC = clv_history_trans,
-	FINALFUNC = clv_formula_final,
-	STYPE = internal,
-	SSPACE = 256,
-	COMBINEFUNC = clv_history_combine,
-	SERIALFUNC = clv_history_serialize,
-	DESERIALFUNC = clv_history_deserialize,
-	FINALFUNC_MODIFY = READ_ONLY,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE clv(date, anyelement, interval) IS
-'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan';
+	FINALFUNC = %3$s_final,
+	%4$s
+)$$, f.aggregate, format(f.arguments, t, a), f.prefix, support);
+				EXECUTE format($$
+COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args, f.description);
+			END LOOP;
+		END LOOP;
+	END LOOP;
+END
+$overloads$;
 
 /* ------------------------------------------------------------------------
  * 2. Level 2: segmentation across customers

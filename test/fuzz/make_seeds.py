@@ -49,6 +49,27 @@ write("fuzz_occasions", "swapped",
       struct.pack("<B5q", 5, -(1 << 63), -1, 0, (1 << 63) - 1, (1 << 63) - 1))
 
 
+def term(mantissa, exponent):
+    """A fuzz_history sum term: mantissa * 2^exponent, |mantissa| < 2^53."""
+    return struct.pack("<qB", mantissa, exponent + 30)
+
+
+# fuzz_history: mode byte (even: compensated sums, split at mode / 2;
+# odd: durations), then sum terms or two times, an occasion count and the
+# months, days and microseconds of an interval
+write("fuzz_history", "huge_first_order",
+      struct.pack("<B", 2) + term(6103515625 * 16384, 30) + term(1, 0) + term(1, 0))
+write("fuzz_history", "cancellation",
+      struct.pack("<B", 6) + term((1 << 53) - 1, 30) + term(3, -30) + term(-((1 << 53) - 1), 30) +
+      term(-5, -2) + term(12345, 0))
+write("fuzz_history", "widest_timestamps",
+      struct.pack("<B3qiiq", 1, -211810204800000000, 9223371331199000000, 0, 3480000, 0, 0))
+write("fuzz_history", "any_int64",
+      struct.pack("<B3qiiq", 3, -(1 << 63), (1 << 63) - 1, 1, -(1 << 31), -(1 << 31), -(1 << 63)))
+write("fuzz_history", "half_even",
+      struct.pack("<B3qiiq", 5, 0, 9000000000000000001, 1, 12, -1, 3600000000))
+
+
 def draws(*program):
     """A fuzz_rng program: (op, shapes...) tuples after a key."""
     out = struct.pack("<Q", 20260101)
