@@ -668,13 +668,24 @@ customer_set_from_datum(Datum datum, MemoryContext parent)
 	return customer_set_read((struct varlena *) DatumGetPointer(datum), parent);
 }
 
-/* Whether datum is a read/write set living under aggcontext. */
-bool
-customer_set_is_own(Datum datum, MemoryContext aggcontext)
+/*
+ * The set of datum when it is a read/write expanded set living under
+ * aggcontext (the caller may update it in place), else NULL.  Called for
+ * every row: reads the expanded pointer without function calls.
+ */
+CustomerSet *
+customer_set_own(Datum datum, MemoryContext aggcontext)
 {
-	return VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(datum)) &&
-		is_expanded_set(datum) &&
-		MemoryContextGetParent(DatumGetEOHP(datum)->eoh_context) == aggcontext;
+	varatt_expanded ptr;
+	ExpandedObjectHeader *eoh;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(datum)))
+		return NULL;
+	memcpy(&ptr, VARDATA_EXTERNAL(DatumGetPointer(datum)), sizeof(ptr));
+	eoh = ptr.eohptr;
+	if (eoh->eoh_methods != &customer_set_methods || eoh->eoh_context->parent != aggcontext)
+		return NULL;
+	return (CustomerSet *) eoh;
 }
 
 /* clv_customer_set's wire bytes (flattening an expanded value). */

@@ -174,8 +174,11 @@ extern void customer_set_merge_flat(CustomerSet *into, const struct varlena *byt
  */
 extern CustomerSet *customer_set_from_datum(Datum datum, MemoryContext parent);
 
-/* Whether datum is a read/write expanded set the caller may update in place. */
-extern bool customer_set_is_own(Datum datum, MemoryContext aggcontext);
+/*
+ * The set of datum when it is a read/write expanded set under aggcontext,
+ * which the caller may update in place; else NULL.
+ */
+extern CustomerSet *customer_set_own(Datum datum, MemoryContext aggcontext);
 
 /* Forgets the cached flat form after a change. */
 static inline void

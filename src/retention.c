@@ -160,8 +160,8 @@ state_to_update(Datum datum, MemoryContext aggcontext, const RetentionCallSite *
 
 	if (cs->time_kind == CLV_TIME_TIMESTAMPTZ)
 		return (CustomerSet *) DatumGetPointer(datum);
-	if (customer_set_is_own(datum, aggcontext))
-		return (CustomerSet *) DatumGetEOHP(datum);
+	if ((set = customer_set_own(datum, aggcontext)) != NULL)
+		return set;
 	from = customer_set_from_datum(datum, CurrentMemoryContext);
 	set = customer_set_new(aggcontext, from->mode, from->key_kind, from->time_kind, from);
 	customer_set_merge(set, from);
@@ -315,8 +315,9 @@ clv_customer_set_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(into);
 	}
 
-	if (!PG_ARGISNULL(0) && customer_set_is_own(PG_GETARG_DATUM(0), aggcontext))
-		into = (CustomerSet *) DatumGetEOHP(PG_GETARG_DATUM(0));
+	if (!PG_ARGISNULL(0) &&
+		(into = customer_set_own(PG_GETARG_DATUM(0), aggcontext)) != NULL)
+		;
 	else if (PG_ARGISNULL(0))
 	{
 		/* a flat value is read straight into the new state */
