@@ -117,6 +117,16 @@ SELECT pg_temp.error_of($$SELECT rfm(t, 'x'::text, t) FROM (VALUES ('2024-01-01'
 CREATE DOMAIN price AS numeric(12, 2) CHECK (VALUE > -1000);
 SELECT (rfm(t, a::price, '2024-01-02'::date)).monetary, (clv_summary(t, a::price, '2024-01-02'::date)).m
 FROM (VALUES ('2024-01-01'::date, 1.5), ('2024-01-02', 2.25)) v(t, a);
+-- the mean repeat amount m keeps the scale of the amounts plus 4 digits,
+-- rounded half away from zero: cents give 6 decimals, integers 4
+SELECT (clv_summary(t, a, '2024-01-04'::date)).m AS cents,
+	   (clv_summary(t, (a * 100)::int, '2024-01-04'::date)).m AS integers,
+	   (clv_summary(t, a * 1.001, '2024-01-04'::date)).m AS five_decimals,
+	   (clv_summary(t, round(a), '2024-01-04'::date)).m AS whole_numeric,
+	   round((10.00 + 10.01 + 10.01) / 3, 6) AS cents_in_sql
+FROM (VALUES ('2024-01-01'::date, 1.00), ('2024-01-02', 10.00), ('2024-01-03', 10.01),
+			 ('2024-01-04', 10.01)) v(t, a);
+
 -- floating repeat amounts keep their digits next to a huge first order
 SELECT (clv_summary(t, a, '2024-01-03'::date)).m AS m_float8,
 	   (clv_summary(t, a::numeric, '2024-01-03'::date)).m AS m_numeric
@@ -169,8 +179,17 @@ SELECT pg_temp.error_of($$SELECT rfm(ordered_at, amount, ordered_at) FROM orders
 SELECT pg_temp.error_of($$SELECT clv_summary(ordered_at, amount, '2024-12-31'::timestamptz, make_interval(days => customer_id)) FROM orders$$);
 SELECT pg_temp.error_of($$SELECT clv(ordered_at, amount, make_interval(days => customer_id)) FROM orders$$);
 SELECT pg_temp.error_of($$SELECT rfm(now(), 1, NULL::timestamptz)$$);
+-- a date as_of with timestamp data is an error with a hint (an implicit
+-- cast would take the date's midnight and leave out that day's orders)
+SELECT pg_temp.error_of($$SELECT rfm(ordered_at, amount, '2024-12-31'::date) FROM orders$$);
+SELECT pg_temp.error_of($$SELECT rfm(ordered_at::timestamp, amount::int, current_date) FROM orders$$);
+SELECT pg_temp.error_of($$SELECT clv_summary(ordered_at, amount::float8, '2024-12-31'::date) FROM orders$$);
+SELECT pg_temp.error_of($$SELECT clv_summary(ordered_at::timestamp, amount, '2024-12-31'::date, '1 week') FROM orders$$);
+-- the same days as dates are the day-level analysis the hint points to
+SELECT customer_id, (rfm(clv_day(ordered_at, 'UTC'), amount, '2024-12-31'::date)).*
+FROM orders GROUP BY customer_id ORDER BY customer_id;
 -- a constant per group is fine
-SELECT customer_id, (rfm(ordered_at, amount, ordered_at::date + 1000)).frequency
+SELECT customer_id, (rfm(ordered_at, amount, ordered_at + interval '1000 days')).frequency
 FROM (SELECT customer_id, min(ordered_at) OVER (PARTITION BY customer_id) AS ordered_at, amount FROM orders) s
 GROUP BY customer_id, ordered_at ORDER BY 1 LIMIT 2;
 
@@ -340,8 +359,12 @@ SELECT customer_id, count(*) AS k, sum(amount)::numeric AS total,
 	   ('2024-12-31'::date - max(ordered_on))::float8 AS recency_days,
 	   (max(ordered_on) - min(ordered_on))::float8 AS span_days,
 	   ('2024-12-31'::date - min(ordered_on))::float8 AS age_days,
+	   -- m: the mean repeat amount, for integer and numeric amounts rounded
+	   -- to their scale (here 0) plus 4 digits; m_exact for float amounts
 	   CASE WHEN count(*) > 1
-			THEN (sum(amount) FILTER (WHERE n > 1))::numeric / (count(*) - 1) ELSE 0 END AS m,
+			THEN round((sum(amount) FILTER (WHERE n > 1))::numeric / (count(*) - 1), 4) ELSE 0 END AS m,
+	   CASE WHEN count(*) > 1
+			THEN (sum(amount) FILTER (WHERE n > 1))::numeric / (count(*) - 1) ELSE 0 END AS m_exact,
 	   (SELECT count(*) FROM counted c WHERE c.customer_id = o.customer_id) AS orders,
 	   -- clv = total / k x lifespan (2 years: 730.5 days) / mean gap
 	   CASE WHEN a.k > 1 THEN a.total / a.k * 730.5 / (a.span_days / (a.k - 1)) END AS clv,
@@ -385,9 +408,11 @@ BEGIN
 		   count(*) FILTER (WHERE NOT coalesce(
 			   (s.r).recency = e.recency_days AND (s.r).frequency = e.k AND (s.r).monetary = e.total
 			   AND (s.s).x = e.k - 1 AND (s.s).t_x = e.span_days AND (s.s).t = e.age_days
-			   AND abs((s.s).m - e.m) <= tolerance AND (s.s).orders = e.orders AND (s.s).unit = '1 day'
+			   AND abs((s.s).m - CASE WHEN tolerance > 0 THEN e.m_exact ELSE e.m END) <= tolerance
+			   AND (s.s).orders = e.orders AND (s.s).unit = '1 day'
 			   AND (s.w).t_x = e.span_days / 7 AND (s.w).t = e.age_days / 7
-			   AND abs((s.w).m - e.m) <= tolerance AND (s.w).unit = '1 week'
+			   AND abs((s.w).m - CASE WHEN tolerance > 0 THEN e.m_exact ELSE e.m END) <= tolerance
+			   AND (s.w).unit = '1 week'
 			   AND (s.v IS NULL AND e.clv IS NULL OR abs(s.v - e.clv) <= 1e-12 * abs(e.clv))
 			   AND (s.g IS NULL AND e.gap_days IS NULL
 					OR abs(extract(epoch FROM s.g) - e.gap_days * 86400) <= 1e-6)

@@ -209,20 +209,31 @@ clv_amount_float8(const ClvAmountSum *sum, ClvAmountKind kind,
 	return value;
 }
 
-/* (sum - part) / count as a numeric. */
+/*
+ * (sum - part) / count as a numeric: for exact kinds with the scale of the
+ * amounts plus CLV_AMOUNT_MEAN_EXTRA_SCALE digits, rounded half away from
+ * zero as numeric's round() does.
+ */
 Numeric
 clv_amount_mean_rest(const ClvAmountSum *sum, const ClvAmountSum *part,
 					 ClvAmountKind kind, int64 count, const char *fname)
 {
+	Numeric		rest;
+	int32		scale;
+
 	if (CLV_AMOUNT_IS_FLOAT(kind))
 		return clv_amount_checked_numeric(clv_fsum_difference(&sum->floating,
 															  &part->floating) /
 										  (double) count,
 										  fname, "repeat amount");
-	return numeric_div_opt_error(numeric_sub_opt_error(exact_sum_numeric(sum),
-													   exact_sum_numeric(part),
-													   NULL),
-								 int64_to_numeric(count), NULL);
+	rest = numeric_sub_opt_error(exact_sum_numeric(sum), exact_sum_numeric(part),
+								 NULL);
+	scale = DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(rest)));
+	return DatumGetNumeric(DirectFunctionCall2(numeric_round,
+											   NumericGetDatum(numeric_div_opt_error(rest,
+																					 int64_to_numeric(count),
+																					 NULL)),
+											   Int32GetDatum(scale + CLV_AMOUNT_MEAN_EXTRA_SCALE)));
 }
 
 /* Appends sum to a wire buffer. */

@@ -65,7 +65,14 @@ extern Numeric clv_amount_numeric(const ClvAmountSum *sum, ClvAmountKind kind,
 extern double clv_amount_float8(const ClvAmountSum *sum, ClvAmountKind kind,
 								const char *fname);
 
-/* (sum - part) / count as a numeric, part being a sum of some of sum's rows. */
+/* Digits a mean amount keeps beyond the scale of the amounts it averages. */
+#define CLV_AMOUNT_MEAN_EXTRA_SCALE 4
+
+/*
+ * (sum - part) / count as a numeric, part being a sum of some of sum's
+ * rows; for integer and numeric amounts rounded to their scale plus
+ * CLV_AMOUNT_MEAN_EXTRA_SCALE digits.
+ */
 extern Numeric clv_amount_mean_rest(const ClvAmountSum *sum,
 									const ClvAmountSum *part,
 									ClvAmountKind kind, int64 count,

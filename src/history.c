@@ -25,6 +25,7 @@
 #include <math.h>
 
 #include "amount.h"
+#include "catalog/pg_type.h"
 #include "core/occasions.h"
 #include "core/span.h"
 #include "libpq/pqformat.h"
@@ -160,8 +161,19 @@ history_call_site(FunctionCallInfo fcinfo, HistoryAgg agg)
 
 	if (site == NULL)
 	{
+		ClvTimeKind time_kind = clv_arg_time_kind(fcinfo, 1);
+
+		if (history_aggs[agg].config == CONFIG_AS_OF && time_kind != CLV_TIME_DATE &&
+			clv_declared_argtype(fcinfo, 3) == DATEOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s as_of is a date but ordered_at is a %s",
+							history_aggs[agg].name,
+							time_kind == CLV_TIME_TIMESTAMPTZ ? "timestamptz" : "timestamp"),
+					 errdetail("A date as_of would be taken as its midnight, leaving out that day's orders."),
+					 errhint("For day-level analysis pass days, clv_day(ordered_at, 'Europe/Riga') or ordered_at::date; to measure to an instant pass a timestamp as_of, such as now() or (current_date + 1)::timestamptz.")));
 		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(*site));
-		site->time_kind = clv_arg_time_kind(fcinfo, 1);
+		site->time_kind = time_kind;
 		site->amount_kind = history_aggs[agg].config == CONFIG_NONE ?
 			CLV_AMOUNT_NONE : clv_amount_kind(clv_declared_argtype(fcinfo, 2));
 		fcinfo->flinfo->fn_extra = site;

@@ -17,6 +17,13 @@ SELECT format(pattern, t, a)
 FROM unnest(ARRAY['rfm(%1$s, %2$s, %1$s)', 'clv_summary(%1$s, %2$s, %1$s)',
 				  'clv_summary(%1$s, %2$s, %1$s, interval)', 'clv(%1$s, %2$s, interval)']) pattern,
 	 unnest(ARRAY['timestamptz', 'timestamp', 'date']) t,
+	 unnest(ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision']) a
+UNION ALL
+-- timestamps with a date as_of, which reject it with a hint
+SELECT format(pattern, t, a)
+FROM unnest(ARRAY['rfm(%1$s, %2$s, date)', 'clv_summary(%1$s, %2$s, date)',
+				  'clv_summary(%1$s, %2$s, date, interval)']) pattern,
+	 unnest(ARRAY['timestamptz', 'timestamp']) t,
 	 unnest(ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision']) a;
 CREATE TEMP VIEW history_aggregates AS
 SELECT p.oid, p.proname, p.oid::regprocedure AS signature, a.*
@@ -26,8 +33,8 @@ WHERE p.proname IN ('avg_interpurchase', 'avg_interpurchase_days', 'rfm', 'clv_s
 
 SELECT has_function('avg_interpurchase', ARRAY[t], 'avg_interpurchase(' || t || ')')
 FROM unnest(ARRAY['timestamptz', 'timestamp', 'date']) t;
-SELECT is((SELECT count(*) FROM history_expected), 78::bigint,
-		  'the matrix: 6 avg_interpurchase(_days), 72 rfm, clv_summary and clv overloads');
+SELECT is((SELECT count(*) FROM history_expected), 114::bigint,
+		  'the matrix: 6 avg_interpurchase(_days), 72 rfm, clv_summary and clv overloads, 36 with a date as_of over timestamps');
 SELECT is_empty($$SELECT signature FROM history_expected WHERE to_regprocedure(signature) IS NULL$$,
 				'every time type x amount type overload exists');
 SELECT set_eq($$SELECT oid FROM history_aggregates$$,
@@ -80,8 +87,8 @@ FROM history_aggregates a,
 					 (a.aggdeserialfn, 'deserialize'), (a.aggmtransfn, 'transition'),
 					 (a.aggminvtransfn, 'inverse'), (a.aggmfinalfn, 'final')) s(fn, role)
 JOIN pg_proc f ON f.oid = s.fn;
-SELECT is((SELECT count(DISTINCT oid) FROM history_support), 92::bigint,
-		  'the support functions: 78 transitions, 6 inverses, 5 finals, combine, serialize, deserialize');
+SELECT is((SELECT count(DISTINCT oid) FROM history_support), 128::bigint,
+		  'the support functions: 114 transitions, 6 inverses, 5 finals, combine, serialize, deserialize');
 SELECT is_empty($$SELECT signature FROM history_support
 				  WHERE provolatile <> 'i' OR proparallel <> 's'$$,
 				'purchase-history support functions are IMMUTABLE and PARALLEL SAFE');
