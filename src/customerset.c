@@ -137,30 +137,6 @@ period_release(void *arg, void *block, size_t bytes)
 	set_free((CustomerSet *) arg, block);
 }
 
-#define SH_PREFIX customers
-#define SH_ELEMENT_TYPE CustomerEntry
-#define SH_KEY_TYPE uint64
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) key_hash((const CustomerSet *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) key_equal((const CustomerSet *) (tb)->private_data, a, b)
-#define SH_SCOPE extern
-#define SH_USE_NONDEFAULT_ALLOCATOR
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-/* simplehash's allocator: the hash table counts against the bound too. */
-void *
-customers_allocate(customers_hash *tb, Size size)
-{
-	return set_alloc((CustomerSet *) tb->private_data, size, true);
-}
-
-void
-customers_free(customers_hash *tb, void *pointer)
-{
-	set_free((CustomerSet *) tb->private_data, pointer);
-}
-
 /* Expanded-object methods: the flat form is the wire form. */
 static Size
 customer_set_flat_size(ExpandedObjectHeader *eohptr)
@@ -215,7 +191,6 @@ customer_set_new(MemoryContext parent, RetentionMode mode, RetentionKeyKind key_
 	set->memory.alloc = period_alloc;
 	set->memory.release = period_release;
 	set->memory.arg = set;
-	set->customers = customers_create(context, 64, set);
 	return set;
 }
 
@@ -249,28 +224,99 @@ arena_copy(CustomerSet *set, const void *prefix, size_t prefix_len,
 	return p;
 }
 
+/* Makes room for one more entry: a new block when the last is full. */
+static void
+reserve_entry(CustomerSet *set)
+{
+	uint64		capacity;
+	int			b = set->nblocks;
+	Size		entries;
+
+	capacity = b <= CUSTOMER_GROWING_BLOCKS ?
+		(uint64) CUSTOMER_FIRST_BLOCK * ((UINT64CONST(1) << b) - 1) :
+		CUSTOMER_GROWN_ENTRIES + (uint64) (b - CUSTOMER_GROWING_BLOCKS) * CUSTOMER_BLOCK_ENTRIES;
+	if (set->members < capacity)
+		return;
+	if (b == set->max_blocks)
+	{
+		int			max_blocks = Max(16, 2 * set->max_blocks);
+		CustomerEntry **blocks = (CustomerEntry **) set_alloc(set, sizeof(CustomerEntry *) * max_blocks,
+															  false);
+
+		if (b > 0)
+		{
+			memcpy(blocks, set->blocks, sizeof(CustomerEntry *) * b);
+			set_free(set, set->blocks);
+		}
+		set->blocks = blocks;
+		set->max_blocks = max_blocks;
+	}
+	entries = b < CUSTOMER_GROWING_BLOCKS ? (Size) CUSTOMER_FIRST_BLOCK << b : CUSTOMER_BLOCK_ENTRIES;
+	set->blocks[b] = (CustomerEntry *) set_alloc(set, sizeof(CustomerEntry) * entries, false);
+	set->nblocks = b + 1;
+}
+
+/* Doubles the slot table (or makes the first) and places every entry again. */
+static void
+grow_slots(CustomerSet *set)
+{
+	uint64		nslots = set->nslots == 0 ? 32 : 2 * set->nslots;
+	uint32	   *slots;
+
+	if (nslots > (UINT64CONST(1) << 32))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s cannot hold more than 3 billion customers",
+						retention_mode_names[set->mode])));
+	slots = (uint32 *) set_alloc(set, sizeof(uint32) * nslots, true);
+	for (uint64 i = 0; i < set->members; i++)
+	{
+		uint64		mask = nslots - 1;
+		uint64		s = key_hash(set, customer_key(customer_set_entry(set, i))) & mask;
+
+		while (slots[s] != 0)
+			s = (s + 1) & mask;
+		slots[s] = (uint32) (i + 1);
+	}
+	if (set->slots != NULL)
+		set_free(set, set->slots);
+	set->slots = slots;
+	set->nslots = nslots;
+}
+
 /* Inserts key (a probe or another set's stored key), copying its bytes. */
 static CustomerEntry *
 insert_key(CustomerSet *set, uint64 key)
 {
-	bool		found;
-	CustomerEntry *entry = customers_insert(set->customers, key, &found);
+	uint64		mask,
+				s;
+	CustomerEntry *entry;
 
-	if (!found)
+	if (set->members + 1 > set->nslots / 4 * 3)
+		grow_slots(set);
+	mask = set->nslots - 1;
+	for (s = key_hash(set, key) & mask; set->slots[s] != 0; s = (s + 1) & mask)
 	{
-		if (set->key_kind == RETENTION_KEY_UUID)
-			entry->key = (uint64) arena_copy(set, NULL, 0, (const void *) key, UUID_LEN);
-		else if (set->key_kind == RETENTION_KEY_TEXT)
-		{
-			uint32		len;
-			const unsigned char *bytes = text_key_bytes((const unsigned char *) key, &len);
-
-			entry->key = (uint64) arena_copy(set, (const void *) key,
-											 bytes - (const unsigned char *) key,
-											 bytes, len);
-		}
-		clv_pset_init(&entry->set);
+		entry = customer_set_entry(set, set->slots[s] - 1);
+		if (key_equal(set, customer_key(entry), key))
+			return entry;
 	}
+	reserve_entry(set);
+	if (set->key_kind == RETENTION_KEY_UUID)
+		key = (uint64) arena_copy(set, NULL, 0, (const void *) key, UUID_LEN);
+	else if (set->key_kind == RETENTION_KEY_TEXT)
+	{
+		uint32		len;
+		const unsigned char *bytes = text_key_bytes((const unsigned char *) key, &len);
+
+		key = (uint64) arena_copy(set, (const void *) key,
+								  bytes - (const unsigned char *) key, bytes, len);
+	}
+	entry = customer_set_entry(set, set->members);
+	memcpy(entry->key, &key, sizeof(key));
+	clv_pset_init(&entry->set);
+	set->slots[s] = (uint32) (set->members + 1);
+	set->members++;
 	return entry;
 }
 
@@ -330,9 +376,9 @@ customer_set_add_period(CustomerSet *set, CustomerEntry *entry, int32 period)
 void
 customer_set_extend_range(CustomerSet *set, int32 first, int32 last)
 {
-	if (set->customers->members == 0 || first < set->first_period)
+	if (set->members == 0 || first < set->first_period)
 		set->first_period = first;
-	if (set->customers->members == 0 || last > set->last_period)
+	if (set->members == 0 || last > set->last_period)
 		set->last_period = last;
 	if ((int64) set->last_period - set->first_period >= RETENTION_MAX_PERIODS)
 		ereport(ERROR,
@@ -366,21 +412,18 @@ check_compatible(const CustomerSet *into, RetentionMode mode, RetentionKeyKind k
 void
 customer_set_merge(CustomerSet *into, const CustomerSet *from)
 {
-	customers_iterator it;
-	CustomerEntry *entry;
-
 	check_compatible(into, from->mode, from->key_kind, from->time_kind, from->unit,
 					 from->config);
 	customer_set_changed(into);
-	if (RETENTION_MODE_IS_PERIODS(from->mode) && from->customers->members > 0)
+	if (RETENTION_MODE_IS_PERIODS(from->mode) && from->members > 0)
 		customer_set_extend_range(into, from->first_period, from->last_period);
-	customers_start_iterate(from->customers, &it);
-	while ((entry = customers_iterate(from->customers, &it)) != NULL)
+	for (uint64 i = 0; i < from->members; i++)
 	{
+		const CustomerEntry *entry = customer_set_entry(from, i);
 		CustomerEntry *target;
 
 		CHECK_FOR_INTERRUPTS();
-		target = insert_key(into, entry->key);
+		target = insert_key(into, customer_key(entry));
 		if (RETENTION_MODE_IS_PERIODS(into->mode))
 			clv_pset_merge(&target->set, &entry->set, &into->memory);
 		else
@@ -400,8 +443,6 @@ bytea *
 customer_set_serialize(CustomerSet *set)
 {
 	StringInfoData buf;
-	customers_iterator it;
-	CustomerEntry *entry;
 	uint8	   *scratch = NULL;
 	size_t		scratch_size = 0;
 
@@ -417,26 +458,28 @@ customer_set_serialize(CustomerSet *set)
 	pq_sendint64(&buf, set->period_end);
 	pq_sendint32(&buf, set->first_period);
 	pq_sendint32(&buf, set->last_period);
-	pq_sendint64(&buf, (int64) set->customers->members);
-	customers_start_iterate(set->customers, &it);
-	while ((entry = customers_iterate(set->customers, &it)) != NULL)
+	pq_sendint64(&buf, (int64) set->members);
+	for (uint64 i = 0; i < set->members; i++)
 	{
+		const CustomerEntry *entry = customer_set_entry(set, i);
+		uint64		key = customer_key(entry);
+
 		CHECK_FOR_INTERRUPTS();
 		switch (set->key_kind)
 		{
 			case RETENTION_KEY_INT4:
-				pq_sendint32(&buf, (int32) (int64) entry->key);
+				pq_sendint32(&buf, (int32) (int64) key);
 				break;
 			case RETENTION_KEY_INT8:
-				pq_sendint64(&buf, (int64) entry->key);
+				pq_sendint64(&buf, (int64) key);
 				break;
 			case RETENTION_KEY_UUID:
-				pq_sendbytes(&buf, (const char *) entry->key, UUID_LEN);
+				pq_sendbytes(&buf, (const char *) key, UUID_LEN);
 				break;
 			default:
 				{
 					uint32		len;
-					const unsigned char *bytes = text_key_bytes((const unsigned char *) entry->key, &len);
+					const unsigned char *bytes = text_key_bytes((const unsigned char *) key, &len);
 
 					pq_sendint32(&buf, len);
 					pq_sendbytes(&buf, (const char *) bytes, (int) len);

@@ -18,6 +18,7 @@
 
 #include "clv.h"
 
+#include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
 #include "core/periodset.h"
@@ -67,26 +68,39 @@ typedef enum RetentionConfig
 #define RETENTION_MAX_PERIODS	CLV_COUNTS_MAX_PERIODS
 
 /*
- * One customer: 24 bytes.  key is an int4/int8 value, or the address of
- * the key's bytes in the set's arena (text: a uint32 length, then the
- * bytes; uuid: 16 bytes).  In the one-period modes set.meta holds the
+ * One customer: 20 bytes.  key holds the customer's int4/int8 value, or the
+ * address of the key's bytes in the set's arena (text: a uint32 length,
+ * then the bytes; uuid: 16 bytes), as two 32-bit halves so that an entry
+ * needs only 4-byte alignment.  In the one-period modes set.meta holds the
  * RETENTION_* flags and the rest of set is unused.
  */
 typedef struct CustomerEntry
 {
-	uint64		key;
+	uint32		key[2];
 	ClvPeriodSet set;
-	char		status;			/* simplehash's */
 } CustomerEntry;
 
-typedef struct CustomerSet CustomerSet;
+/* The 64-bit key of an entry. */
+static inline uint64
+customer_key(const CustomerEntry *entry)
+{
+	uint64		key;
 
-#define SH_PREFIX customers
-#define SH_ELEMENT_TYPE CustomerEntry
-#define SH_KEY_TYPE uint64
-#define SH_SCOPE extern
-#define SH_DECLARE
-#include "lib/simplehash.h"
+	memcpy(&key, entry->key, sizeof(key));
+	return key;
+}
+
+/*
+ * Entries live in blocks that never move: 16, 32, ... 4096 entries, then
+ * blocks of 4096, so a small set stays small and a large one never copies
+ * its entries.  An open-addressing table of entry numbers finds them.
+ */
+#define CUSTOMER_FIRST_BLOCK	16
+#define CUSTOMER_GROWING_BLOCKS	9	/* 16 << 8 = 4096 */
+#define CUSTOMER_BLOCK_ENTRIES	4096
+#define CUSTOMER_GROWN_ENTRIES	(CUSTOMER_FIRST_BLOCK * ((1 << CUSTOMER_GROWING_BLOCKS) - 1))
+
+typedef struct CustomerSet CustomerSet;
 
 /*
  * The state.  Everything it holds lives in its own memory context, which
@@ -108,7 +122,12 @@ struct CustomerSet
 	/* period modes: the first and last period with rows */
 	int32		first_period;
 	int32		last_period;
-	customers_hash *customers;
+	uint64		members;		/* customers, entries 0 .. members - 1 */
+	CustomerEntry **blocks;
+	int			nblocks;
+	int			max_blocks;
+	uint32	   *slots;			/* entry number + 1 per slot, 0 when empty */
+	uint64		nslots;			/* a power of 2, at most 3/4 full */
 	Size		bytes;
 	char	   *arena;			/* free space of the current key block */
 	Size		arena_left;
@@ -120,6 +139,21 @@ struct CustomerSet
 
 /* The set's memory context. */
 #define customer_set_context(set) ((set)->hdr.eoh_context)
+
+/* Entry i (< members) of a set. */
+static inline CustomerEntry *
+customer_set_entry(const CustomerSet *set, uint64 i)
+{
+	if (i < CUSTOMER_GROWN_ENTRIES)
+	{
+		int			b = pg_leftmost_one_pos64(i / CUSTOMER_FIRST_BLOCK + 1);
+
+		return &set->blocks[b][i - (uint64) CUSTOMER_FIRST_BLOCK * ((UINT64CONST(1) << b) - 1)];
+	}
+	i -= CUSTOMER_GROWN_ENTRIES;
+	return &set->blocks[CUSTOMER_GROWING_BLOCKS + i / CUSTOMER_BLOCK_ENTRIES]
+		[i % CUSTOMER_BLOCK_ENTRIES];
+}
 
 /*
  * A new empty set in a new context under parent.  The configuration is

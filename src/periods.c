@@ -66,16 +66,12 @@ counts_memory_reserve(CountsMemory *cm, Size bytes)
 void
 customer_set_counts(CustomerSet *set, ClvRetentionCounts *counts, CountsMemory *cm)
 {
-	customers_iterator it;
-	CustomerEntry *entry;
-
 	clv_counts_init(counts, set->mode == RETENTION_COHORTS ? CLV_COUNTS_COHORTS :
 					CLV_COUNTS_SERIES, &cm->memory);
-	customers_start_iterate(set->customers, &it);
-	while ((entry = customers_iterate(set->customers, &it)) != NULL)
+	for (uint64 i = 0; i < set->members; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		if (!clv_counts_add(counts, &entry->set))
+		if (!clv_counts_add(counts, &customer_set_entry(set, i)->set))
 			elog(ERROR, "%s customer outside the period range", cm->fname);
 	}
 }

@@ -381,13 +381,10 @@ final_state(FunctionCallInfo fcinfo, const char *fname)
 static int64
 count_flags(CustomerSet *set, uint32 mask, uint32 want)
 {
-	customers_iterator it;
-	CustomerEntry *entry;
 	int64		count = 0;
 
-	customers_start_iterate(set->customers, &it);
-	while ((entry = customers_iterate(set->customers, &it)) != NULL)
-		if ((entry->set.meta & mask) == want)
+	for (uint64 i = 0; i < set->members; i++)
+		if ((customer_set_entry(set, i)->set.meta & mask) == want)
 			count++;
 	return count;
 }
@@ -441,7 +438,7 @@ periods_final(FunctionCallInfo fcinfo, const char *fname)
 	ClvRetentionCounts counts;
 	CountsMemory cm;
 
-	if (set == NULL || set->customers->members == 0)
+	if (set == NULL || set->members == 0)
 		PG_RETURN_NULL();
 	counts_memory_init(&cm, CurrentMemoryContext, fname);
 	customer_set_counts(set, &counts, &cm);
