@@ -16,9 +16,11 @@
  *      pareto_nbd_fit, gamma_gamma_fit, src/predict.c
  *      p_alive, expected_purchases,
  *      expected_spend, clv(model)
- *   4. retention over raw orders        src/retention.c     sql/retention.sql, test/pgtap/retention.sql,
- *      retention_rate, new_customer_share,                  test/cdnow/
- *      retention_series, cohort_retention
+ *   4. retention over raw orders        src/retention.c,    sql/retention.sql, test/pgtap/retention.sql,
+ *      retention_rate,                  src/customerset.c,  test/cdnow/
+ *      new_customer_share,              src/periods.c,
+ *      retention_series, cohort_retention, src/activity.c
+ *      clv_activity (two-step form)
  *   5. sample data: clv_sample_orders   src/sample.c        sql/sample.sql, test/pgtap/sample.sql
  *   6. deployment: materialized views   PL/pgSQL            sql/views.sql, test/pgtap/views.sql,
  *      clv_create_views,                                        test/clients/
@@ -938,7 +940,9 @@ COMMENT ON FUNCTION expected_spend(clv_gamma_gamma, clv_summary) IS
 
 /* ------------------------------------------------------------------------
  * 4. Retention over raw orders
- * src/retention.c; tests sql/retention.sql, test/pgtap/retention.sql, test/cdnow/
+ * src/retention.c, src/customerset.c, src/periods.c (one scan),
+ * src/activity.c (two steps); tests sql/retention.sql,
+ * test/pgtap/retention.sql, test/cdnow/
  * ------------------------------------------------------------------------
  */
 
@@ -951,7 +955,7 @@ CREATE TYPE clv_retention AS (
 	new_share float8
 );
 COMMENT ON TYPE clv_retention IS
-'One period of a retention series: its first day, customers active, retained (active in this and the previous period), new (first purchase in it), retention_rate = retained / previous period''s customers, new_share = new_customers / customers';
+'one period of a retention series: its first day, customers active, retained (active in this and the previous period), new (first purchase in it), retention_rate = retained / previous period''s customers, new_share = new_customers / customers';
 
 CREATE TYPE clv_cohort AS (
 	cohort_start date,
@@ -961,308 +965,330 @@ CREATE TYPE clv_cohort AS (
 	share float8
 );
 COMMENT ON TYPE clv_cohort IS
-'One cell of a cohort matrix: the cohort (period of the customers'' first purchase), period number k from it, the cohort''s size, its customers active in period k and their share';
+'one cell of a cohort matrix: the cohort (period of the customers'' first purchase), period number k from it, the cohort''s size, its customers active in period k and their share';
 
-CREATE FUNCTION clv_retention_combine(internal, internal)
+/*
+ * The array results are members of the extension, so that postgres_fdw
+ * ships the aggregates that return them.
+ */
+ALTER EXTENSION clv ADD TYPE clv_retention[];
+ALTER EXTENSION clv ADD TYPE clv_cohort[];
+
+/*
+ * The family's wire-form types, each with text I/O (\x and the hexadecimal
+ * digits of its binary form) and binary I/O, both validated on input:
+ * clv_customer_set, the state of the date and timestamp forms of the
+ * one-scan aggregates (a real type, so that a distributed engine can
+ * compute it on each node and combine the pieces); clv_activity, one
+ * customer's active periods; clv_retention_counts, the state of the
+ * aggregates over clv_activity values.
+ */
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN
+		SELECT * FROM (VALUES
+			('clv_customer_set',
+			 'state of the one-scan retention aggregates over dates and timestamps: customers with their flags or active calendar periods, and the aggregate''s configuration'),
+			('clv_activity',
+			 'the calendar periods (of one unit: day, ISO week, month, quarter or year) in which one customer was active'),
+			('clv_retention_counts',
+			 'state of the retention aggregates over clv_activity values: customers active, retained and new per calendar period, or cohort rows; combined by addition')
+		) v(name, description)
+	LOOP
+		EXECUTE format($f$
+			CREATE TYPE %1$s;
+			CREATE FUNCTION %1$s_in(cstring)
+			RETURNS %1$s
+			AS 'MODULE_PATHNAME', %2$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_in(cstring) IS %3$L;
+			CREATE FUNCTION %1$s_out(%1$s)
+			RETURNS cstring
+			AS 'MODULE_PATHNAME', %4$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_out(%1$s) IS %5$L;
+			CREATE FUNCTION %1$s_recv(internal)
+			RETURNS %1$s
+			AS 'MODULE_PATHNAME', %6$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_recv(internal) IS %7$L;
+			CREATE FUNCTION %1$s_send(%1$s)
+			RETURNS bytea
+			AS 'MODULE_PATHNAME', %8$L
+			LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_send(%1$s) IS %9$L;
+			CREATE TYPE %1$s (
+				INPUT = %1$s_in,
+				OUTPUT = %1$s_out,
+				RECEIVE = %1$s_recv,
+				SEND = %1$s_send,
+				INTERNALLENGTH = VARIABLE,
+				STORAGE = extended
+			);
+			COMMENT ON TYPE %1$s IS %10$L;
+			ALTER EXTENSION clv ADD TYPE %1$s[]$f$,
+			t.name,
+			t.name || '_in', format('input function of %s: \x and hexadecimal digits, validated', t.name),
+			t.name || '_out', format('output function of %s: \x and hexadecimal digits of its binary form', t.name),
+			t.name || '_recv', format('binary input function of %s, validated', t.name),
+			t.name || '_send', format('binary output function of %s', t.name),
+			t.description);
+	END LOOP;
+END
+$$;
+
+/* support functions shared by every key and time type */
+
+CREATE FUNCTION clv_customer_set_combine(internal, internal)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_combine'
+AS 'MODULE_PATHNAME', 'clv_customer_set_combine'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_combine(internal, internal) IS
-'Combine function of the retention aggregates: merges two customer sets';
+COMMENT ON FUNCTION clv_customer_set_combine(internal, internal) IS
+'combine function of the one-scan retention aggregates over timestamptz: the union of two customer sets';
 
-CREATE FUNCTION clv_retention_serialize(internal)
+CREATE FUNCTION clv_customer_set_combine(clv_customer_set, clv_customer_set)
+RETURNS clv_customer_set
+AS 'MODULE_PATHNAME', 'clv_customer_set_combine'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_customer_set_combine(clv_customer_set, clv_customer_set) IS
+'combine function of the one-scan retention aggregates over dates and timestamps: the union of two customer sets';
+
+CREATE FUNCTION clv_customer_set_serialize(internal)
 RETURNS bytea
-AS 'MODULE_PATHNAME', 'clv_retention_serialize'
+AS 'MODULE_PATHNAME', 'clv_customer_set_serialize'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_serialize(internal) IS
-'Serialize function of the retention aggregates (key type, collation, customers)';
+COMMENT ON FUNCTION clv_customer_set_serialize(internal) IS
+'serialize function of the one-scan retention aggregates over timestamptz: the binary form of clv_customer_set';
 
-CREATE FUNCTION clv_retention_deserialize(bytea, internal)
+CREATE FUNCTION clv_customer_set_deserialize(bytea, internal)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_deserialize'
+AS 'MODULE_PATHNAME', 'clv_customer_set_deserialize'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_deserialize(bytea, internal) IS
-'Deserialize function of the retention aggregates; validates its input';
+COMMENT ON FUNCTION clv_customer_set_deserialize(bytea, internal) IS
+'deserialize function of the one-scan retention aggregates over timestamptz; validates its input';
 
-CREATE FUNCTION clv_retention_rate_final(internal)
-RETURNS float8
-AS 'MODULE_PATHNAME', 'clv_retention_rate_final'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_rate_final(internal) IS
-'Final function of retention_rate: the share of the customers of the previous period active again';
+DO $$
+DECLARE
+	stype text;
+	finals text[][] := ARRAY[
+		['clv_retention_rate_final', 'float8', 'retention_rate: the share of the customers of the previous period active again'],
+		['clv_new_customer_share_final', 'float8', 'new_customer_share: the share of the customers of the period without an earlier row'],
+		['clv_retention_series_final', 'clv_retention[]', 'retention_series: one clv_retention per calendar period'],
+		['clv_cohort_retention_final', 'clv_cohort[]', 'cohort_retention: the cohort matrix']];
+BEGIN
+	FOREACH stype IN ARRAY ARRAY['internal', 'clv_customer_set'] LOOP
+		FOR i IN 1 .. 4 LOOP
+			EXECUTE format($f$
+				CREATE FUNCTION %1$s(%2$s)
+				RETURNS %3$s
+				AS 'MODULE_PATHNAME', %1$L
+				LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+				COMMENT ON FUNCTION %1$s(%2$s) IS %4$L$f$,
+				finals[i][1], stype, finals[i][2], 'final function of ' || finals[i][3]);
+		END LOOP;
+	END LOOP;
+END
+$$;
 
-CREATE FUNCTION clv_new_customer_share_final(internal)
-RETURNS float8
-AS 'MODULE_PATHNAME', 'clv_new_customer_share_final'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_new_customer_share_final(internal) IS
-'Final function of new_customer_share: the share of the customers of the period without an earlier row';
+/*
+ * The one-scan aggregates: customer key integer, bigint, text or uuid x
+ * purchase time timestamptz, timestamp or date.  The timestamptz forms
+ * read the session TimeZone (calendar periods, calendar arithmetic): their
+ * transition functions are STABLE, their state internal, and their own
+ * pg_proc rows are marked STABLE below, so that postgres_fdw and Citus
+ * compute them where the session is.  The date and timestamp forms are
+ * IMMUTABLE with a clv_customer_set state.
+ */
+DO $$
+DECLARE
+	key text;
+	t text;
+	stype text;
+	volatility text;
+	serial text;
+	agg record;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['timestamptz', 'timestamp', 'date'] LOOP
+		IF t = 'timestamptz' THEN
+			stype := 'internal';
+			volatility := 'STABLE';
+			serial := E',\n\tSERIALFUNC = clv_customer_set_serialize,\n\tDESERIALFUNC = clv_customer_set_deserialize';
+		ELSE
+			stype := 'clv_customer_set';
+			volatility := 'IMMUTABLE';
+			serial := '';
+		END IF;
+		FOREACH key IN ARRAY ARRAY['integer', 'bigint', 'text', 'uuid'] LOOP
+			FOR agg IN
+				SELECT * FROM (VALUES
+					('retention_rate', 'clv_retention_rate', ', period_start ' || t, ', ' || t,
+					 'of the customers with a purchase in [period_start - period, period_start), the share that purchased again in [period_start, period_start + period); NULL when the previous period had no customers'),
+					('new_customer_share', 'clv_new_customer_share', ', period_start ' || t, ', ' || t,
+					 'of the customers with a purchase in [period_start, period_start + period), the share whose first purchase among the rows seen is inside it; NULL when nobody was active'),
+					('retention_series', 'clv_retention_series', '', '',
+					 'every calendar period (1 day, 1 week, 1 month, 3 months, 1 year) from the first to the last with rows, from one scan: active, retained and new customers, retention rate and new share'),
+					('cohort_retention', 'clv_cohort_retention', '', '',
+					 'the cohort matrix from one scan: for each cohort (period of the first purchase) and period number k up to the last period with rows, the cohort size, its active customers and their share')
+				) v(name, support, start_arg, start_type, description)
+			LOOP
+				EXECUTE format($f$
+					CREATE FUNCTION %1$s_trans(%2$s, %3$s, %4$s%5$s, interval)
+					RETURNS %2$s
+					AS 'MODULE_PATHNAME', %6$L
+					LANGUAGE C %7$s CALLED ON NULL INPUT PARALLEL SAFE;
+					COMMENT ON FUNCTION %1$s_trans(%2$s, %3$s, %4$s%5$s, interval) IS %8$L$f$,
+					agg.support, stype, key, t, agg.start_type, agg.support || '_trans', volatility,
+					format('transition function of %s over %s customer keys and %s purchase times',
+						   agg.name, key, t));
+				EXECUTE format($f$
+					CREATE AGGREGATE %1$s(customer_id %2$s, ordered_at %3$s%4$s, period interval) (
+						SFUNC = %5$s_trans,
+						STYPE = %6$s,
+						SSPACE = 65536,
+						FINALFUNC = %5$s_final,
+						FINALFUNC_MODIFY = READ_ONLY,
+						COMBINEFUNC = clv_customer_set_combine%7$s,
+						PARALLEL = SAFE
+					);
+					COMMENT ON AGGREGATE %1$s(%2$s, %3$s%8$s, interval) IS %9$L$f$,
+					agg.name, key, t, agg.start_arg, agg.support, stype, serial, agg.start_type,
+					agg.description);
+			END LOOP;
+		END LOOP;
+	END LOOP;
+END
+$$;
 
-CREATE FUNCTION clv_retention_series_final(internal)
-RETURNS clv_retention[]
-AS 'MODULE_PATHNAME', 'clv_retention_series_final'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_series_final(internal) IS
-'Final function of retention_series: one clv_retention per calendar period';
+-- PostgreSQL keeps no volatility for an aggregate; postgres_fdw reads the
+-- aggregate's own pg_proc row before shipping it
+UPDATE pg_catalog.pg_proc SET provolatile = 's'
+WHERE prokind = 'a'
+  AND proname IN ('retention_rate', 'new_customer_share', 'retention_series', 'cohort_retention')
+  AND 'timestamptz'::regtype = ANY (proargtypes::regtype[])
+  AND pronamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema());
 
-CREATE FUNCTION clv_cohort_retention_final(internal)
-RETURNS clv_cohort[]
-AS 'MODULE_PATHNAME', 'clv_cohort_retention_final'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_cohort_retention_final(internal) IS
-'Final function of cohort_retention: the cohort matrix';
+/*
+ * The two-step form: clv_activity per customer (GROUP BY customer, pushed
+ * down whole on a distributed engine), then global aggregates over the
+ * activity values whose state, clv_retention_counts, holds counts per
+ * calendar period and combines by addition.  Dates and timestamps only
+ * (timestamptz: pass clv_day(ordered_at, zone)).
+ */
 
-CREATE FUNCTION clv_retention_rate_trans(internal, anyelement, timestamptz, timestamptz, interval)
+CREATE FUNCTION clv_activity_combine(internal, internal)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_rate_trans'
-LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_rate_trans(internal, anyelement, timestamptz, timestamptz, interval) IS
-'Transition function of retention_rate over timestamptz purchase times';
-
-CREATE AGGREGATE retention_rate(customer_id anyelement, ordered_at timestamptz, period_start timestamptz, period interval) (
-	SFUNC = clv_retention_rate_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_retention_rate_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_rate(anyelement, timestamptz, timestamptz, interval) IS
-'Of the customers with a purchase in [period_start - period, period_start), the share that purchased again in [period_start, period_start + period); NULL when the previous period had no customers';
-
-CREATE FUNCTION clv_new_customer_share_trans(internal, anyelement, timestamptz, timestamptz, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_new_customer_share_trans'
-LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_new_customer_share_trans(internal, anyelement, timestamptz, timestamptz, interval) IS
-'Transition function of new_customer_share over timestamptz purchase times';
-
-CREATE AGGREGATE new_customer_share(customer_id anyelement, ordered_at timestamptz, period_start timestamptz, period interval) (
-	SFUNC = clv_new_customer_share_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_new_customer_share_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE new_customer_share(anyelement, timestamptz, timestamptz, interval) IS
-'Of the customers with a purchase in [period_start, period_start + period), the share whose first purchase among the rows seen is inside it; NULL when nobody was active';
-
-CREATE FUNCTION clv_retention_series_trans(internal, anyelement, timestamptz, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_series_trans'
-LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_series_trans(internal, anyelement, timestamptz, interval) IS
-'Transition function of retention_series over timestamptz purchase times';
-
-CREATE AGGREGATE retention_series(customer_id anyelement, ordered_at timestamptz, period interval) (
-	SFUNC = clv_retention_series_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_retention_series_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_series(anyelement, timestamptz, interval) IS
-'Every calendar period (1 day, 1 week, 1 month, 3 months, 1 year) from the first to the last with rows, from one scan: active, retained and new customers, retention rate and new share';
-
-CREATE FUNCTION clv_cohort_retention_trans(internal, anyelement, timestamptz, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_cohort_retention_trans'
-LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_cohort_retention_trans(internal, anyelement, timestamptz, interval) IS
-'Transition function of cohort_retention over timestamptz purchase times';
-
-CREATE AGGREGATE cohort_retention(customer_id anyelement, ordered_at timestamptz, period interval) (
-	SFUNC = clv_cohort_retention_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_cohort_retention_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cohort_retention(anyelement, timestamptz, interval) IS
-'The cohort matrix from one scan: for each cohort (period of the first purchase) and period number k up to the last period with rows, the cohort size, its active customers and their share';
-
-CREATE FUNCTION clv_retention_rate_trans(internal, anyelement, timestamp, timestamp, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_rate_trans'
+AS 'MODULE_PATHNAME', 'clv_activity_combine'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_rate_trans(internal, anyelement, timestamp, timestamp, interval) IS
-'Transition function of retention_rate over timestamp purchase times';
+COMMENT ON FUNCTION clv_activity_combine(internal, internal) IS
+'combine function of clv_activity: the union of two sets of active periods';
 
-CREATE AGGREGATE retention_rate(customer_id anyelement, ordered_at timestamp, period_start timestamp, period interval) (
-	SFUNC = clv_retention_rate_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_retention_rate_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_rate(anyelement, timestamp, timestamp, interval) IS
-'Of the customers with a purchase in [period_start - period, period_start), the share that purchased again in [period_start, period_start + period); NULL when the previous period had no customers';
+CREATE FUNCTION clv_activity_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'clv_activity_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_activity_serialize(internal) IS
+'serialize function of clv_activity: the binary form of its value';
 
-CREATE FUNCTION clv_new_customer_share_trans(internal, anyelement, timestamp, timestamp, interval)
+CREATE FUNCTION clv_activity_deserialize(bytea, internal)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_new_customer_share_trans'
+AS 'MODULE_PATHNAME', 'clv_activity_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_activity_deserialize(bytea, internal) IS
+'deserialize function of clv_activity; validates its input';
+
+CREATE FUNCTION clv_activity_final(internal)
+RETURNS clv_activity
+AS 'MODULE_PATHNAME', 'clv_activity_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_new_customer_share_trans(internal, anyelement, timestamp, timestamp, interval) IS
-'Transition function of new_customer_share over timestamp purchase times';
+COMMENT ON FUNCTION clv_activity_final(internal) IS
+'final function of clv_activity: the customer''s active periods';
 
-CREATE AGGREGATE new_customer_share(customer_id anyelement, ordered_at timestamp, period_start timestamp, period interval) (
-	SFUNC = clv_new_customer_share_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_new_customer_share_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE new_customer_share(anyelement, timestamp, timestamp, interval) IS
-'Of the customers with a purchase in [period_start, period_start + period), the share whose first purchase among the rows seen is inside it; NULL when nobody was active';
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['timestamp', 'date'] LOOP
+		EXECUTE format($f$
+			CREATE FUNCTION clv_activity_trans(internal, %1$s, interval)
+			RETURNS internal
+			AS 'MODULE_PATHNAME', 'clv_activity_trans'
+			LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+			COMMENT ON FUNCTION clv_activity_trans(internal, %1$s, interval) IS %2$L;
+			CREATE AGGREGATE clv_activity(ordered_at %1$s, period interval) (
+				SFUNC = clv_activity_trans,
+				STYPE = internal,
+				SSPACE = 64,
+				FINALFUNC = clv_activity_final,
+				FINALFUNC_MODIFY = READ_ONLY,
+				COMBINEFUNC = clv_activity_combine,
+				SERIALFUNC = clv_activity_serialize,
+				DESERIALFUNC = clv_activity_deserialize,
+				PARALLEL = SAFE
+			);
+			COMMENT ON AGGREGATE clv_activity(%1$s, interval) IS %3$L$f$,
+			t, format('transition function of clv_activity over %s purchase times', t),
+			'the calendar periods (''1 day'', ''1 week'', ''1 month'', ''3 months'', ''1 year'') in which the rows fall: one customer''s activity for the two-step retention aggregates');
+	END LOOP;
+END
+$$;
 
-CREATE FUNCTION clv_retention_series_trans(internal, anyelement, timestamp, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_series_trans'
+CREATE FUNCTION clv_retention_counts_combine(clv_retention_counts, clv_retention_counts)
+RETURNS clv_retention_counts
+AS 'MODULE_PATHNAME', 'clv_retention_counts_combine'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_series_trans(internal, anyelement, timestamp, interval) IS
-'Transition function of retention_series over timestamp purchase times';
+COMMENT ON FUNCTION clv_retention_counts_combine(clv_retention_counts, clv_retention_counts) IS
+'combine function of the retention aggregates over clv_activity: adds two sets of counts';
 
-CREATE AGGREGATE retention_series(customer_id anyelement, ordered_at timestamp, period interval) (
-	SFUNC = clv_retention_series_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_retention_series_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_series(anyelement, timestamp, interval) IS
-'Every calendar period (1 day, 1 week, 1 month, 3 months, 1 year) from the first to the last with rows, from one scan: active, retained and new customers, retention rate and new share';
-
-CREATE FUNCTION clv_cohort_retention_trans(internal, anyelement, timestamp, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_cohort_retention_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_cohort_retention_trans(internal, anyelement, timestamp, interval) IS
-'Transition function of cohort_retention over timestamp purchase times';
-
-CREATE AGGREGATE cohort_retention(customer_id anyelement, ordered_at timestamp, period interval) (
-	SFUNC = clv_cohort_retention_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_cohort_retention_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cohort_retention(anyelement, timestamp, interval) IS
-'The cohort matrix from one scan: for each cohort (period of the first purchase) and period number k up to the last period with rows, the cohort size, its active customers and their share';
-
-CREATE FUNCTION clv_retention_rate_trans(internal, anyelement, date, date, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_rate_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_rate_trans(internal, anyelement, date, date, interval) IS
-'Transition function of retention_rate over date purchase times';
-
-CREATE AGGREGATE retention_rate(customer_id anyelement, ordered_at date, period_start date, period interval) (
-	SFUNC = clv_retention_rate_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_retention_rate_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_rate(anyelement, date, date, interval) IS
-'Of the customers with a purchase in [period_start - period, period_start), the share that purchased again in [period_start, period_start + period); NULL when the previous period had no customers';
-
-CREATE FUNCTION clv_new_customer_share_trans(internal, anyelement, date, date, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_new_customer_share_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_new_customer_share_trans(internal, anyelement, date, date, interval) IS
-'Transition function of new_customer_share over date purchase times';
-
-CREATE AGGREGATE new_customer_share(customer_id anyelement, ordered_at date, period_start date, period interval) (
-	SFUNC = clv_new_customer_share_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_new_customer_share_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE new_customer_share(anyelement, date, date, interval) IS
-'Of the customers with a purchase in [period_start, period_start + period), the share whose first purchase among the rows seen is inside it; NULL when nobody was active';
-
-CREATE FUNCTION clv_retention_series_trans(internal, anyelement, date, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_retention_series_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_retention_series_trans(internal, anyelement, date, interval) IS
-'Transition function of retention_series over date purchase times';
-
-CREATE AGGREGATE retention_series(customer_id anyelement, ordered_at date, period interval) (
-	SFUNC = clv_retention_series_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_retention_series_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_series(anyelement, date, interval) IS
-'Every calendar period (1 day, 1 week, 1 month, 3 months, 1 year) from the first to the last with rows, from one scan: active, retained and new customers, retention rate and new share';
-
-CREATE FUNCTION clv_cohort_retention_trans(internal, anyelement, date, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'clv_cohort_retention_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_cohort_retention_trans(internal, anyelement, date, interval) IS
-'Transition function of cohort_retention over date purchase times';
-
-CREATE AGGREGATE cohort_retention(customer_id anyelement, ordered_at date, period interval) (
-	SFUNC = clv_cohort_retention_trans,
-	STYPE = internal,
-	SSPACE = 65536,
-	FINALFUNC = clv_cohort_retention_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_retention_combine,
-	SERIALFUNC = clv_retention_serialize,
-	DESERIALFUNC = clv_retention_deserialize,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cohort_retention(anyelement, date, interval) IS
-'The cohort matrix from one scan: for each cohort (period of the first purchase) and period number k up to the last period with rows, the cohort size, its active customers and their share';
+DO $$
+DECLARE
+	agg record;
+BEGIN
+	FOR agg IN
+		SELECT * FROM (VALUES
+			('retention_rate', 'clv_activity_rate', 'float8', ', period_start date', ', date',
+			 'retention_rate: of the customers active in the period before the one starting at period_start, the share active in it',
+			 'of the customers active in the calendar period (of the activity''s unit) before the one starting at period_start, the share active in that one; NULL when the previous period had no customers'),
+			('new_customer_share', 'clv_activity_share', 'float8', ', period_start date', ', date',
+			 'new_customer_share: of the customers active in the period starting at period_start, the share first active in it',
+			 'of the customers active in the calendar period starting at period_start, the share whose first active period it is; NULL when nobody was active'),
+			('retention_series', 'clv_activity_series', 'clv_retention[]', '', '',
+			 'retention_series: one clv_retention per calendar period',
+			 'every calendar period from the first to the last with an active customer: active, retained and new customers, retention rate and new share, from per-customer clv_activity values'),
+			('cohort_retention', 'clv_activity_cohort', 'clv_cohort[]', '', '',
+			 'cohort_retention: the cohort matrix',
+			 'the cohort matrix from per-customer clv_activity values: for each cohort and period number k up to the last period with an active customer, the cohort size, its active customers and their share')
+		) v(name, support, result, start_arg, start_type, final_description, description)
+	LOOP
+		EXECUTE format($f$
+			CREATE FUNCTION %1$s_trans(clv_retention_counts, clv_activity%2$s)
+			RETURNS clv_retention_counts
+			AS 'MODULE_PATHNAME', %3$L
+			LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_trans(clv_retention_counts, clv_activity%2$s) IS %4$L;
+			CREATE FUNCTION %1$s_final(clv_retention_counts)
+			RETURNS %5$s
+			AS 'MODULE_PATHNAME', %6$L
+			LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+			COMMENT ON FUNCTION %1$s_final(clv_retention_counts) IS %7$L;
+			CREATE AGGREGATE %8$s(activity clv_activity%9$s) (
+				SFUNC = %1$s_trans,
+				STYPE = clv_retention_counts,
+				SSPACE = 1024,
+				FINALFUNC = %1$s_final,
+				FINALFUNC_MODIFY = READ_ONLY,
+				COMBINEFUNC = clv_retention_counts_combine,
+				PARALLEL = SAFE
+			);
+			COMMENT ON AGGREGATE %8$s(clv_activity%2$s) IS %10$L$f$,
+			agg.support, agg.start_type, agg.support || '_trans',
+			format('transition function of %s over clv_activity values', agg.name),
+			agg.result, agg.support || '_final', 'final function of ' || agg.final_description,
+			agg.name, agg.start_arg, agg.description);
+	END LOOP;
+END
+$$;
 
 /* ------------------------------------------------------------------------
  * 5. Sample data

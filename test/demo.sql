@@ -3,11 +3,10 @@
 \set ON_ERROR_STOP on
 \pset footer off
 \set QUIET on
-SET TimeZone = 'UTC';
 CREATE EXTENSION IF NOT EXISTS clv;
 
-\echo '== 10,000 simulated customers (CDNOW-like), two years of orders'
-CREATE TABLE orders AS SELECT * FROM clv_sample_orders(10000);
+\echo '== 10,000 simulated customers (CDNOW-like), two years of orders, stored in time order'
+CREATE TABLE orders AS SELECT * FROM clv_sample_orders(10000) ORDER BY ordered_at;
 SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers,
 	   min(ordered_at)::date AS first_day, max(ordered_at)::date AS last_day,
 	   sum(amount) AS revenue
@@ -16,10 +15,10 @@ FROM orders;
 \echo '== one row per customer: RFM, model summary (weeks), inter-purchase time, formula CLV'
 CREATE TABLE customers AS
 SELECT customer_id,
-	   rfm(ordered_at::date, amount, '2025-12-31'::date) AS rfm,
-	   clv_summary(ordered_at::date, amount, '2025-12-31'::date, '1 week') AS summary,
-	   avg_interpurchase_days(ordered_at::date) AS days_between_purchases,
-	   clv(ordered_at::date, amount, '3 years') AS formula_clv
+	   rfm(clv_day(ordered_at, 'UTC'), amount, '2025-12-31'::date) AS rfm,
+	   clv_summary(clv_day(ordered_at, 'UTC'), amount, '2025-12-31'::date, '1 week') AS summary,
+	   avg_interpurchase_days(clv_day(ordered_at, 'UTC')) AS days_between_purchases,
+	   clv(clv_day(ordered_at, 'UTC'), amount, '3 years') AS formula_clv
 FROM orders GROUP BY customer_id;
 SELECT customer_id, (rfm).recency, (rfm).frequency, (rfm).monetary,
 	   (summary).x, round((summary).t_x::numeric, 2) AS t_x, round((summary).t::numeric, 2) AS t,
@@ -45,7 +44,7 @@ GROUP BY segment ORDER BY revenue DESC;
 SELECT s.period_start, s.customers, s.retained, s.new_customers,
 	   round(s.retention_rate::numeric, 3) AS retention_rate,
 	   round(s.new_share::numeric, 3) AS new_share
-FROM (SELECT retention_series(customer_id, ordered_at::date, '3 months') AS m FROM orders) q,
+FROM (SELECT retention_series(customer_id, clv_day(ordered_at, 'UTC'), '3 months') AS m FROM orders) q,
 	 unnest(q.m) s;
 
 \echo '== BG/NBD and Gamma-Gamma fitted inside PostgreSQL (weeks)'
@@ -77,3 +76,10 @@ INTO TEMP segment_clv FROM customers, model;
 SELECT segment, count(*) AS customers, round(avg(clv)::numeric, 2) AS mean_clv_12_months,
 	   round(sum(clv)::numeric, 0) AS total_clv_12_months
 FROM segment_clv GROUP BY segment ORDER BY total_clv_12_months DESC;
+
+\echo '== nightly views for BI tools: one call deploys them (clv_refresh_views refreshes, clv_schedule_views hands that to pg_cron)'
+SELECT length(clv_create_views('orders', 'customer_id', 'ordered_at', 'amount',
+							   as_of => '2025-12-31')) > 0 AS views_deployed;
+SELECT name AS segment, customers, round(revenue_share::numeric, 3) AS revenue_share,
+	   round(mean_clv::numeric, 2) AS mean_clv
+FROM clv_segments WHERE dimension = 'segment' ORDER BY revenue DESC;
