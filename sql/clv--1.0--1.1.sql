@@ -394,48 +394,45 @@ COMMENT ON TYPE clv_gamma_gamma IS
 'a fitted Gamma-Gamma spend model: p, q, gamma, log-likelihood, repeat customers, iterations, converged';
 
 /* equality and order, so that DISTINCT, GROUP BY, UNION and indexes work */
-
-CREATE FUNCTION clv_stats_eq(clv_stats, clv_stats)
+DO $$
+DECLARE
+	op record;
+BEGIN
+	FOR op IN
+		SELECT * FROM (VALUES
+			('eq', '=', '=', '<>', 'eqsel', 'eqjoinsel', ', HASHES, MERGES',
+			 'the same unit and the same rows with the same counts', 'equal: the same unit and the same rows with the same counts'),
+			('ne', '<>', '<>', '=', 'neqsel', 'neqjoinsel', '', 'not equal', 'not equal'),
+			('lt', '<', '>', '>=', 'scalarltsel', 'scalarltjoinsel', '', 'by unit, then rows', 'less than, by unit, then rows'),
+			('le', '<=', '>=', '>', 'scalarlesel', 'scalarlejoinsel', '', 'by unit, then rows', 'less than or equal, by unit, then rows'),
+			('gt', '>', '<', '<=', 'scalargtsel', 'scalargtjoinsel', '', 'by unit, then rows', 'greater than, by unit, then rows'),
+			('ge', '>=', '<=', '<', 'scalargesel', 'scalargejoinsel', '', 'by unit, then rows', 'greater than or equal, by unit, then rows'))
+			o(name, symbol, commutator, negator, restrict, joinsel, extra, function_note, operator_comment)
+	LOOP
+		EXECUTE format($f$
+CREATE FUNCTION clv_stats_%1$s(clv_stats, clv_stats)
 RETURNS boolean
-AS 'MODULE_PATHNAME', 'clv_stats_eq'
+AS 'MODULE_PATHNAME', 'clv_stats_%1$s'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_eq(clv_stats, clv_stats) IS
-'implementation of = for clv_stats: the same unit and the same rows with the same counts';
+COMMENT ON FUNCTION clv_stats_%1$s(clv_stats, clv_stats) IS
+'implementation of %2$s for clv_stats: %8$s';
 
-CREATE FUNCTION clv_stats_ne(clv_stats, clv_stats)
-RETURNS boolean
-AS 'MODULE_PATHNAME', 'clv_stats_ne'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_ne(clv_stats, clv_stats) IS
-'implementation of <> for clv_stats';
-
-CREATE FUNCTION clv_stats_lt(clv_stats, clv_stats)
-RETURNS boolean
-AS 'MODULE_PATHNAME', 'clv_stats_lt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_lt(clv_stats, clv_stats) IS
-'implementation of < for clv_stats (by unit, then rows)';
-
-CREATE FUNCTION clv_stats_le(clv_stats, clv_stats)
-RETURNS boolean
-AS 'MODULE_PATHNAME', 'clv_stats_le'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_le(clv_stats, clv_stats) IS
-'implementation of <= for clv_stats (by unit, then rows)';
-
-CREATE FUNCTION clv_stats_gt(clv_stats, clv_stats)
-RETURNS boolean
-AS 'MODULE_PATHNAME', 'clv_stats_gt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_gt(clv_stats, clv_stats) IS
-'implementation of > for clv_stats (by unit, then rows)';
-
-CREATE FUNCTION clv_stats_ge(clv_stats, clv_stats)
-RETURNS boolean
-AS 'MODULE_PATHNAME', 'clv_stats_ge'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_ge(clv_stats, clv_stats) IS
-'implementation of >= for clv_stats (by unit, then rows)';
+CREATE OPERATOR %2$s (
+	LEFTARG = clv_stats,
+	RIGHTARG = clv_stats,
+	FUNCTION = clv_stats_%1$s,
+	COMMUTATOR = %3$s,
+	NEGATOR = %4$s,
+	RESTRICT = %5$s,
+	JOIN = %6$s%7$s
+);
+COMMENT ON OPERATOR %2$s (clv_stats, clv_stats) IS
+'%9$s';
+$f$, op.name, op.symbol, op.commutator, op.negator, op.restrict, op.joinsel, op.extra,
+		   op.function_note, op.operator_comment);
+	END LOOP;
+END
+$$;
 
 CREATE FUNCTION clv_stats_cmp(clv_stats, clv_stats)
 RETURNS integer
@@ -457,80 +454,6 @@ AS 'MODULE_PATHNAME', 'clv_stats_hash_extended'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_stats_hash_extended(clv_stats, bigint) IS
 '64-bit hash of a clv_stats value with a seed';
-
-CREATE OPERATOR = (
-	LEFTARG = clv_stats,
-	RIGHTARG = clv_stats,
-	FUNCTION = clv_stats_eq,
-	COMMUTATOR = =,
-	NEGATOR = <>,
-	RESTRICT = eqsel,
-	JOIN = eqjoinsel,
-	HASHES,
-	MERGES
-);
-COMMENT ON OPERATOR = (clv_stats, clv_stats) IS
-'equal: the same unit and the same rows with the same counts';
-
-CREATE OPERATOR <> (
-	LEFTARG = clv_stats,
-	RIGHTARG = clv_stats,
-	FUNCTION = clv_stats_ne,
-	COMMUTATOR = <>,
-	NEGATOR = =,
-	RESTRICT = neqsel,
-	JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR <> (clv_stats, clv_stats) IS
-'not equal';
-
-CREATE OPERATOR < (
-	LEFTARG = clv_stats,
-	RIGHTARG = clv_stats,
-	FUNCTION = clv_stats_lt,
-	COMMUTATOR = >,
-	NEGATOR = >=,
-	RESTRICT = scalarltsel,
-	JOIN = scalarltjoinsel
-);
-COMMENT ON OPERATOR < (clv_stats, clv_stats) IS
-'less than, by unit, then rows';
-
-CREATE OPERATOR <= (
-	LEFTARG = clv_stats,
-	RIGHTARG = clv_stats,
-	FUNCTION = clv_stats_le,
-	COMMUTATOR = >=,
-	NEGATOR = >,
-	RESTRICT = scalarlesel,
-	JOIN = scalarlejoinsel
-);
-COMMENT ON OPERATOR <= (clv_stats, clv_stats) IS
-'less than or equal, by unit, then rows';
-
-CREATE OPERATOR > (
-	LEFTARG = clv_stats,
-	RIGHTARG = clv_stats,
-	FUNCTION = clv_stats_gt,
-	COMMUTATOR = <,
-	NEGATOR = <=,
-	RESTRICT = scalargtsel,
-	JOIN = scalargtjoinsel
-);
-COMMENT ON OPERATOR > (clv_stats, clv_stats) IS
-'greater than, by unit, then rows';
-
-CREATE OPERATOR >= (
-	LEFTARG = clv_stats,
-	RIGHTARG = clv_stats,
-	FUNCTION = clv_stats_ge,
-	COMMUTATOR = <=,
-	NEGATOR = <,
-	RESTRICT = scalargesel,
-	JOIN = scalargejoinsel
-);
-COMMENT ON OPERATOR >= (clv_stats, clv_stats) IS
-'greater than or equal, by unit, then rows';
 
 CREATE OPERATOR CLASS clv_stats_ops
 DEFAULT FOR TYPE clv_stats USING btree AS
@@ -637,28 +560,49 @@ CREATE AGGREGATE clv_stats_merge(clv_stats) (
 COMMENT ON AGGREGATE clv_stats_merge(clv_stats) IS
 'merges clv_stats values of disjoint sets of customers';
 
-/* the fits: bgnbd_fit and pareto_nbd_fit, then gamma_gamma_fit */
+/* the fits: bgnbd_fit, pareto_nbd_fit and gamma_gamma_fit */
 DO $$
 DECLARE
 	model record;
+	form int;
 BEGIN
 	FOR model IN
-		SELECT * FROM (VALUES ('bgnbd', 'BG/NBD'), ('pareto_nbd', 'Pareto/NBD')) m(name, label)
+		SELECT * FROM (VALUES
+			('bgnbd', 'BG/NBD', 'x bigint, t_x float8, t float8, unit interval',
+			 'bigint, float8, float8, interval', 'clv_bgnbd', 'a customer''s (x, t_x, t) row',
+			 'the maximum-likelihood BG/NBD model (NULL for fewer than two customers)',
+			 'fits the BG/NBD model by maximum likelihood to per-customer x, t_x, t in unit',
+			 'fits the BG/NBD model by maximum likelihood to clv_summary values',
+			 'fits the BG/NBD model by maximum likelihood to merged clv_stats values'),
+			('pareto_nbd', 'Pareto/NBD', 'x bigint, t_x float8, t float8, unit interval',
+			 'bigint, float8, float8, interval', 'clv_pareto_nbd', 'a customer''s (x, t_x, t) row',
+			 'the maximum-likelihood Pareto/NBD model (NULL for fewer than two customers)',
+			 'fits the Pareto/NBD model by maximum likelihood to per-customer x, t_x, t in unit',
+			 'fits the Pareto/NBD model by maximum likelihood to clv_summary values',
+			 'fits the Pareto/NBD model by maximum likelihood to merged clv_stats values'),
+			('gamma_gamma', 'Gamma-Gamma', 'x bigint, m float8',
+			 'bigint, float8', 'clv_gamma_gamma', 'a repeat customer''s (x, m) row',
+			 'the maximum-likelihood Gamma-Gamma model (NULL for fewer than two repeat customers)',
+			 'fits the Gamma-Gamma spend model to per-customer x, m (rows with x = 0 ignored)',
+			 'fits the Gamma-Gamma spend model to clv_summary values (x = 0 ignored)',
+			 'fits the Gamma-Gamma spend model to merged clv_stats values'))
+			m(name, label, plain_args, plain_types, result, row_added, final_note,
+			  plain_comment, summary_comment, stats_comment)
 	LOOP
 		EXECUTE format($f$
-CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, bigint, float8, float8, interval)
+CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, %3$s)
 RETURNS clv_stats
 AS 'MODULE_PATHNAME', 'clv_%1$s_fit_trans'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, bigint, float8, float8, interval) IS
-'transition function of %1$s_fit over plain columns: adds a customer''s (x, t_x, t) row';
+COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, %3$s) IS
+%7$L;
 
 CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_summary)
 RETURNS clv_stats
 AS 'MODULE_PATHNAME', 'clv_%1$s_fit_summary_trans'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_summary) IS
-'transition function of %1$s_fit over clv_summary values: adds a customer''s (x, t_x, t) row';
+%8$L;
 
 CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_stats)
 RETURNS clv_stats
@@ -668,13 +612,18 @@ COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_stats) IS
 'transition function of %1$s_fit over clv_stats values and its combine function: adds the counts of a statistic';
 
 CREATE FUNCTION clv_%1$s_fit_final(clv_stats)
-RETURNS clv_%1$s
+RETURNS %4$s
 AS 'MODULE_PATHNAME', 'clv_%1$s_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_%1$s_fit_final(clv_stats) IS
-'final function of %1$s_fit: the maximum-likelihood %2$s model (NULL for fewer than two customers)';
-
-CREATE AGGREGATE %1$s_fit(x bigint, t_x float8, t float8, unit interval) (
+'final function of %1$s_fit: %6$s';
+$f$, model.name, model.label, model.plain_types, model.result, model.row_added,
+		   model.final_note,
+		   format('transition function of %s_fit over plain columns: adds %s', model.name, model.row_added),
+		   format('transition function of %s_fit over clv_summary values: adds %s', model.name, model.row_added));
+		FOR form IN 1..3 LOOP
+			EXECUTE format($f$
+CREATE AGGREGATE %1$s_fit(%2$s) (
 	SFUNC = clv_%1$s_fit_trans,
 	STYPE = clv_stats,
 	SSPACE = 16384,
@@ -683,100 +632,14 @@ CREATE AGGREGATE %1$s_fit(x bigint, t_x float8, t float8, unit interval) (
 	COMBINEFUNC = clv_%1$s_fit_trans,
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE %1$s_fit(bigint, float8, float8, interval) IS
-'fits the %2$s model by maximum likelihood to per-customer x, t_x, t in unit';
-
-CREATE AGGREGATE %1$s_fit(clv_summary) (
-	SFUNC = clv_%1$s_fit_trans,
-	STYPE = clv_stats,
-	SSPACE = 16384,
-	FINALFUNC = clv_%1$s_fit_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_%1$s_fit_trans,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE %1$s_fit(clv_summary) IS
-'fits the %2$s model by maximum likelihood to clv_summary values';
-
-CREATE AGGREGATE %1$s_fit(clv_stats) (
-	SFUNC = clv_%1$s_fit_trans,
-	STYPE = clv_stats,
-	SSPACE = 16384,
-	FINALFUNC = clv_%1$s_fit_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_%1$s_fit_trans,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE %1$s_fit(clv_stats) IS
-'fits the %2$s model by maximum likelihood to merged clv_stats values';
-$f$, model.name, model.label);
+COMMENT ON AGGREGATE %1$s_fit(%2$s) IS
+'%3$s';
+$f$, model.name, (ARRAY[model.plain_args, 'clv_summary', 'clv_stats'])[form],
+			   (ARRAY[model.plain_comment, model.summary_comment, model.stats_comment])[form]);
+		END LOOP;
 	END LOOP;
 END
 $$;
-
-CREATE FUNCTION clv_gamma_gamma_fit_trans(clv_stats, bigint, float8)
-RETURNS clv_stats
-AS 'MODULE_PATHNAME', 'clv_gamma_gamma_fit_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_gamma_gamma_fit_trans(clv_stats, bigint, float8) IS
-'transition function of gamma_gamma_fit over plain columns: adds a repeat customer''s (x, m) row';
-
-CREATE FUNCTION clv_gamma_gamma_fit_trans(clv_stats, clv_summary)
-RETURNS clv_stats
-AS 'MODULE_PATHNAME', 'clv_gamma_gamma_fit_summary_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_gamma_gamma_fit_trans(clv_stats, clv_summary) IS
-'transition function of gamma_gamma_fit over clv_summary values: adds a repeat customer''s (x, m) row';
-
-CREATE FUNCTION clv_gamma_gamma_fit_trans(clv_stats, clv_stats)
-RETURNS clv_stats
-AS 'MODULE_PATHNAME', 'clv_gamma_gamma_fit_stats_trans'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_gamma_gamma_fit_trans(clv_stats, clv_stats) IS
-'transition function of gamma_gamma_fit over clv_stats values and its combine function: adds the counts of a statistic';
-
-CREATE FUNCTION clv_gamma_gamma_fit_final(clv_stats)
-RETURNS clv_gamma_gamma
-AS 'MODULE_PATHNAME', 'clv_gamma_gamma_fit_final'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_gamma_gamma_fit_final(clv_stats) IS
-'final function of gamma_gamma_fit: the maximum-likelihood Gamma-Gamma model (NULL for fewer than two repeat customers)';
-
-CREATE AGGREGATE gamma_gamma_fit(x bigint, m float8) (
-	SFUNC = clv_gamma_gamma_fit_trans,
-	STYPE = clv_stats,
-	SSPACE = 16384,
-	FINALFUNC = clv_gamma_gamma_fit_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_gamma_gamma_fit_trans,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE gamma_gamma_fit(bigint, float8) IS
-'fits the Gamma-Gamma spend model to per-customer x, m (rows with x = 0 ignored)';
-
-CREATE AGGREGATE gamma_gamma_fit(clv_summary) (
-	SFUNC = clv_gamma_gamma_fit_trans,
-	STYPE = clv_stats,
-	SSPACE = 16384,
-	FINALFUNC = clv_gamma_gamma_fit_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_gamma_gamma_fit_trans,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE gamma_gamma_fit(clv_summary) IS
-'fits the Gamma-Gamma spend model to clv_summary values (x = 0 ignored)';
-
-CREATE AGGREGATE gamma_gamma_fit(clv_stats) (
-	SFUNC = clv_gamma_gamma_fit_trans,
-	STYPE = clv_stats,
-	SSPACE = 16384,
-	FINALFUNC = clv_gamma_gamma_fit_final,
-	FINALFUNC_MODIFY = READ_ONLY,
-	COMBINEFUNC = clv_gamma_gamma_fit_trans,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE gamma_gamma_fit(clv_stats) IS
-'fits the Gamma-Gamma spend model to merged clv_stats values';
 
 /*
  * Scoring: one C function per overload.  Each purchase model has a form

@@ -322,21 +322,6 @@ clv_stats_merge_final(PG_FUNCTION_ARGS)
 	return stats_final(fcinfo, "clv_stats_merge");
 }
 
-/* The sum of two customer counts; past 2^63 - 1 an error. */
-static int64
-add_customers(int64 a, int64 b, const char *fname)
-{
-	int64		sum;
-
-	if (!clv_stats_add_count(a, b, &sum))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s customer count is out of range", fname),
-				 errdetail("A count of " INT64_FORMAT " and one of " INT64_FORMAT " add up to more than 2^63 - 1.",
-						   a, b)));
-	return sum;
-}
-
 /* Warns that a fit did not converge, saying why when the reason is known. */
 static void
 warn_not_converged(const char *fname, bool no_repeats, bool degenerate)
@@ -374,7 +359,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 		rows[i].t_x = tx[i].t_x;
 		rows[i].t = tx[i].t;
 		rows[i].count = (double) tx[i].count;
-		customers = add_customers(customers, tx[i].count, fname);
+		customers = clv_stats_add_counts(customers, tx[i].count, fname);
 	}
 	if (customers < 2 || stats->unit_usec == 0)
 		PG_RETURN_NULL();
@@ -445,7 +430,7 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 		rows[i].x = (double) spend[i].x;
 		rows[i].m = spend[i].m;
 		rows[i].count = (double) spend[i].count;
-		customers = add_customers(customers, spend[i].count, "gamma_gamma_fit");
+		customers = clv_stats_add_counts(customers, spend[i].count, "gamma_gamma_fit");
 	}
 	if (customers < 2)
 		PG_RETURN_NULL();

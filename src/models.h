@@ -79,6 +79,9 @@ extern StatsState *clv_stats_state_arg(FunctionCallInfo fcinfo, const char *fnam
 /* The state as the transition's result (its read/write pointer). */
 #define CLV_STATS_STATE_RESULT(state) EOHPGetRWDatum(&(state)->hdr)
 
+/* The sum of two customer counts; past 2^63 - 1 an error naming fname. */
+extern int64 clv_stats_add_counts(int64 count, int64 more, const char *fname);
+
 /* Records the unit of a row; another unit in the same group is an error. */
 extern void clv_stats_state_set_unit(StatsState *state, int64 unit_usec,
 									 const char *fname);

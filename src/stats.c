@@ -591,9 +591,9 @@ stats_state_new_row(StatsState *state, const char *fname)
 	}
 }
 
-/* count added to a row's count; past 2^63 - 1 an error. */
-static int64
-add_count(int64 count, int64 more, const char *fname)
+/* The sum of two customer counts; past 2^63 - 1 an error naming fname. */
+int64
+clv_stats_add_counts(int64 count, int64 more, const char *fname)
 {
 	int64		sum;
 
@@ -604,6 +604,23 @@ add_count(int64 count, int64 more, const char *fname)
 				 errdetail("A count of " INT64_FORMAT " and one of " INT64_FORMAT " add up to more than 2^63 - 1.",
 						   count, more)));
 	return sum;
+}
+
+/*
+ * Counts more customers in the count of a hash entry just looked up (found
+ * or new).
+ */
+static void
+count_row(StatsState *state, int64 *count, bool found, int64 more,
+		  const char *fname)
+{
+	if (found)
+		*count = clv_stats_add_counts(*count, more, fname);
+	else
+	{
+		*count = more;
+		stats_state_new_row(state, fname);
+	}
 }
 
 /* Adds count customers with summary (x, t_x, t). */
@@ -619,13 +636,7 @@ clv_stats_state_add_tx(StatsState *state, int64 x, float8 t_x, float8 t,
 	key.t_x = clv_stats_zero(t_x);
 	key.t = clv_stats_zero(t);
 	entry = (TxEntry *) hash_search(state->tx, &key, HASH_ENTER, &found);
-	if (found)
-		entry->count = add_count(entry->count, count, fname);
-	else
-	{
-		entry->count = count;
-		stats_state_new_row(state, fname);
-	}
+	count_row(state, &entry->count, found, count, fname);
 }
 
 /* Adds count customers with spend summary (x, m). */
@@ -640,13 +651,7 @@ clv_stats_state_add_spend(StatsState *state, int64 x, float8 m, int64 count,
 	key.x = x;
 	key.m = clv_stats_zero(m);
 	entry = (SpendEntry *) hash_search(state->spend, &key, HASH_ENTER, &found);
-	if (found)
-		entry->count = add_count(entry->count, count, fname);
-	else
-	{
-		entry->count = count;
-		stats_state_new_row(state, fname);
-	}
+	count_row(state, &entry->count, found, count, fname);
 }
 
 /* Adds the parts in want of a clv_stats Datum, and its unit. */

@@ -118,19 +118,6 @@ reset_blocks(void)
 		pfree(blocks.next->data);
 }
 
-/* The order of the harness's value rows, for qsort. */
-static int
-tx_order(const void *a, const void *b)
-{
-	return clv_stats_tx_cmp(a, b);
-}
-
-static int
-spend_order(const void *a, const void *b)
-{
-	return clv_stats_spend_cmp(a, b);
-}
-
 /* Whether two values are the same, bit for bit. */
 static bool
 same_value(const ClvStatsView *a, const ClvStatsView *b)
@@ -282,8 +269,7 @@ fuzz_value(FuzzInput *in)
 		spend[i].m = clv_stats_zero(spend[i].m);
 	}
 	/* the stored form: sorted, distinct (a repeated row once) */
-	qsort(tx, ntx, sizeof(ClvStatsTx), tx_order);
-	qsort(spend, nspend, sizeof(ClvStatsSpend), spend_order);
+	clv_stats_sort(tx, ntx, spend, nspend);
 	for (n = 0, i = 0; i < ntx; i++)
 		if (n == 0 || clv_stats_tx_cmp(&tx[n - 1], &tx[i]) != 0)
 			tx[n++] = tx[i];
