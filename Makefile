@@ -26,7 +26,7 @@ $(OBJS): $(wildcard src/*.h src/core/*.h)
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
 
 .PHONY: unitcheck cdnowcheck
