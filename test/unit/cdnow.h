@@ -77,7 +77,6 @@ static ClvTxRow tx_rows[MAX_CUSTOMERS];
 static ClvSpendRow spend_rows[MAX_CUSTOMERS];
 static size_t n_tx_rows,
 			n_spend_rows;
-static double workspace[MAX_CUSTOMERS * 12];	/* clv_pnbd_workspace_size */
 
 /*
  * Reads the sample and builds the calibration summaries (same-day orders

@@ -16,6 +16,9 @@
 #include "tap.h"
 #include "cdnow.h"
 
+/* the Pareto/NBD likelihood's workspace (clv_pnbd_workspace_size) */
+static double workspace[MAX_CUSTOMERS * 12];
+
 /* Observations of independent Poisson counts: sum[k] over n[k] periods. */
 typedef struct PoissonData
 {

@@ -19,28 +19,16 @@
 #include "special.h"
 #include "tap.h"
 #include "cdnow.h"
+#include "reference.h"
+
+/* the Pareto/NBD likelihood's workspace (clv_pnbd_workspace_size) */
+static double workspace[MAX_CUSTOMERS * 12];
 
 /* Checks got within rel (relative) of want. */
 static void
 is_within(double got, double want, double rel, const char *what)
 {
 	is_near(got, want, fabs(want) * rel, what);
-}
-
-/* The plain power series of 2F1, summed in long double, as a reference. */
-static double
-naive_hyp2f1(double a, double b, double c, double z)
-{
-	long double term = 1,
-				sum = 1;
-	int			n;
-
-	for (n = 0; n < 100000; n++)
-	{
-		term *= (long double) (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
-		sum += term;
-	}
-	return (double) sum;
 }
 
 /*
