@@ -393,3 +393,16 @@ clv_bgbb_conditional_pmf(const double *param, double nstar, double xstar,
 	return (xstar == 0 ? 1 - alive : 0.0) +
 		alive * clv_bgbb_pmf(post, nstar, xstar);
 }
+
+/* Inference of a BG/BB fit. */
+void
+clv_bgbb_inference(const double *param, const ClvBgbbRow *rows, size_t nrows,
+				 ClvInterrupt interrupt, void *interrupt_arg,
+				 ClvInference *inference)
+{
+	BgbbData	data = {rows, nrows};
+	ClvLikelihood lik = {4, bgbb_ll, true, &data};
+
+	clv_mle_inference(&lik, param, clv_bgbb_customers(rows, nrows), interrupt,
+					  interrupt_arg, inference);
+}

@@ -12,7 +12,7 @@
 #ifndef CLV_BGBB_H
 #define CLV_BGBB_H
 
-#include "model.h"
+#include "mle.h"
 
 /*
  * Largest number of opportunities a row or a prediction may have: every
@@ -54,6 +54,14 @@ extern double clv_bgbb_ll(const double *param, const ClvBgbbRow *rows,
 extern void clv_bgbb_fit(const ClvBgbbRow *rows, size_t nrows,
 						 ClvInterrupt interrupt, void *interrupt_arg,
 						 ClvModelFit *fit);
+
+/*
+ * Standard errors, Wald bounds, AIC and BIC of a BG/BB fit at param over rows
+ * (clv_mle_inference; n of BIC the customers of rows).
+ */
+extern void clv_bgbb_inference(const double *param, const ClvBgbbRow *rows,
+							  size_t nrows, ClvInterrupt interrupt,
+							  void *interrupt_arg, ClvInference *inference);
 
 /* Customers in rows: the sum of their counts (the n of BIC). */
 extern double clv_bgbb_customers(const ClvBgbbRow *rows, size_t nrows);

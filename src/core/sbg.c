@@ -203,3 +203,16 @@ clv_sbg_derl(const double *param, double periods, double discount)
 		exp(clv_special_log_hyp2f1_one(beta + periods,
 									   alpha + beta + periods, z, w));
 }
+
+/* Inference of an sBG fit. */
+void
+clv_sbg_inference(const double *param, const ClvSbgRow *rows, size_t nrows,
+				 ClvInterrupt interrupt, void *interrupt_arg,
+				 ClvInference *inference)
+{
+	SbgData	data = {rows, nrows};
+	ClvLikelihood lik = {2, sbg_ll, true, &data};
+
+	clv_mle_inference(&lik, param, clv_sbg_customers(rows, nrows), interrupt,
+					  interrupt_arg, inference);
+}

@@ -12,7 +12,7 @@
 #ifndef CLV_SBG_H
 #define CLV_SBG_H
 
-#include "model.h"
+#include "mle.h"
 
 /*
  * Customers observed for periods whole periods: churned at the end of
@@ -56,6 +56,14 @@ extern double clv_sbg_ll(const double *param, const ClvSbgRow *rows,
 extern void clv_sbg_fit(const ClvSbgRow *rows, size_t nrows,
 						ClvInterrupt interrupt, void *interrupt_arg,
 						ClvModelFit *fit);
+
+/*
+ * Standard errors, Wald bounds, AIC and BIC of an sBG fit at param over rows
+ * (clv_mle_inference; n of BIC the customers of rows).
+ */
+extern void clv_sbg_inference(const double *param, const ClvSbgRow *rows,
+							  size_t nrows, ClvInterrupt interrupt,
+							  void *interrupt_arg, ClvInference *inference);
 
 /* Customers in rows: the sum of their counts (the n of BIC). */
 extern double clv_sbg_customers(const ClvSbgRow *rows, size_t nrows);
