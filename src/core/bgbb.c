@@ -46,7 +46,7 @@ typedef struct DyingSum
 	double		x,
 				t_x;
 	double		terms;			/* i summed so far */
-	double		log_first;		/* log B(alpha+x, beta+t_x-x) B(gamma+1, delta+t_x) */
+	double		log_first;		/* log of term 0 over B(alpha, beta) B(gamma, delta) */
 	double		next;			/* term_terms / term_0 */
 	double		sum;
 	bool		gradient;
@@ -73,8 +73,8 @@ dying_start(const double *param, double x, double t_x, bool gradient,
 	s->x = x;
 	s->t_x = t_x;
 	s->terms = 0;
-	s->log_first = clv_special_lbeta(alpha + x, beta + t_x - x) +
-		clv_special_lbeta(gamma + 1, delta + t_x);
+	s->log_first = clv_special_lbeta_ratio(alpha, beta, x, t_x - x) +
+		clv_special_lbeta_ratio(gamma, delta, 1, t_x);
 	s->next = 1.0;
 	s->sum = 0.0;
 	s->gradient = gradient;
@@ -131,12 +131,15 @@ dying_log(const DyingSum *s)
 	return s->sum > 0 ? s->log_first + log(s->sum) : -INFINITY;
 }
 
-/* log B(alpha+x, beta+n-x) B(gamma, delta+n+m): alive at n + m. */
+/*
+ * log B(alpha+x, beta+n-x) B(gamma, delta+n+m) / (B(alpha, beta)
+ * B(gamma, delta)): x transactions in n opportunities and alive at n + m.
+ */
 static double
 log_alive_term(const double *param, double x, double n, double m)
 {
-	return clv_special_lbeta(param[0] + x, param[1] + n - x) +
-		clv_special_lbeta(param[2], param[3] + n + m);
+	return clv_special_lbeta_ratio(param[0], param[1], x, n - x) +
+		clv_special_lbeta_ratio(param[2], param[3], 0, n + m);
 }
 
 /* The BG/BB log-likelihood and its gradient in log-parameters. */
@@ -148,8 +151,6 @@ clv_bgbb_ll(const double *param, const ClvBgbbRow *rows, size_t nrows,
 				beta = param[1],
 				gamma = param[2],
 				delta = param[3];
-	double		normaliser = clv_special_lbeta(alpha, beta) +
-		clv_special_lbeta(gamma, delta);
 	double		psi_a = 0,
 				psi_b = 0,
 				psi_g = 0,
@@ -195,7 +196,7 @@ clv_bgbb_ll(const double *param, const ClvBgbbRow *rows, size_t nrows,
 		log_alive = log_alive_term(param, x, n, 0);
 		log_dying = dying_log(&dying);
 		joint = clv_special_logsumexp(log_alive, log_dying);
-		ll += row->count * (joint - normaliser);
+		ll += row->count * joint;
 		if (!gradient)
 			continue;
 		w_alive = exp(log_alive - joint);
@@ -275,7 +276,7 @@ clv_bgbb_fit(const ClvBgbbRow *rows, size_t nrows, ClvInterrupt interrupt,
 	clv_mle_fit(&lik, NULL, repeats && spans, interrupt, interrupt_arg, fit);
 }
 
-/* log of one customer's likelihood without the normalising betas. */
+/* log of one customer's likelihood. */
 static double
 log_likelihood_term(const double *param, double x, double t_x, double n)
 {
@@ -360,8 +361,6 @@ clv_bgbb_pmf(const double *param, double n, double x)
 				beta = param[1],
 				gamma = param[2],
 				delta = param[3];
-	double		normaliser = clv_special_lbeta(alpha, beta) +
-		clv_special_lbeta(gamma, delta);
 	double		log_term,
 				total,
 				i;
@@ -369,9 +368,9 @@ clv_bgbb_pmf(const double *param, double n, double x)
 	if (!(x >= 0 && x <= n))
 		return 0.0;
 	total = exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1) +
-				log_alive_term(param, x, n, 0) - normaliser);
-	log_term = clv_special_lbeta(alpha + x, beta) +
-		clv_special_lbeta(gamma + 1, delta + x) - normaliser;
+				log_alive_term(param, x, n, 0));
+	log_term = clv_special_lbeta_ratio(alpha, beta, x, 0) +
+		clv_special_lbeta_ratio(gamma, delta, 1, x);
 	for (i = x; i < n; i++)
 	{
 		total += exp(log_term);

@@ -39,7 +39,8 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
 	terms->x = x;
 	terms->lgamma_part = lgamma(r + x) - lgamma(r) +
 		lgamma(a + b) + lgamma(b + k) - lgamma(b) - lgamma(a + b + k);
-	terms->log_dropout = k > 0 ? log(a) - log(b + k - 1) : -INFINITY;
+	/* b + (k - 1): k - 1 is exact, (b + k) - 1 would round a small b */
+	terms->log_dropout = k > 0 ? log(a) - log(b + (k - 1)) : -INFINITY;
 	if (with_derivatives)
 	{
 		double		psi_ab = clv_special_digamma(a + b);
@@ -100,7 +101,7 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 											w_dropout / (alpha + row->t_x)));
 		g_a += row->count * (terms.d_a + w_dropout / a);
 		g_b += row->count * (terms.d_b -
-							 (x + shift > 0 ? w_dropout / (b + x + shift - 1) : 0.0));
+							 (x + shift > 0 ? w_dropout / (b + (x + shift - 1)) : 0.0));
 	}
 	if (grad_log != NULL)
 	{

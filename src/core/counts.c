@@ -58,10 +58,9 @@ bg_family_pmf(const double *param, double shift, double t, double n)
 	}
 	log_nb = lgamma(r + n) - lgamma(r) - lgamma(n + 1) + log_nb0(r, alpha, t) +
 		(n > 0 ? n * log(q) : 0.0);
-	result = exp(clv_special_lbeta(a, b + k) - clv_special_lbeta(a, b) + log_nb);
+	result = exp(clv_special_lbeta_ratio(a, b, 0, k) + log_nb);
 	if (k > 0)
-		result += exp(clv_special_lbeta(a + 1, b + k - 1) - clv_special_lbeta(a, b)) *
-			fmax(0.0, 1.0 - below);
+		result += exp(clv_special_lbeta_ratio(a, b, 1, k - 1)) * fmax(0.0, 1.0 - below);
 	return result;
 }
 

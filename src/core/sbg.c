@@ -51,7 +51,8 @@ clv_sbg_row_problem(const ClvSbgRow *row)
 
 /*
  * The sBG log-likelihood: churned rows log B(alpha + 1, beta + t - 1),
- * active rows log B(alpha, beta + t), each less log B(alpha, beta).
+ * active rows log B(alpha, beta + t), each less log B(alpha, beta) (taken
+ * together by clv_special_lbeta_ratio, exact for large parameters too).
  */
 double
 clv_sbg_ll(const double *param, const ClvSbgRow *rows, size_t nrows,
@@ -59,7 +60,6 @@ clv_sbg_ll(const double *param, const ClvSbgRow *rows, size_t nrows,
 {
 	double		alpha = param[0],
 				beta = param[1];
-	double		lbeta_ab = clv_special_lbeta(alpha, beta);
 	double		psi_ab = 0.0,
 				psi_a = 0.0,
 				psi_b = 0.0;
@@ -78,12 +78,14 @@ clv_sbg_ll(const double *param, const ClvSbgRow *rows, size_t nrows,
 	{
 		double		t = rows[i].periods,
 					n = rows[i].count;
-		double		shape_a = rows[i].churned ? alpha + 1 : alpha;
-		double		shape_b = rows[i].churned ? beta + t - 1 : beta + t;
+		double		more_a = rows[i].churned ? 1 : 0;
+		double		more_b = rows[i].churned ? t - 1 : t;
+		double		shape_a = alpha + more_a,
+					shape_b = beta + more_b;
 
 		if (n == 0)
 			continue;
-		ll += n * (clv_special_lbeta(shape_a, shape_b) - lbeta_ab);
+		ll += n * clv_special_lbeta_ratio(alpha, beta, more_a, more_b);
 		if (grad_log == NULL)
 			continue;
 		{
@@ -162,18 +164,14 @@ clv_sbg_fit(const ClvSbgRow *rows, size_t nrows, ClvInterrupt interrupt,
 double
 clv_sbg_churn_probability(const double *param, double t)
 {
-	return exp(clv_special_lbeta(param[0] + 1, param[1] + t - 1) -
-			   clv_special_lbeta(param[0], param[1]));
+	return exp(clv_special_lbeta_ratio(param[0], param[1], 1, t - 1));
 }
 
 /* S(t) = B(alpha, beta + t) / B(alpha, beta). */
 double
 clv_sbg_survival(const double *param, double t)
 {
-	if (t == 0)
-		return 1.0;
-	return exp(clv_special_lbeta(param[0], param[1] + t) -
-			   clv_special_lbeta(param[0], param[1]));
+	return exp(clv_special_lbeta_ratio(param[0], param[1], 0, t));
 }
 
 /* (beta + t - 1) / (alpha + beta + t - 1). */
