@@ -64,6 +64,13 @@ bg_family_pmf(const double *param, double shift, double t, double n)
 	return result;
 }
 
+/*
+ * The 2F1 series of the Pareto/NBD form need about 37 / (1 - z) terms;
+ * beyond this z (alpha and beta more than 1e4 apart) the probability is
+ * NaN rather than up to n + 2 series of millions of terms.
+ */
+#define CLV_PNBD_PMF_MAX_Z (1.0 - 1e-4)
+
 /* BG/NBD P(X(t) = n). */
 double
 clv_bgnbd_pmf(const double *param, double t, double n)
@@ -112,6 +119,8 @@ clv_pnbd_pmf(const double *param, double t, double n)
 		return 0.0;
 	if (t == 0)
 		return n == 0 ? 1.0 : 0.0;
+	if (gap / big > CLV_PNBD_PMF_MAX_Z)
+		return NAN;
 	log_nb = lgamma(r + n) - lgamma(r) - lgamma(n + 1) + log_nb0(r, alpha, t) +
 		(n > 0 ? n * log(t / (alpha + t)) : 0.0);
 	alive = exp(log_nb - s * log1p(t / beta));

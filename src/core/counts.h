@@ -9,8 +9,9 @@
  * unit, t >= 0 and horizon >= 0; n a non-negative integer.  Each value is
  * a probability accurate to about 1e-14 absolute (tiny probabilities lose
  * relative precision); the work is O(n) (Pareto/NBD: n + 2 hypergeometric
- * series), so callers bound n.  NaN only when a Pareto/NBD series does
- * not converge.
+ * series), so callers bound n.  NaN only for Pareto/NBD, when alpha and
+ * beta are more than a factor 1e4 apart (its series would need millions
+ * of terms) or a series does not converge.
  */
 #ifndef CLV_COUNTS_H
 #define CLV_COUNTS_H
