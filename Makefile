@@ -14,7 +14,7 @@ REGRESS_OPTS = --inputdir=. --load-extension=clv
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
 EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
-	test/fuzz/*.bin
+	test/fuzz/*.bin test/bench/*.bin
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -38,3 +38,10 @@ cdnowcheck:
 	$(pg_regress_installcheck) --inputdir=test/cdnow --outputdir=test/cdnow \
 		--dbname=clv_cdnow --load-extension=clv $(CDNOW_TESTS)
 
+
+# unit-level benchmark of the core fits (test/bench/core_fits.c), no server
+.PHONY: corebench
+corebench:
+	$(CC) -std=c99 -O2 -Wall -Wextra -Isrc/core -o test/bench/core_fits.bin \
+		test/bench/core_fits.c $(CORE_SRCS) -lm
+	test/bench/core_fits.bin
