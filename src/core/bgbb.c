@@ -13,6 +13,7 @@
 #include "bgbb.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #include "mle.h"
 #include "special.h"
@@ -248,12 +249,7 @@ bgbb_ll(const double *param, double *grad_log, void *arg)
 double
 clv_bgbb_customers(const ClvBgbbRow *rows, size_t nrows)
 {
-	double		customers = 0.0;
-	size_t		i;
-
-	for (i = 0; i < nrows; i++)
-		customers += rows[i].count;
-	return customers;
+	return clv_mle_customers(rows, nrows, sizeof(ClvBgbbRow), offsetof(ClvBgbbRow, count));
 }
 
 /* Fits BG/BB by maximum likelihood from all parameters 1. */

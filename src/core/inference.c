@@ -4,6 +4,8 @@
  */
 #include "inference.h"
 
+#include <stddef.h>
+
 #include "bgnbd.h"
 #include "gamma_gamma.h"
 #include "pareto_nbd.h"
@@ -32,12 +34,8 @@ clv_bg_family_likelihood(const ClvTxData *data, ClvLikelihood *lik)
 double
 clv_tx_customers(const ClvTxRow *rows, size_t nrows)
 {
-	double		customers = 0.0;
-	size_t		i;
-
-	for (i = 0; i < nrows; i++)
-		customers += rows[i].count;
-	return customers;
+	return clv_mle_customers(rows, nrows, sizeof(ClvTxRow),
+							 offsetof(ClvTxRow, count));
 }
 
 /* Whether any customer repurchased. */
@@ -126,11 +124,9 @@ clv_gg_inference(const double *param, const ClvSpendRow *rows, size_t nrows,
 {
 	ClvSpendData data = {rows, nrows};
 	ClvLikelihood lik = {3, gg_ll, true, &data};
-	double		customers = 0.0;
-	size_t		i;
 
-	for (i = 0; i < nrows; i++)
-		customers += rows[i].count;
-	clv_mle_inference(&lik, param, customers, interrupt, interrupt_arg,
-					  inference);
+	clv_mle_inference(&lik, param,
+					  clv_mle_customers(rows, nrows, sizeof(ClvSpendRow),
+										offsetof(ClvSpendRow, count)),
+					  interrupt, interrupt_arg, inference);
 }

@@ -10,6 +10,7 @@
 #include "mle.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "optimize.h"
@@ -300,4 +301,23 @@ clv_mle_information_criteria(double ll, int k, double n, double *aic,
 {
 	*aic = 2.0 * k - 2.0 * ll;
 	*bic = k * log(n) - 2.0 * ll;
+}
+
+/* The sum of the count fields of rows. */
+double
+clv_mle_customers(const void *rows, size_t nrows, size_t row_size,
+				  size_t count_offset)
+{
+	const char *row = (const char *) rows;
+	double		customers = 0.0;
+	size_t		i;
+
+	for (i = 0; i < nrows; i++, row += row_size)
+	{
+		double		count;
+
+		memcpy(&count, row + count_offset, sizeof(double));
+		customers += count;
+	}
+	return customers;
 }

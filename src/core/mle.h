@@ -119,6 +119,14 @@ extern void clv_mle_inference(const ClvLikelihood *lik, const double *param,
 #define CLV_MLE_Z95 1.959963984540054
 
 /*
+ * The customers of nrows rows of row_size bytes each, whose count of
+ * customers (a double) is at count_offset: the n of BIC.  The models'
+ * clv_*_customers call it with their row type.
+ */
+extern double clv_mle_customers(const void *rows, size_t nrows,
+								size_t row_size, size_t count_offset);
+
+/*
  * AIC = 2 k - 2 ll and BIC = k log(n) - 2 ll for a model of k parameters
  * with log-likelihood ll fitted on n customers (n > 0).
  */

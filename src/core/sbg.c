@@ -6,6 +6,7 @@
 #include "sbg.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #include "mle.h"
 #include "special.h"
@@ -123,12 +124,7 @@ sbg_ll(const double *param, double *grad_log, void *arg)
 double
 clv_sbg_customers(const ClvSbgRow *rows, size_t nrows)
 {
-	double		customers = 0.0;
-	size_t		i;
-
-	for (i = 0; i < nrows; i++)
-		customers += rows[i].count;
-	return customers;
+	return clv_mle_customers(rows, nrows, sizeof(ClvSbgRow), offsetof(ClvSbgRow, count));
 }
 
 /* Whether some customer churned and some customer was seen past period 1. */

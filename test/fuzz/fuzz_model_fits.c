@@ -23,22 +23,6 @@
 
 #define MAX_ROWS 6
 
-/* The next two bytes of in as a double log-uniform in [lo, hi]. */
-static double
-fuzz_log_uniform(FuzzInput *in, double lo, double hi)
-{
-	uint16_t	v = (uint16_t) fuzz_i16(in);
-
-	return exp(log(lo) + (log(hi) - log(lo)) * v / 65535.0);
-}
-
-/* Counts the interrupt callbacks. */
-static void
-count_interrupt(void *arg)
-{
-	(*(long *) arg)++;
-}
-
 /* The log-likelihood of model (0 BG/NBD, 1 Gamma-Gamma) at param. */
 static double
 model_ll(int model, const double *param, const ClvTxRow *rows, const ClvSpendRow *spend,
@@ -84,10 +68,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	if (model == 0)
-		clv_bgnbd_fit(rows, n, count_interrupt, &interrupts, &fit);
+		clv_bgnbd_fit(rows, n, fuzz_count_interrupt, &interrupts, &fit);
 	else
 	{
-		clv_gg_fit(spend, n, count_interrupt, &interrupts, &fit);
+		clv_gg_fit(spend, n, fuzz_count_interrupt, &interrupts, &fit);
 		repeats = 1;			/* every spend row has x > 0 */
 	}
 

@@ -26,22 +26,6 @@
 
 #define MAX_ROWS 6
 
-/* The next two bytes of in as a double log-uniform in [lo, hi]. */
-static double
-fuzz_log_uniform(FuzzInput *in, double lo, double hi)
-{
-	uint16_t	v = (uint16_t) fuzz_i16(in);
-
-	return exp(log(lo) + (log(hi) - log(lo)) * v / 65535.0);
-}
-
-/* Counts the interrupt callbacks. */
-static void
-count_interrupt(void *arg)
-{
-	(*(long *) arg)++;
-}
-
 /* The rows of each model, only one of which is used per input. */
 typedef struct Data
 {
@@ -165,11 +149,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	identifiable = read_rows(&in, &d);
 
 	if (d.model == 0)
-		clv_mbgnbd_fit(d.tx, d.n, count_interrupt, &interrupts, &fit);
+		clv_mbgnbd_fit(d.tx, d.n, fuzz_count_interrupt, &interrupts, &fit);
 	else if (d.model == 1)
-		clv_bgbb_fit(d.bgbb, d.n, count_interrupt, &interrupts, &fit);
+		clv_bgbb_fit(d.bgbb, d.n, fuzz_count_interrupt, &interrupts, &fit);
 	else
-		clv_sbg_fit(d.sbg, d.n, count_interrupt, &interrupts, &fit);
+		clv_sbg_fit(d.sbg, d.n, fuzz_count_interrupt, &interrupts, &fit);
 
 	FUZZ_CHECK(interrupts > 0, "%s fit never called the interrupt callback", names[d.model]);
 	for (int k = 0; k < nparams; k++)
@@ -190,11 +174,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	interrupts = 0;
 	if (d.model == 0)
-		clv_mbgnbd_inference(fit.param, d.tx, d.n, count_interrupt, &interrupts, &inf);
+		clv_mbgnbd_inference(fit.param, d.tx, d.n, fuzz_count_interrupt, &interrupts, &inf);
 	else if (d.model == 1)
-		clv_bgbb_inference(fit.param, d.bgbb, d.n, count_interrupt, &interrupts, &inf);
+		clv_bgbb_inference(fit.param, d.bgbb, d.n, fuzz_count_interrupt, &interrupts, &inf);
 	else
-		clv_sbg_inference(fit.param, d.sbg, d.n, count_interrupt, &interrupts, &inf);
+		clv_sbg_inference(fit.param, d.sbg, d.n, fuzz_count_interrupt, &interrupts, &inf);
 	FUZZ_CHECK(interrupts > 2 * nparams, "%s inference called the interrupt %ld times",
 			   names[d.model], interrupts);
 	check_inference(names[d.model], &inf);

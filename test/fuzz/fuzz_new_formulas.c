@@ -29,15 +29,6 @@
 #include "sbg.h"
 #include "special.h"
 
-/* The next two bytes of in as a double log-uniform in [lo, hi]. */
-static double
-fuzz_log_uniform(FuzzInput *in, double lo, double hi)
-{
-	uint16_t	v = (uint16_t) fuzz_i16(in);
-
-	return exp(log(lo) + (log(hi) - log(lo)) * v / 65535.0);
-}
-
 /* Probability tolerance: rounding of sums of terms of size 1. */
 #define PROB_TOL 1e-9
 
