@@ -15,11 +15,61 @@
  * ------------------------------------------------------------------------
  */
 
-CREATE FUNCTION clv_day(ordered_at timestamptz, zone text)
+CREATE TYPE clv_zone;
+
+CREATE FUNCTION clv_zone_in(cstring)
+RETURNS clv_zone
+AS 'MODULE_PATHNAME', 'clv_zone_in'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_zone_in(cstring) IS
+'text input of clv_zone: a time zone name, checked as AT TIME ZONE checks it';
+
+CREATE FUNCTION clv_zone_out(clv_zone)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'clv_zone_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_zone_out(clv_zone) IS
+'text output of clv_zone: the zone name';
+
+CREATE FUNCTION clv_zone_recv(internal)
+RETURNS clv_zone
+AS 'MODULE_PATHNAME', 'clv_zone_recv'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_zone_recv(internal) IS
+'binary input of clv_zone: the zone name as text, checked';
+
+CREATE FUNCTION clv_zone_send(clv_zone)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'clv_zone_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_zone_send(clv_zone) IS
+'binary output of clv_zone: the zone name as text';
+
+CREATE TYPE clv_zone (
+	INPUT = clv_zone_in,
+	OUTPUT = clv_zone_out,
+	RECEIVE = clv_zone_recv,
+	SEND = clv_zone_send,
+	INTERNALLENGTH = VARIABLE,
+	CATEGORY = 'S',
+	STORAGE = extended
+);
+COMMENT ON TYPE clv_zone IS
+'a time zone name (Europe/Riga, UTC, +05:30) without a collation, so that a call of clv_day with a zone literal ships to remote servers';
+
+CREATE CAST (text AS clv_zone) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (text AS clv_zone) IS
+'a zone name in text as a clv_zone, checked';
+
+CREATE CAST (clv_zone AS text) WITH INOUT;
+COMMENT ON CAST (clv_zone AS text) IS
+'the name of a clv_zone';
+
+CREATE FUNCTION clv_day(ordered_at timestamptz, zone clv_zone)
 RETURNS date
 AS 'MODULE_PATHNAME', 'clv_day'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_day(timestamptz, text) IS
+COMMENT ON FUNCTION clv_day(timestamptz, clv_zone) IS
 'calendar day of a time in the given time zone, the same on every server whatever its TimeZone: (ordered_at AT TIME ZONE zone)::date';
 
 /* ------------------------------------------------------------------------
