@@ -392,8 +392,8 @@ clv_bgbb_conditional_pmf(const double *param, double nstar, double xstar,
 /* Inference of a BG/BB fit. */
 void
 clv_bgbb_inference(const double *param, const ClvBgbbRow *rows, size_t nrows,
-				 ClvInterrupt interrupt, void *interrupt_arg,
-				 ClvInference *inference)
+				   ClvInterrupt interrupt, void *interrupt_arg,
+				   ClvInference *inference)
 {
 	BgbbData	data = {rows, nrows};
 	ClvLikelihood lik = {4, bgbb_ll, true, &data};

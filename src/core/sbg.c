@@ -201,10 +201,10 @@ clv_sbg_derl(const double *param, double periods, double discount)
 /* Inference of an sBG fit. */
 void
 clv_sbg_inference(const double *param, const ClvSbgRow *rows, size_t nrows,
-				 ClvInterrupt interrupt, void *interrupt_arg,
-				 ClvInference *inference)
+				  ClvInterrupt interrupt, void *interrupt_arg,
+				  ClvInference *inference)
 {
-	SbgData	data = {rows, nrows};
+	SbgData		data = {rows, nrows};
 	ClvLikelihood lik = {2, sbg_ll, true, &data};
 
 	clv_mle_inference(&lik, param, clv_sbg_customers(rows, nrows), interrupt,
