@@ -116,6 +116,16 @@ gg_ll(const double *param, double *grad_log, void *arg)
 	return clv_gg_ll(param, data->rows, data->nrows, grad_log);
 }
 
+/* Gamma-Gamma's likelihood over data. */
+void
+clv_gg_likelihood(const ClvSpendData *data, ClvLikelihood *lik)
+{
+	lik->nparams = 3;
+	lik->ll = gg_ll;
+	lik->has_gradient = true;
+	lik->arg = (void *) data;
+}
+
 /* Inference of a Gamma-Gamma fit. */
 void
 clv_gg_inference(const double *param, const ClvSpendRow *rows, size_t nrows,
@@ -123,8 +133,9 @@ clv_gg_inference(const double *param, const ClvSpendRow *rows, size_t nrows,
 				 ClvInference *inference)
 {
 	ClvSpendData data = {rows, nrows};
-	ClvLikelihood lik = {3, gg_ll, true, &data};
+	ClvLikelihood lik;
 
+	clv_gg_likelihood(&data, &lik);
 	clv_mle_inference(&lik, param,
 					  clv_mle_customers(rows, nrows, sizeof(ClvSpendRow),
 										offsetof(ClvSpendRow, count)),

@@ -33,6 +33,12 @@ typedef struct ClvSpendData
 extern void clv_bg_family_likelihood(const ClvTxData *data,
 									 ClvLikelihood *lik);
 
+/*
+ * lik becomes Gamma-Gamma's likelihood (clv_gg_ll, 3 parameters, analytic
+ * gradient) over data, which must outlive it.
+ */
+extern void clv_gg_likelihood(const ClvSpendData *data, ClvLikelihood *lik);
+
 /* Customers in rows: the sum of their counts. */
 extern double clv_tx_customers(const ClvTxRow *rows, size_t nrows);
 

@@ -14,6 +14,7 @@
 
 #include "bgnbd.h"
 #include "gamma_gamma.h"
+#include "inference.h"
 #include "optimize.h"
 #include "pareto_nbd.h"
 #include "special.h"
@@ -295,54 +296,28 @@ test_bgnbd_expectation(void)
 static void
 test_gradients(void)
 {
+	ClvTxData	tx = {tx_rows, n_tx_rows, 0.0, NULL};
+	ClvSpendData spend = {spend_rows, n_spend_rows};
+	ClvLikelihood bgnbd,
+				gg;
 	int			trial,
 				i;
 
+	clv_bg_family_likelihood(&tx, &bgnbd);
+	clv_gg_likelihood(&spend, &gg);
 	srand(12345);
 	for (trial = 0; trial < 5; trial++)
 	{
-		double		param[4],
-					grad[4];
-		double		worst = 0.0;
+		double		param[4];
 
 		for (i = 0; i < 4; i++)
 			param[i] = exp(4.0 * rand() / RAND_MAX - 2.0);
-		clv_bgnbd_ll(param, tx_rows, n_tx_rows, grad);
-		for (i = 0; i < 4; i++)
-		{
-			double		up[4],
-						down[4],
-						h = 1e-6,
-						numeric;
-
-			memcpy(up, param, sizeof(up));
-			memcpy(down, param, sizeof(down));
-			up[i] *= exp(h);
-			down[i] *= exp(-h);
-			numeric = (clv_bgnbd_ll(up, tx_rows, n_tx_rows, NULL) -
-					   clv_bgnbd_ll(down, tx_rows, n_tx_rows, NULL)) / (2 * h);
-			worst = fmax(worst, fabs(numeric - grad[i]) / (1 + fabs(numeric)));
-		}
-		ok(worst < 1e-5, "BG/NBD gradient = finite differences (relative error %g)", worst);
-
-		worst = 0.0;
-		clv_gg_ll(param, spend_rows, n_spend_rows, grad);
-		for (i = 0; i < 3; i++)
-		{
-			double		up[3],
-						down[3],
-						h = 1e-6,
-						numeric;
-
-			memcpy(up, param, sizeof(up));
-			memcpy(down, param, sizeof(down));
-			up[i] *= exp(h);
-			down[i] *= exp(-h);
-			numeric = (clv_gg_ll(up, spend_rows, n_spend_rows, NULL) -
-					   clv_gg_ll(down, spend_rows, n_spend_rows, NULL)) / (2 * h);
-			worst = fmax(worst, fabs(numeric - grad[i]) / (1 + fabs(numeric)));
-		}
-		ok(worst < 1e-5, "Gamma-Gamma gradient = finite differences (relative error %g)", worst);
+		ok(gradient_error(&bgnbd, param) < 1e-5,
+		   "BG/NBD gradient = finite differences (relative error %g)",
+		   gradient_error(&bgnbd, param));
+		ok(gradient_error(&gg, param) < 1e-5,
+		   "Gamma-Gamma gradient = finite differences (relative error %g)",
+		   gradient_error(&gg, param));
 	}
 }
 
