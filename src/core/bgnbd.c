@@ -11,12 +11,17 @@
 #include "optimize.h"
 #include "special.h"
 
-/* The terms of one customer's likelihood that depend on x alone. */
+/*
+ * The terms of one customer's likelihood that depend on x alone; k = x +
+ * shift is the number of dropout chances the customer survived (BG/NBD:
+ * shift 0, one after each repeat purchase; MBG/NBD: shift 1, one more at
+ * the first purchase).
+ */
 typedef struct XTerms
 {
 	double		x;
-	double		lgamma_part;	/* lgamma(r+x) - lgamma(r) + log B(a, b+x) - log B(a, b) */
-	double		log_dropout;	/* log(a / (b + x - 1)), -inf for x = 0 */
+	double		lgamma_part;	/* lgamma(r+x) - lgamma(r) + log B(a, b+k) - log B(a, b) */
+	double		log_dropout;	/* log(a / (b + k - 1)), -inf for k = 0 */
 	double		d_r;			/* d lgamma_part / dr */
 	double		d_a;			/* d lgamma_part / da */
 	double		d_b;			/* d lgamma_part / db */
@@ -24,32 +29,38 @@ typedef struct XTerms
 
 /* Computes the x-only terms at param; derivatives only when wanted. */
 static void
-x_terms(const double *param, double x, bool with_derivatives, XTerms *terms)
+x_terms(const double *param, double x, double shift, bool with_derivatives,
+		XTerms *terms)
 {
 	double		r = param[0],
 				a = param[2],
 				b = param[3];
+	double		k = x + shift;
 
 	terms->x = x;
 	terms->lgamma_part = lgamma(r + x) - lgamma(r) +
-		lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
-	terms->log_dropout = x > 0 ? log(a) - log(b + x - 1) : -INFINITY;
+		lgamma(a + b) + lgamma(b + k) - lgamma(b) - lgamma(a + b + k);
+	/* b + (k - 1): k - 1 is exact, (b + k) - 1 would round a small b */
+	terms->log_dropout = k > 0 ? log(a) - log(b + (k - 1)) : -INFINITY;
 	if (with_derivatives)
 	{
 		double		psi_ab = clv_special_digamma(a + b);
-		double		psi_abx = clv_special_digamma(a + b + x);
+		double		psi_abk = clv_special_digamma(a + b + k);
 
 		terms->d_r = clv_special_digamma(r + x) - clv_special_digamma(r);
-		terms->d_a = psi_ab - psi_abx;
-		terms->d_b = psi_ab + clv_special_digamma(b + x) -
-			clv_special_digamma(b) - psi_abx;
+		terms->d_a = psi_ab - psi_abk;
+		terms->d_b = psi_ab + clv_special_digamma(b + k) -
+			clv_special_digamma(b) - psi_abk;
 	}
 }
 
-/* The BG/NBD log-likelihood of rows and its gradient in log-parameters. */
+/*
+ * The log-likelihood of the beta-geometric family (shift 0 BG/NBD, 1
+ * MBG/NBD) and its gradient in log-parameters.
+ */
 double
-clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
-			 double *grad_log)
+clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+				 double shift, double *grad_log)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -76,7 +87,7 @@ clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 					w_dropout;
 
 		if (x != terms.x)
-			x_terms(param, x, grad_log != NULL, &terms);
+			x_terms(param, x, shift, grad_log != NULL, &terms);
 		alive_term = -(r + x) * log_alpha_t;
 		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
 		joint = clv_special_logsumexp(alive_term, dropout_term);
@@ -90,7 +101,8 @@ clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 								 (r + x) * ((1 - w_dropout) / (alpha + row->t) +
 											w_dropout / (alpha + row->t_x)));
 		g_a += row->count * (terms.d_a + w_dropout / a);
-		g_b += row->count * (terms.d_b - (x > 0 ? w_dropout / (b + x - 1) : 0.0));
+		g_b += row->count * (terms.d_b -
+							 (x + shift > 0 ? w_dropout / (b + (x + shift - 1)) : 0.0));
 	}
 	if (grad_log != NULL)
 	{
@@ -294,4 +306,12 @@ double
 clv_bgnbd_unconditional_purchases(const double *param, double t)
 {
 	return clv_bgnbd_expected_purchases(param, t, 0, 0, 0);
+}
+
+/* The BG/NBD log-likelihood: the family's with no dropout at the start. */
+double
+clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+			 double *grad_log)
+{
+	return clv_bg_family_ll(param, rows, nrows, 0.0, grad_log);
 }

@@ -700,3 +700,32 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 		return NAN;
 	return log_hyp2f1_one_series(b, c, z, limit, grad);
 }
+
+/* The tail of Stirling's series of lgamma beyond its elementary part. */
+static double
+stirling_tail(double y)
+{
+	double		inv2 = 1.0 / (y * y);
+
+	return (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 / 1680))) / y;
+}
+
+/* lgamma(x + k) - lgamma(x). */
+double
+clv_special_lgamma_ratio(double x, double k)
+{
+	if (k == 0)
+		return 0.0;
+	if (x < 50)
+		return lgamma(x + k) - lgamma(x);
+	return (x - 0.5) * log1p(k / x) + k * log(x + k) - k +
+		stirling_tail(x + k) - stirling_tail(x);
+}
+
+/* log B(a + i, b + j) - log B(a, b). */
+double
+clv_special_lbeta_ratio(double a, double b, double i, double j)
+{
+	return clv_special_lgamma_ratio(a, i) + clv_special_lgamma_ratio(b, j) -
+		clv_special_lgamma_ratio(a + b, i + j);
+}

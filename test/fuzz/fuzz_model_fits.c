@@ -30,22 +30,6 @@
 /* Processor time a fit of at most MAX_ROWS rows may take, sanitised. */
 #define FIT_CPU_SECONDS 1.0
 
-/* The next two bytes of in as a double log-uniform in [lo, hi]. */
-static double
-fuzz_log_uniform(FuzzInput *in, double lo, double hi)
-{
-	uint16_t	v = (uint16_t) fuzz_i16(in);
-
-	return exp(log(lo) + (log(hi) - log(lo)) * v / 65535.0);
-}
-
-/* Counts the interrupt callbacks. */
-static void
-count_interrupt(void *arg)
-{
-	(*(long *) arg)++;
-}
-
 /*
  * The sum of the magnitudes of the terms of the Pareto/NBD log-likelihood
  * at param: its rounding error is a few ulps of this (r log alpha and
@@ -130,15 +114,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scale = fmax(scale, rows[i].t);
 	began = clock();
 	if (model == 0)
-		clv_bgnbd_fit(rows, n, count_interrupt, &interrupts, &fit);
+		clv_bgnbd_fit(rows, n, fuzz_count_interrupt, &interrupts, &fit);
 	else if (model == 1)
 	{
-		clv_gg_fit(spend, n, count_interrupt, &interrupts, &fit);
+		clv_gg_fit(spend, n, fuzz_count_interrupt, &interrupts, &fit);
 		repeats = 1;			/* every spend row has x > 0 */
 	}
 	else
 	{
-		clv_pnbd_fit(rows, n, workspace, count_interrupt, &interrupts, &fit);
+		clv_pnbd_fit(rows, n, workspace, fuzz_count_interrupt, &interrupts, &fit);
 		start[1] = start[3] = scale > 0.0 ? scale : 1.0;
 	}
 	cpu = (double) (clock() - began) / CLOCKS_PER_SEC;

@@ -32,15 +32,6 @@
 #include "special.h"
 #include "value.h"
 
-/* The next two bytes of in as a double log-uniform in [lo, hi]. */
-static double
-fuzz_log_uniform(FuzzInput *in, double lo, double hi)
-{
-	uint16_t	v = (uint16_t) fuzz_i16(in);
-
-	return exp(log(lo) + (log(hi) - log(lo)) * v / 65535.0);
-}
-
 /* A customer of the input rules. */
 typedef struct Customer
 {

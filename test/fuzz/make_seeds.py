@@ -286,3 +286,66 @@ write("fuzz_stats_values", "escapes_and_spellings",
       b"\x01" + b'{ "unit" : "1 \\u0064ay", "tx" : [ [ 1 , 5e-1 , 2.0E0 , 2.0 ] ], "spend" : [ ] }')
 write("fuzz_stats_values", "jsonb_subnormal",
       b"\x01" + b'{"tx": [[0, 0, 0.' + b"0" * 319 + b'1, 1]], "unit": "1 day", "spend": []}')
+
+
+# fuzz_new_fits: model (0 MBG/NBD, 1 BG/BB, 2 sBG), rows - 1, then per row
+# kind, count - 1 (u16) and the model's fields (see read_rows)
+def mbg_row(kind, x, t, tx_fraction, count):
+    """One MBG/NBD row: kind bit 0 x = 0, bit 1 large x, bit 2 t = 0."""
+    out = struct.pack("<BH", kind, count - 1)
+    if not kind & 1:
+        out += struct.pack("<H" if kind & 2 else "<B", x if kind & 2 else x - 1)
+    if not kind & 4:
+        out += u16_log(t, 1e-3, 1e4)
+    if not kind & 1:
+        out += struct.pack("<B", tx_fraction)
+    return out
+
+
+def bgbb_row(x, t_x, n, count):
+    """One BG/BB row with n < 8 (kind bit 0: n in one byte)."""
+    out = struct.pack("<BHB", 1, count - 1, n)
+    if n > 0:
+        out += struct.pack("<H", t_x)
+    if t_x > 0:
+        out += struct.pack("<H", x - 1)
+    return out
+
+
+def sbg_row(periods, churned, count):
+    """One sBG row with periods < 8."""
+    return struct.pack("<BHB", 1 if churned else 0, count - 1, periods)
+
+
+write("fuzz_new_fits", "mbgnbd_cdnow_like", struct.pack("<BB", 0, len(CDNOW_ROWS) - 1) +
+      b"".join(mbg_row(*r[:5]) for r in CDNOW_ROWS))
+write("fuzz_new_fits", "mbgnbd_nobody_returns", struct.pack("<BB", 0, 1) +
+      mbg_row(1, 0, 10.0, 0, 50) + mbg_row(1 | 4, 0, 0.0, 0, 3))
+write("fuzz_new_fits", "bgbb_donations_like", struct.pack("<BB", 1, 5) +
+      bgbb_row(0, 0, 6, 3464) + bgbb_row(1, 1, 6, 1091) + bgbb_row(3, 6, 6, 500) +
+      bgbb_row(6, 6, 6, 1203) + bgbb_row(2, 4, 6, 300) + bgbb_row(1, 1, 2, 50))
+write("fuzz_new_fits", "sbg_regular", struct.pack("<BB", 2, 5) +
+      sbg_row(1, True, 369) + sbg_row(2, True, 163) + sbg_row(3, True, 86) +
+      sbg_row(4, True, 56) + sbg_row(5, True, 37) + sbg_row(5, False, 289))
+write("fuzz_new_fits", "sbg_one_period", struct.pack("<BB", 2, 1) +
+      sbg_row(1, True, 40) + sbg_row(1, False, 60))
+
+# fuzz_new_formulas: mode (% 4: MBG/NBD, BG/BB, sBG, counts), four
+# parameters log-uniform in [1e-6, 1e6], x, t, t_x fraction, horizon, then
+# BG/BB n, t_x, x - 1, nstar or sBG periods - 1, discount in [1e-4, 10]
+def formulas(mode, params, x, t, tx_fraction, horizon, tail=b""):
+    """One fuzz_new_formulas input."""
+    out = struct.pack("<B", mode) + b"".join(u16_log(v, *MOD) for v in params)
+    out += struct.pack("<B", x) + u16_log(t, 1e-3, 1e4)
+    if x > 0:
+        out += struct.pack("<B", tx_fraction)
+    return out + u16_log(horizon, 1e-3, 1e4) + tail
+
+
+write("fuzz_new_formulas", "mbgnbd_cdnow", formulas(0, (0.525, 6.183, 0.891, 1.614), 2, 38.86, 200, 39.0))
+write("fuzz_new_formulas", "mbgnbd_a_near_one", formulas(0, (0.525, 6.183, 1.0, 1.614), 0, 38.86, 0, 52.0))
+write("fuzz_new_formulas", "bgbb_donations", formulas(1, (1.204, 0.750, 0.657, 2.783), 0, 1.0, 0, 1.0,
+                                                      struct.pack("<BBBB", 6, 4, 2, 5)))
+write("fuzz_new_formulas", "sbg_regular", formulas(2, (0.704, 1.182, 1.0, 1.0), 0, 1.0, 0, 1.0,
+                                                   struct.pack("<B", 3) + u16_log(0.1, 1e-4, 10)))
+write("fuzz_new_formulas", "counts_cdnow", formulas(3, (0.553, 10.578, 0.606, 11.669), 2, 38.86, 200, 39.0))
