@@ -256,9 +256,18 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	size_t		i;
 	int			k;
 
+	/* a pair out of reach makes the likelihood NaN: the rest need not be tried */
 	for (i = 0; i < index->npairs; i++)
+	{
 		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau, limit,
 								grad ? &index->grad_f[4 * i] : NULL);
+		if (isnan(index->log_f[i]))
+		{
+			for (k = 0; grad != NULL && k < 4; k++)
+				grad[k] = NAN;
+			return NAN;
+		}
+	}
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];

@@ -39,6 +39,14 @@
 #define CLV_HYP2F1_MAX_CANCELLATION 1e8
 
 /*
+ * Fewest digits, as a power of ten, a subnormal first term of a series
+ * whose sum grows out of the subnormal range must keep: its rounding error
+ * passes to every later term (a first term of 1.4e-315, of 8.7 digits,
+ * left c (2F1 - 1) = 3.97e-257 wrong by 1.3e-9).
+ */
+#define CLV_HYP2F1_START_DIGITS 1e10
+
+/*
  * Up to this z the series of 2F1(1, b; c; z) with c > b needs at most
  * some 350 terms, and is tried first.
  */
@@ -46,6 +54,12 @@
 
 /* Steps of a continued fraction before it counts as not converging. */
 #define CLV_HYP2F1_MAX_FRACTION 100000
+
+/*
+ * Terms of the series beyond which the continued fraction is tried first,
+ * outside its fast region too.
+ */
+#define CLV_HYP2F1_SERIES_SLOW 1000
 
 #define Min(a, b) ((a) < (b) ? (a) : (b))
 
@@ -182,7 +196,7 @@ hyp2f1_converged(const Hyp2f1Shape *shape, double z, long n, double ratio,
  * cancel: when the sum of their magnitudes exceeds the result by more than
  * CLV_HYP2F1_MAX_CANCELLATION, fewer than 8 digits are left and the result
  * is NaN rather than a wrong number.  So it is when the first term is a
- * subnormal number with fewer than 8 digits, whose rounding error every
+ * subnormal number with fewer than 10 digits, whose rounding error every
  * later term inherits, and the sum grows out of the subnormal range.
  */
 static double
@@ -191,7 +205,7 @@ hyp2f1_tail_times_c(double a, double b, double c, double z)
 	Hyp2f1Shape shape = hyp2f1_shape(a, b, c);
 	double		term = a * b * z;
 	int			imprecise_start = term != 0.0 &&
-		fabs(term) < DBL_MIN * DBL_EPSILON * CLV_HYP2F1_MAX_CANCELLATION;
+		fabs(term) < DBL_MIN * DBL_EPSILON * CLV_HYP2F1_START_DIGITS;
 	double		sum = term;
 	double		magnitude = fabs(term);
 	double		ratio = hyp2f1_term_ratio(a, b, c, z, 1);
@@ -465,11 +479,12 @@ log_hyp2f1_one_near_one(Dual b, Dual c, Dual z, Dual w, long limit)
 	log_first = dual_log(dual_scale(first, sign_first));
 	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
 	sign_second = (m.v < 0 || ((long) ceil(m.v)) % 2 == 0) ? 1 : -1;
-	log_second = dual_add(dual_add(dual_lgamma(c), dual_lgamma(dual_scale(m, -1.0))),
-						  dual_add(dual_scale(dual_lgamma(b), -1.0),
-								   dual_add(dual_mul(m, dual_log(w)),
-											dual_mul(dual_addc(dual_scale(c, -1.0), 1.0),
-													 dual_log1p(dual_scale(w, -1.0))))));
+	/* log Gamma(c) - log Gamma(b) first: for c near 1e15 each is 3e16 */
+	log_second = dual_add(dual_add(dual_add(dual_lgamma(c), dual_scale(dual_lgamma(b), -1.0)),
+								   dual_lgamma(dual_scale(m, -1.0))),
+						  dual_add(dual_mul(m, dual_log(w)),
+								   dual_mul(dual_addc(dual_scale(c, -1.0), 1.0),
+											dual_log1p(dual_scale(w, -1.0)))));
 	(void) z;
 	hi = log_first.v >= log_second.v ? log_first : log_second;
 	lo = log_first.v >= log_second.v ? log_second : log_first;
@@ -640,8 +655,9 @@ log_hyp2f1_one_series(double b, double c, double z, long limit, double *grad)
  * from the continued fraction where it converges fast (z < c / (b + 2), the
  * incomplete beta function's z < (p + 1) / (p + q + 2), always when
  * c >= b + 2: the Pareto/NBD likelihood with s and beta large), else (or
- * where that fails) by the series.  No method takes more than limit
- * terms or steps; the series is not tried where it would need more.
+ * where that fails) by the series, or where that would be long by the
+ * fraction after all.  No method takes more than limit terms or steps; the
+ * series is not tried where it would need more.
  */
 double
 clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
@@ -654,6 +670,7 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 				dw = dual_var(w, 2, -1.0);
 	Dual		result;
 	bool		fraction_fast;
+	double		series_terms;
 
 	/* z may round to 1 where w does not: w is the one computed exactly */
 	if (!(z >= 0.0 && z <= 1.0) || !(w > 0.0 && w <= 1.0) || !(c > 0.0))
@@ -683,10 +700,14 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 			if (isfinite(result.v))
 				return dual_result(result, grad);
 		}
-		result = near_pole ? log_hyp2f1_one_across_pole(db, dc, dz, dw, limit) :
-			log_hyp2f1_one_near_one(db, dc, dz, dw, limit);
-		if (!isnan(result.v))
-			return dual_result(result, grad);
+		/* (not across a pole narrower than the rounding of c: c of 1e19) */
+		if (!near_pole || c - CLV_HYP2F1_POLE_GAP < c + CLV_HYP2F1_POLE_GAP)
+		{
+			result = near_pole ? log_hyp2f1_one_across_pole(db, dc, dz, dw, limit) :
+				log_hyp2f1_one_near_one(db, dc, dz, dw, limit);
+			if (!isnan(result.v))
+				return dual_result(result, grad);
+		}
 	}
 	if (fraction_fast)
 	{
@@ -695,8 +716,25 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 		if (isfinite(result.v))
 			return dual_result(result, grad);
 	}
-	/* a series with terms falling at least like z^n needs -36 / log(z) */
-	if (z >= 1.0 || (c >= b && z > 0.0 && -36.0 / log1p(-w) > limit))
+	/*
+	 * a series with terms falling at least like z^n needs -36 / log(z);
+	 * where that is more than CLV_HYP2F1_SERIES_SLOW, the continued
+	 * fraction is tried first, outside its fast region too: it converges
+	 * there (if slowly), and for c just above b with w (b + 1) near 1 in a
+	 * few hundred steps where the series needs millions of terms.  But it
+	 * sees only z, whose rounding moves w by up to DBL_EPSILON / 2 and log
+	 * 2F1 (near w^m) by about |m| + 1 times that relative to w.
+	 */
+	series_terms = z > 0.0 ? -36.0 / log1p(-w) : 0.0;
+	if (series_terms > CLV_HYP2F1_SERIES_SLOW && !fraction_fast && b > 0.0 &&
+		(fabs(m) + 1.0) * DBL_EPSILON < 1e-10 * w)
+	{
+		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+										 grad != NULL);
+		if (isfinite(result.v))
+			return dual_result(result, grad);
+	}
+	if (z >= 1.0 || (c >= b && series_terms > limit))
 		return NAN;
 	return log_hyp2f1_one_series(b, c, z, limit, grad);
 }
