@@ -14,7 +14,7 @@ REGRESS_OPTS = --inputdir=. --load-extension=clv
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
 EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
-	test/fuzz/*.bin
+	test/fuzz/*.bin test/bench/*.bin
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -26,7 +26,7 @@ $(OBJS): $(wildcard src/*.h src/core/*.h)
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
 
 .PHONY: unitcheck cdnowcheck
@@ -38,3 +38,10 @@ cdnowcheck:
 	$(pg_regress_installcheck) --inputdir=test/cdnow --outputdir=test/cdnow \
 		--dbname=clv_cdnow --load-extension=clv $(CDNOW_TESTS)
 
+
+# unit-level benchmark of the core fits (test/bench/core_fits.c), no server
+.PHONY: corebench
+corebench:
+	$(CC) -std=c99 -O2 -Wall -Wextra -Isrc/core -o test/bench/core_fits.bin \
+		test/bench/core_fits.c $(CORE_SRCS) -lm
+	test/bench/core_fits.bin

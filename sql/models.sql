@@ -113,6 +113,21 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, t_x, t, unit) FROM big_summaries;
+-- the plan runs in workers: partial states (clv_stats values) are combined
+CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || query INTO plan;
+	RETURN (WITH RECURSIVE nodes(node) AS (
+				SELECT plan -> 0 -> 'Plan'
+				UNION ALL
+				SELECT child FROM nodes, json_array_elements(node -> 'Plans') child)
+			SELECT max((node ->> 'Workers Launched')::int) FROM nodes);
+END $$;
+SELECT pg_temp.workers_launched(format('SELECT %s FROM big_summaries', f)) > 0 AS workers_launched, f
+FROM (VALUES ('bgnbd_fit(x, t_x, t, unit)'), ('pareto_nbd_fit(x, t_x, t, unit)'), ('gamma_gamma_fit(x, m)'),
+			 ('clv_stats(x, t_x, t, m, unit)'), ('bgnbd_fit((x, t_x, t, m, orders, unit)::clv_summary)')) v(f);
 SELECT bgnbd_fit(x, t_x, t, unit) = (SELECT bg FROM serial_fits) AS parallel_bgnbd_same,
 	   pareto_nbd_fit(x, t_x, t, unit) = (SELECT pn FROM serial_fits) AS parallel_pareto_same,
 	   gamma_gamma_fit(x, m) = (SELECT gg FROM serial_fits) AS parallel_gg_same,
@@ -153,11 +168,38 @@ SELECT (f).converged, (f).customers,
 	   AS finite_parameters
 FROM (SELECT pareto_nbd_fit(0, 0, t, '1 day') AS f FROM generate_series(1, 50) t) q;
 
+-- issue 10.4: Pareto/NBD on tiny and degenerate inputs ends at once (these
+-- ran for 20 s, over 200 s and 4.6 s): where the likelihood rises towards a
+-- limit of the model (no dropout, rates without heterogeneity) the fit is
+-- not converged, with a WARNING saying so; its parameters are finite
+SET statement_timeout = '2s';
+SELECT (f).converged, (f).customers, (f).iterations < 100 AS few_iterations,
+	   (f).r < 'infinity' AND (f).alpha < 'infinity' AND (f).s < 'infinity' AND (f).beta < 'infinity'
+	   AND (f).s > 0 AND (f).beta > 0 AS finite
+FROM (SELECT pareto_nbd_fit(x, tx, t, '1 day') AS f
+	  FROM (VALUES (0, 0.0, 1.0), (1, 0.5, 1), (2, 1, 1)) v(x, tx, t)) q;
+SELECT (f).converged, (f).customers, (f).iterations < 100 AS few_iterations
+FROM (SELECT pareto_nbd_fit(x, tx, t, '1 day') AS f
+	  FROM (VALUES (0, 0.0, 0.0), (0, 0, 0), (1, 0, 0)) v(x, tx, t)) q;
+-- 2,000 customers whose orders all fall in one day
+SELECT (f).converged, (f).customers
+FROM (SELECT pareto_nbd_fit(s) AS f
+	  FROM (SELECT customer_id, clv_summary(ordered_at, amount, '2025-01-02 00:00+00'::timestamptz, '1 day') AS s
+			FROM (SELECT c AS customer_id,
+						 '2025-01-01 00:00+00'::timestamptz + (c * 7 + k * 3600) % 86400 * interval '1 second' AS ordered_at,
+						 10 + c % 7 AS amount
+				  FROM generate_series(1, 2000) c, generate_series(0, c % 5) k) o
+			GROUP BY customer_id) q) q;
+RESET statement_timeout;
+
 -- input rules: each violation is its class-22 error naming rule and values
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(-1, 0, 5, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, -1, 5, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 6, 5, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT pareto_nbd_fit(0, 1, 5, '1 day')$$);
+SELECT pg_temp.error_of($$SELECT pareto_nbd_fit(1, 1, 5, NULL)$$);
+SELECT pg_temp.error_of($$SELECT clv_stats(1, 1, 5, 3, '1 mon')$$);
+SELECT pg_temp.error_of($$SELECT gamma_gamma_fit((1, 0, 5, 'NaN', 2, '1 day')::clv_summary)$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 'infinity', '1 day')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 'nan', 5, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, NULL)$$);
@@ -179,66 +221,6 @@ WITH q AS (
 	FROM (VALUES (0, 0.0, 4.0, 0.0), (1, 2.0, 4.0, -5.0), (2, 3.0, 4.0, 8.0)) v(x, t_x, t, m))
 SELECT (SELECT (bgnbd_fit(s)).customers FROM q) AS bg_customers_with_refund_only,
 	   (SELECT pg_temp.error_of(format('SELECT gamma_gamma_fit(%L::clv_stats)', s)) FROM q) AS gg_error;
-
--- clv_stats text form: round trip, validation of malformed literals
-SELECT clv_stats(x, t_x, t, m, '1 day')
-FROM (VALUES (0, 0.0, 4.0, 0.0), (0, 0.0, 4.0, 0.0), (1, 2.0, 4.0, 5.5), (2, 1.5, 4.0, 8.25), (1, 2.0, 4.0, 5.5)) v(x, t_x, t, m);
-SELECT s::text::clv_stats::text = s::text AS text_round_trip FROM fits, LATERAL (SELECT stats AS s) q;
-SELECT '{ "unit" : "12:00:00" , "tx" : [ [0, 0, 2.5, 3] ] , "spend" : [ ] }'::clv_stats AS spaces_allowed;
-SELECT pg_temp.error_of($$SELECT 'garbage'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1,1]],"spend":[]} extra'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0.5,0,1,1]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1,0]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[1,2,1,1]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[1,1,2,1],[0,0,1,1]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[0,0,1,1],[0,0,1,1]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[],"spend":[[0,5,1]]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[],"spend":[[1,"nan",1]]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[],"spend":[[1,1e999,1]]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"-1 day","tx":[],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT '{"unit":"soon","tx":[],"spend":[]}'::clv_stats$$);
--- numbers are JSON numbers: no hexadecimal, leading plus, bare point or leading zero
-SELECT n, pg_temp.error_of(format($$SELECT '{"unit":"1 day","tx":[[1,%s,4,1]],"spend":[]}'::clv_stats$$, n))
-FROM (VALUES ('0x1'), ('+1'), ('.5'), ('1.'), ('01'), ('1e'), ('Infinity')) v(n);
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[+1,1,4,1]],"spend":[]}'::clv_stats$$);
-SELECT '{"unit":"1 day","tx":[[0,-0,1,1],[1,0.5,2E+0,2]],"spend":[[1,-0.0,1]]}'::clv_stats AS negative_zero_reads_as_zero;
--- x beyond 2^53 is not a count the models can use
-SELECT pg_temp.error_of($$SELECT '{"unit":"1 day","tx":[[9007199254740993,1,2,1]],"spend":[]}'::clv_stats$$);
-SELECT pg_temp.error_of($$SELECT bgnbd_fit(9223372036854775807, 1, 2, '1 day')$$);
--- counts add up to at most 2^63 - 1
-SELECT pg_temp.error_of($$SELECT clv_stats_merge(s) FROM (VALUES
-	('{"unit":"1 day","tx":[[0,0,1,9223372036854775807]],"spend":[]}'::clv_stats),
-	('{"unit":"1 day","tx":[[0,0,1,2]],"spend":[]}')) v(s)$$);
-SELECT pg_temp.error_of($$SELECT bgnbd_fit('{"unit":"1 day","tx":[[0,0,1,4611686018427387904],[1,1,2,4611686018427387904]],"spend":[]}'::clv_stats)$$);
-
--- clv_stats binary form: COPY BINARY out and back in
-CREATE TABLE stats_copy (s clv_stats);
-COPY (SELECT stats FROM fits) TO '/tmp/clv_models_regress.bin' (FORMAT binary);
-COPY stats_copy FROM '/tmp/clv_models_regress.bin' (FORMAT binary);
-SELECT s::text = (SELECT stats::text FROM fits) AS binary_round_trip FROM stats_copy;
--- binary input validates: raw bytes written as bytea and read back as clv_stats
-CREATE FUNCTION pg_temp.recv_error(bytes bytea) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, '/tmp/clv_models_regress_bad.bin');
-	RETURN pg_temp.error_of($q$COPY stats_copy FROM '/tmp/clv_models_regress_bad.bin' (FORMAT binary)$q$);
-END $$;
-SELECT pg_temp.recv_error('\x0001');
-SELECT pg_temp.recv_error(int8send(86400000000) || int4send(2) || int4send(0)
-						  || int8send(1) || float8send(1) || float8send(3) || int8send(1));
-SELECT pg_temp.recv_error(int8send(86400000000) || int4send(1) || int4send(0)
-						  || int8send(1) || float8send(5) || float8send(3) || int8send(1));
-SELECT pg_temp.recv_error(int8send(0) || int4send(0) || int4send(0));
-SELECT pg_temp.recv_error(int8send(86400000000) || int4send(0) || int4send(1)
-						  || int8send(1) || float8send('NaN') || int8send(1));
-SELECT pg_temp.recv_error(int8send(86400000000) || int4send(1) || int4send(0)
-						  || int8send(1) || float8send(1) || float8send(3) || int8send(1)) AS valid_value;
--- the longest unit an int64 holds reads, prints and reads back
-SELECT pg_temp.recv_error(int8send(9223372036854775807) || int4send(1) || int4send(0)
-						  || int8send(1) || float8send(1) || float8send(3) || int8send(1)) AS longest_unit;
-SELECT count(*) AS rows_read FROM stats_copy;
-SELECT s::text, s::text::clv_stats::text = s::text AS text_round_trip
-FROM stats_copy WHERE s::text LIKE '{"unit":"106751991 days%';
 
 -- scoring: p_alive and expected_purchases against the formulas in plain SQL
 CREATE TABLE customers (x bigint, t_x float8, t float8, m float8);
@@ -376,4 +358,4 @@ SELECT p_alive(bg_plain, NULL, 1, 2) IS NULL AS null_x, p_alive(bg_plain, NULL::
 	   clv(bg_plain, gg_plain, 1, 1, 2, NULL) IS NULL AS null_m
 FROM fits;
 
-DROP TABLE model_summaries, fits, pieces, grouped, big_summaries, serial_fits, stats_copy, customers;
+DROP TABLE model_summaries, fits, pieces, grouped, big_summaries, serial_fits, customers;

@@ -5,17 +5,23 @@
  */
 #include "bgnbd.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "optimize.h"
 #include "special.h"
 
-/* The terms of one customer's likelihood that depend on x alone. */
+/*
+ * The terms of one customer's likelihood that depend on x alone; k = x +
+ * shift is the number of dropout chances the customer survived (BG/NBD:
+ * shift 0, one after each repeat purchase; MBG/NBD: shift 1, one more at
+ * the first purchase).
+ */
 typedef struct XTerms
 {
 	double		x;
-	double		lgamma_part;	/* lgamma(r+x) - lgamma(r) + log B(a, b+x) - log B(a, b) */
-	double		log_dropout;	/* log(a / (b + x - 1)), -inf for x = 0 */
+	double		lgamma_part;	/* lgamma(r+x) - lgamma(r) + log B(a, b+k) - log B(a, b) */
+	double		log_dropout;	/* log(a / (b + k - 1)), -inf for k = 0 */
 	double		d_r;			/* d lgamma_part / dr */
 	double		d_a;			/* d lgamma_part / da */
 	double		d_b;			/* d lgamma_part / db */
@@ -23,32 +29,38 @@ typedef struct XTerms
 
 /* Computes the x-only terms at param; derivatives only when wanted. */
 static void
-x_terms(const double *param, double x, bool with_derivatives, XTerms *terms)
+x_terms(const double *param, double x, double shift, bool with_derivatives,
+		XTerms *terms)
 {
 	double		r = param[0],
 				a = param[2],
 				b = param[3];
+	double		k = x + shift;
 
 	terms->x = x;
 	terms->lgamma_part = lgamma(r + x) - lgamma(r) +
-		lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
-	terms->log_dropout = x > 0 ? log(a) - log(b + x - 1) : -INFINITY;
+		lgamma(a + b) + lgamma(b + k) - lgamma(b) - lgamma(a + b + k);
+	/* b + (k - 1): k - 1 is exact, (b + k) - 1 would round a small b */
+	terms->log_dropout = k > 0 ? log(a) - log(b + (k - 1)) : -INFINITY;
 	if (with_derivatives)
 	{
 		double		psi_ab = clv_special_digamma(a + b);
-		double		psi_abx = clv_special_digamma(a + b + x);
+		double		psi_abk = clv_special_digamma(a + b + k);
 
 		terms->d_r = clv_special_digamma(r + x) - clv_special_digamma(r);
-		terms->d_a = psi_ab - psi_abx;
-		terms->d_b = psi_ab + clv_special_digamma(b + x) -
-			clv_special_digamma(b) - psi_abx;
+		terms->d_a = psi_ab - psi_abk;
+		terms->d_b = psi_ab + clv_special_digamma(b + k) -
+			clv_special_digamma(b) - psi_abk;
 	}
 }
 
-/* The BG/NBD log-likelihood of rows and its gradient in log-parameters. */
+/*
+ * The log-likelihood of the beta-geometric family (shift 0 BG/NBD, 1
+ * MBG/NBD) and its gradient in log-parameters.
+ */
 double
-clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
-			 double *grad_log)
+clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+				 double shift, double *grad_log)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -75,7 +87,7 @@ clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 					w_dropout;
 
 		if (x != terms.x)
-			x_terms(param, x, grad_log != NULL, &terms);
+			x_terms(param, x, shift, grad_log != NULL, &terms);
 		alive_term = -(r + x) * log_alpha_t;
 		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
 		joint = clv_special_logsumexp(alive_term, dropout_term);
@@ -89,7 +101,8 @@ clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 								 (r + x) * ((1 - w_dropout) / (alpha + row->t) +
 											w_dropout / (alpha + row->t_x)));
 		g_a += row->count * (terms.d_a + w_dropout / a);
-		g_b += row->count * (terms.d_b - (x > 0 ? w_dropout / (b + x - 1) : 0.0));
+		g_b += row->count * (terms.d_b -
+							 (x + shift > 0 ? w_dropout / (b + (x + shift - 1)) : 0.0));
 	}
 	if (grad_log != NULL)
 	{
@@ -127,18 +140,6 @@ negative_ll(const double *theta, double *grad, void *arg)
 	return -ll;
 }
 
-/* Whether any customer repurchased: without one the model is unidentified. */
-static bool
-has_repeats(const ClvTxRow *rows, size_t nrows)
-{
-	size_t		i;
-
-	for (i = 0; i < nrows; i++)
-		if (rows[i].x > 0 && rows[i].count > 0)
-			return true;
-	return false;
-}
-
 /* Fits BG/NBD by maximum likelihood from r = alpha = a = b = 1. */
 void
 clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
@@ -146,20 +147,18 @@ clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
 {
 	FitData		data = {rows, nrows};
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
-	interrupt_arg};
+	interrupt_arg, 0.0, false};
 	double		theta0[4] = {0, 0, 0, 0};
-	ClvOptimResult result;
-	int			i;
 
-	clv_optim_minimize(&problem, theta0, &result);
-	for (i = 0; i < 4; i++)
-		fit->param[i] = exp(result.theta[i]);
-	fit->ll = -result.value;
-	fit->iterations = result.iterations;
-	fit->converged = result.converged && has_repeats(rows, nrows);
+	clv_model_fit(&problem, theta0, clv_model_has_repeats(rows, nrows), fit);
 }
 
-/* P(alive) = 1 / (1 + a / (b + x - 1) ((alpha + t) / (alpha + t_x))^(r + x)). */
+/*
+ * P(alive) = 1 / (1 + a / (b + x - 1) ((alpha + t) / (alpha + t_x))^(r + x)),
+ * the power formed from log1p((t - t_x) / (alpha + t_x)): with alpha in the
+ * billions the difference of two logarithms keeps few digits, and r + x
+ * times it decides between 0 and 1.
+ */
 double
 clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
 {
@@ -171,15 +170,59 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
 	if (x == 0)
 		return 1.0;
 	return 1.0 / (1.0 + exp(log(a) - log(b + x - 1) +
-							(r + x) * (log(alpha + t) - log(alpha + t_x))));
+							(r + x) * log1p((t - t_x) / (alpha + t_x))));
+}
+
+/*
+ * The expectation below by Pfaff's transformation:
+ * (1 - z)^(r + x) 2F1(r + x, b + x; c; z) = 2F1(r + x, a - 1; c; -zeta)
+ * with zeta = h / (alpha + t), so the bracket is a series in zeta whose
+ * factor (a - 1) cancels against the formula's:
+ *   E = c sum over n >= 1 of (-1)^(n+1) (r + x)_n (a)_(n-1) zeta^n / ((c)_n n!),
+ * with c = a + b + x - 1 -- nothing subtracted but the alternating terms
+ * (NaN when they cancel to fewer than 8 digits or do not converge), and no
+ * singularity at a = 1.  It converges for zeta < 1; for larger zeta with
+ * c far beyond zeta (r + x + a), its terms fall to nothing long before
+ * they would grow again near n = c / zeta, and the sum up to there is the
+ * function to within the smallest term (an asymptotic series): this is
+ * E[(1 - (1 + p zeta)^-(r+x)) / p] for p ~ Beta(a, b + x), whose p is
+ * about a / c.  Where the other forms subtract numbers of the size of c
+ * (alpha far beyond the horizon, or b in the billions) it takes a few
+ * terms.
+ */
+static double
+purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
+{
+	double		term = r_x * zeta;
+	double		sum = term,
+				magnitude = fabs(term);
+	long		n;
+
+	for (n = 1; n < 100000 && term != 0.0; n++)
+	{
+		double		ratio = -((r_x + n) / (c + n)) * (zeta * ((a + n - 1) / (n + 1)));
+
+		term *= ratio;
+		sum += term;
+		magnitude += fabs(term);
+		if (fabs(ratio) < 1.0 &&
+			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+			break;
+		if (!isfinite(magnitude))
+			return NAN;
+	}
+	if (n == 100000 || magnitude > 1e8 * fabs(sum))
+		return NAN;
+	return sum;
 }
 
 /*
  * E[Y(h) | x, t, alive] = (a + b + x - 1) / (a - 1)
  *   (1 - ((alpha + t) / (alpha + t + h))^(r + x)
  *        2F1(r + x, b + x; a + b + x - 1; h / (alpha + t + h))),
- * which times P(alive) is E[Y(h) | x, t_x, t],
- * with Euler's transformation folded in:
+ * which times P(alive) is E[Y(h) | x, t_x, t]; for h / (alpha + t) < 1/2
+ * summed by purchases_if_alive_pfaff, else with Euler's transformation
+ * folded in:
  * ((alpha + t) / (alpha + t + h))^(r + x) 2F1(...) =
  * (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z), whose series
  * converges fast even for thousands of purchases.  With L = (a - 1)
@@ -190,26 +233,25 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
  * c <= 0.  The transformed series
  * has terms of both signs; when they cancel (large r and z close to 1) and
  * c > 0, the untransformed form, all of whose terms are positive, is
- * summed in logarithms instead.  At a = 1 exactly the formula is 0/0; a is
- * moved by 1e-9 there (the limit is continuous).
+ * summed in logarithms instead.  At a = 1 the formula is 0/0; within
+ * A_NEAR_ONE of 1 the expectation is interpolated linearly between
+ * a = 1 - A_NEAR_ONE and a = 1 + A_NEAR_ONE (it is smooth in a, so the
+ * error is of the order of A_NEAR_ONE squared, and nothing jumps).
  */
-double
-clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
-							 double t)
+#define A_NEAR_ONE 1e-9
+
+static double
+purchases_if_alive_at(const double *param, double horizon, double x, double t,
+					  double a)
 {
 	double		r = param[0],
 				alpha = param[1],
-				a = param[2],
 				b = param[3];
 	double		z,
 				c,
 				log_factor,
 				c_bracket;
 
-	if (horizon == 0)
-		return 0.0;
-	if (fabs(a - 1.0) < 1e-9)
-		a = 1.0 + 1e-9;
 	z = horizon / (alpha + t + horizon);
 	c = a + b + x - 1;
 	log_factor = (a - 1) * log1p(-z);
@@ -219,6 +261,35 @@ clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
 		c_bracket = -c * expm1((r + x) * log1p(-z) +
 							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
 	return c_bracket / (a - 1);
+}
+
+double
+clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
+							 double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				a = param[2],
+				b = param[3];
+	double		zeta = horizon / (alpha + t);
+
+	if (horizon == 0)
+		return 0.0;
+	if (zeta < 0.5 || a + b + x - 1 > 64.0 * zeta * (r + x + a + 1.0))
+	{
+		double		value = purchases_if_alive_pfaff(r + x, a, a + b + x - 1, zeta);
+
+		if (!isnan(value))
+			return value;
+	}
+	if (fabs(a - 1.0) < A_NEAR_ONE)
+	{
+		double		below = purchases_if_alive_at(param, horizon, x, t, 1.0 - A_NEAR_ONE),
+					above = purchases_if_alive_at(param, horizon, x, t, 1.0 + A_NEAR_ONE);
+
+		return below + (above - below) * (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE);
+	}
+	return purchases_if_alive_at(param, horizon, x, t, a);
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */
@@ -235,4 +306,12 @@ double
 clv_bgnbd_unconditional_purchases(const double *param, double t)
 {
 	return clv_bgnbd_expected_purchases(param, t, 0, 0, 0);
+}
+
+/* The BG/NBD log-likelihood: the family's with no dropout at the start. */
+double
+clv_bgnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+			 double *grad_log)
+{
+	return clv_bg_family_ll(param, rows, nrows, 0.0, grad_log);
 }

@@ -43,4 +43,15 @@ extern double clv_bgnbd_purchases_if_alive(const double *param,
 extern double clv_bgnbd_unconditional_purchases(const double *param,
 												double t);
 
+/*
+ * The log-likelihood of the beta-geometric family of which BG/NBD (shift
+ * 0) and MBG/NBD (shift 1: a dropout chance at the first purchase too)
+ * are members: with k = x + shift dropout chances survived, a customer's
+ * likelihood is Gamma(r+x) alpha^r / Gamma(r) B(a, b+k) / B(a, b)
+ * [(alpha+t)^-(r+x) + [k > 0] a / (b+k-1) (alpha+t_x)^-(r+x)].  Gradient
+ * in log-parameters into grad_log when not NULL, as clv_bgnbd_ll.
+ */
+extern double clv_bg_family_ll(const double *param, const ClvTxRow *rows,
+							   size_t nrows, double shift, double *grad_log);
+
 #endif							/* CLV_BGNBD_H */

@@ -97,18 +97,10 @@ clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 {
 	FitData		data = {rows, nrows};
 	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
-	interrupt_arg};
+	interrupt_arg, 0.0, false};
 	double		theta0[3] = {0, 0, 0};
-	ClvOptimResult result;
-	int			i;
 
-	clv_optim_minimize(&problem, theta0, &result);
-	for (i = 0; i < 3; i++)
-		fit->param[i] = exp(result.theta[i]);
-	fit->param[3] = 0.0;
-	fit->ll = -result.value;
-	fit->iterations = result.iterations;
-	fit->converged = result.converged && nrows > 0;
+	clv_model_fit(&problem, theta0, nrows > 0, fit);
 }
 
 /*

@@ -38,6 +38,9 @@ typedef struct ClvModelFit
 	int			iterations;
 	bool		converged;		/* false when the data cannot identify the
 								 * model; param is finite even then */
+	bool		degenerate;		/* the likelihood is highest at a limit of
+								 * the model: a parameter at the edge of its
+								 * range, or a direction of no curvature */
 } ClvModelFit;
 
 /*
@@ -45,5 +48,23 @@ typedef struct ClvModelFit
  * once per month of a CLV sum; it may not return (query cancel).
  */
 typedef void (*ClvInterrupt) (void *arg);
+
+struct ClvOptimProblem;
+
+/*
+ * Whether any customer of rows repurchased: without one neither purchase
+ * model is identified.
+ */
+extern bool clv_model_has_repeats(const ClvTxRow *rows, size_t nrows);
+
+/*
+ * Minimises problem (a negative log-likelihood over the logarithms of the
+ * parameters) from theta0 and reports the fit: the parameters exp(theta),
+ * the log-likelihood, and converged when the optimiser converged inside
+ * its box and identified says the data can identify the model.
+ */
+extern void clv_model_fit(const struct ClvOptimProblem *problem,
+						  const double *theta0, bool identified,
+						  ClvModelFit *fit);
 
 #endif							/* CLV_MODEL_H */

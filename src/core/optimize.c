@@ -16,7 +16,7 @@
 
 /* Iteration budgets of the two methods. */
 #define BFGS_MAX_ITERATIONS 1000
-#define NM_MAX_ITERATIONS 5000
+#define NM_MAX_ITERATIONS 1000
 
 /* Stationarity: |gradient| <= GRAD_TOL (1 + |value|) in every coordinate. */
 #define GRAD_TOL 1e-7
@@ -24,32 +24,55 @@
 /* Relative and absolute change of the value BFGS counts as no progress. */
 #define VALUE_TOL 1e-14
 
+/*
+ * A search that lowers the function by less than STALL_TOL (relative)
+ * over STALL_ITERATIONS iterations has stalled (crawling along a region
+ * where the function cannot be evaluated, or a valley): it stops there.
+ */
+#define STALL_TOL 1e-10
+#define STALL_ITERATIONS 20
+
 /* Longest step in any coordinate of theta per line search. */
 #define MAX_STEP 2.0
 
 /* Finite-difference step in theta (the log of a parameter). */
 #define FD_STEP 1e-5
 
+/*
+ * A BFGS step at least this long in some coordinate that lowers the
+ * function by less than CLV_OPTIM_MIN_CURVATURE makes the search check
+ * the curvature there, at most every FLAT_CHECK_EVERY iterations.
+ */
+#define FLAT_STEP 0.25
+#define FLAT_CHECK_EVERY 3
+
+/* The half-width of problem's box. */
+static double
+box_of(const ClvOptimProblem *problem)
+{
+	return problem->bound > 0.0 ? problem->bound : CLV_OPTIM_LOG_BOUND;
+}
+
 /* Whether theta is inside the box where the objective is evaluated. */
 static bool
-inside_box(int n, const double *theta)
+inside_box(const ClvOptimProblem *problem, const double *theta)
 {
 	int			i;
 
-	for (i = 0; i < n; i++)
-		if (!(fabs(theta[i]) <= CLV_OPTIM_LOG_BOUND))
+	for (i = 0; i < problem->n; i++)
+		if (!(fabs(theta[i]) <= box_of(problem)))
 			return false;
 	return true;
 }
 
 /* Whether theta keeps a margin from the box, i.e. it is a true interior point. */
 static bool
-interior(int n, const double *theta)
+interior(const ClvOptimProblem *problem, const double *theta)
 {
 	int			i;
 
-	for (i = 0; i < n; i++)
-		if (!(fabs(theta[i]) < CLV_OPTIM_LOG_BOUND - 1.0))
+	for (i = 0; i < problem->n; i++)
+		if (!(fabs(theta[i]) < box_of(problem) - 1.0))
 			return false;
 	return true;
 }
@@ -68,7 +91,7 @@ value_at(const ClvOptimProblem *problem, const double *theta)
 {
 	double		f;
 
-	if (!inside_box(problem->n, theta))
+	if (!inside_box(problem, theta))
 		return HUGE_VAL;
 	check_interrupt(problem);
 	f = problem->objective(theta, NULL, problem->arg);
@@ -106,7 +129,7 @@ value_and_gradient(const ClvOptimProblem *problem, const double *theta,
 	double		f;
 	int			i;
 
-	if (!inside_box(problem->n, theta))
+	if (!inside_box(problem, theta))
 		return HUGE_VAL;
 	check_interrupt(problem);
 	if (problem->has_gradient)
@@ -138,8 +161,68 @@ is_stationary(int n, const double *grad, double f, double tol)
 }
 
 /*
+ * Whether the function has curvature of at least CLV_OPTIM_MIN_CURVATURE
+ * in every direction at theta: the Hessian, by forward differences of the
+ * gradient, minus that much times the identity has a Cholesky factor.
+ * Only with an analytic gradient (differences of differences are too
+ * coarse); without one every point passes.
+ */
+static bool
+has_curvature(const ClvOptimProblem *problem, const double *theta)
+{
+	int			n = problem->n;
+	double		h[MAXN][MAXN];
+	double		probe[MAXN],
+				up[MAXN],
+				at[MAXN];
+	const double step = 1e-4;
+	int			i,
+				j,
+				k;
+
+	if (!problem->has_gradient)
+		return true;
+	memcpy(probe, theta, sizeof(double) * n);
+	if (value_and_gradient(problem, probe, at) == HUGE_VAL)
+		return true;
+	for (j = 0; j < n; j++)
+	{
+		probe[j] = theta[j] + step;
+		if (value_and_gradient(problem, probe, up) == HUGE_VAL)
+			return true;		/* at the edge: judged by the box */
+		probe[j] = theta[j];
+		for (i = 0; i < n; i++)
+			h[i][j] = (up[i] - at[i]) / step;
+	}
+	/* Cholesky of the symmetric part minus the least curvature */
+	for (i = 0; i < n; i++)
+		for (j = 0; j <= i; j++)
+		{
+			double		sum = 0.5 * (h[i][j] + h[j][i]) -
+				(i == j ? CLV_OPTIM_MIN_CURVATURE : 0.0);
+
+			for (k = 0; k < j; k++)
+				sum -= h[i][k] * h[j][k];
+			if (i == j)
+			{
+				if (!(sum > 0.0))
+					return false;
+				h[i][i] = sqrt(sum);
+			}
+			else
+				h[i][j] = sum / h[j][j];
+		}
+	return true;
+}
+
+/*
  * BFGS on the inverse Hessian from result->theta.  Returns true when it
  * reached a stationary point; result holds the best point either way.
+ * When the problem checks curvature: where the function falls by less than
+ * the least curvature in a step of at least FLAT_STEP, and has less
+ * curvature than that in some direction there, the search is walking down
+ * a valley that never ends (a limit of the model): it stops and sets
+ * result->degenerate.
  */
 static bool
 bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -154,10 +237,12 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 				s[MAXN],
 				y[MAXN],
 				hy[MAXN];
-	double		f;
+	double		f,
+				stall_from = HUGE_VAL;
 	int			i,
 				j,
-				iter;
+				iter,
+				flat_checked = -FLAT_CHECK_EVERY;
 	bool		scaled = false;
 
 	memcpy(x, result->theta, sizeof(double) * n);
@@ -229,6 +314,25 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			y[i] = gn[i] - g[i];
 			sy += s[i] * y[i];
 		}
+		if (problem->check_curvature && f - fn < CLV_OPTIM_MIN_CURVATURE &&
+			iter - flat_checked >= FLAT_CHECK_EVERY)
+		{
+			double		longest_step = 0.0;
+
+			for (i = 0; i < n; i++)
+				longest_step = fmax(longest_step, fabs(s[i]));
+			if (longest_step >= FLAT_STEP)
+			{
+				flat_checked = iter;
+				if (!has_curvature(problem, xn))
+				{
+					memcpy(result->theta, xn, sizeof(double) * n);
+					result->value = fn;
+					result->degenerate = true;
+					return false;
+				}
+			}
+		}
 		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
 		{
 			memcpy(result->theta, xn, sizeof(double) * n);
@@ -238,6 +342,12 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		memcpy(x, xn, sizeof(double) * n);
 		memcpy(g, gn, sizeof(double) * n);
 		f = fn;
+		if (iter % STALL_ITERATIONS == 0)
+		{
+			if (iter > 0 && stall_from - f <= STALL_TOL * (1.0 + fabs(f)))
+				break;
+			stall_from = f;
+		}
 
 		/* BFGS update of the inverse Hessian, skipped without curvature */
 		if (sy <= 1e-12)
@@ -272,7 +382,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 
 /*
  * Nelder-Mead from result->theta.  Returns true when the simplex collapsed
- * onto a point; result holds the best vertex either way.
+ * onto a point (or stalled with all its vertices at one value); result
+ * holds the best vertex either way.
  */
 static bool
 nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -280,6 +391,7 @@ nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
 	int			n = problem->n;
 	double		v[MAXN + 1][MAXN];
 	double		fv[MAXN + 1];
+	double		stall_from = HUGE_VAL;
 	int			i,
 				j,
 				iter;
@@ -328,6 +440,16 @@ nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
 		{
 			collapsed = true;
 			break;
+		}
+		/* stalled: done when the simplex is flat, else given up */
+		if (iter % (5 * STALL_ITERATIONS) == 0)
+		{
+			if (iter > 0 && stall_from - fv[best] <= STALL_TOL * (1.0 + fabs(fv[best])))
+			{
+				collapsed = fv[worst] - fv[best] <= 1e-12 * (1.0 + fabs(fv[best]));
+				break;
+			}
+			stall_from = fv[best];
 		}
 
 		for (j = 0; j < n; j++)
@@ -401,15 +523,19 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 {
 	int			n = problem->n;
 	int			i;
+	bool		bfgs_converged;
 
 	memset(result, 0, sizeof(*result));
 	for (i = 0; i < n; i++)
-		result->theta[i] = fmax(-CLV_OPTIM_LOG_BOUND,
-								fmin(CLV_OPTIM_LOG_BOUND, theta0[i]));
+		result->theta[i] = fmax(-box_of(problem), fmin(box_of(problem), theta0[i]));
 	result->value = value_at(problem, result->theta);
 
-	result->converged = bfgs(problem, result);
-	if (!result->converged)
+	result->converged = bfgs_converged = bfgs(problem, result);
+	/*
+	 * where BFGS ran to the edge of the box, or down a valley without end,
+	 * the function falls towards a limit: no point in searching on
+	 */
+	if (!result->converged && !result->degenerate && interior(problem, result->theta))
 	{
 		double		grad[MAXN];
 
@@ -418,6 +544,10 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 			result->converged = is_stationary(n, grad, result->value,
 											  GRAD_TOL * 1000);
 	}
-	result->converged = result->converged && interior(n, result->theta) &&
+	/* the curvature of a BFGS minimum (its gradient is known to be right) */
+	result->degenerate = result->degenerate || !interior(problem, result->theta) ||
+		(bfgs_converged && problem->check_curvature &&
+		 !has_curvature(problem, result->theta));
+	result->converged = result->converged && !result->degenerate &&
 		isfinite(result->value);
 }

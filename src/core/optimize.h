@@ -22,6 +22,15 @@
 #define CLV_OPTIM_LOG_BOUND 30.0
 
 /*
+ * The least curvature of a minimum of a problem that checks curvature, in
+ * every direction: at a minimum the function must rise by at least half of
+ * this when theta moves by 1 (a parameter by a factor e).  For a negative log-likelihood a flatter
+ * direction means the data cannot tell the parameters from a limit of
+ * the model (0.005 in log-likelihood is no evidence at all).
+ */
+#define CLV_OPTIM_MIN_CURVATURE 0.01
+
+/*
  * The function to minimise at theta; when grad is not NULL it also stores
  * the gradient there (only asked for when has_gradient is set).  May return
  * HUGE_VAL or NaN where the function is undefined.
@@ -38,6 +47,10 @@ typedef struct ClvOptimProblem
 	void		(*interrupt) (void *arg);	/* called each iteration and
 											 * evaluation, or NULL */
 	void	   *interrupt_arg;
+	double		bound;			/* the box |theta_i| <= bound; 0 for
+								 * CLV_OPTIM_LOG_BOUND */
+	bool		check_curvature;	/* a minimum must have curvature: see
+									 * CLV_OPTIM_MIN_CURVATURE */
 } ClvOptimProblem;
 
 typedef struct ClvOptimResult
@@ -45,10 +58,19 @@ typedef struct ClvOptimResult
 	double		theta[CLV_OPTIM_MAX_PARAMS];	/* the minimiser found */
 	double		value;			/* the function there */
 	int			iterations;		/* BFGS plus Nelder-Mead iterations */
-	bool		converged;		/* a stationary point strictly inside the box */
+	bool		converged;		/* a stationary point inside the box (with
+								 * curvature in every direction, when the
+								 * problem asks) */
+	bool		degenerate;		/* the minimiser found is at the edge of the
+								 * box, or the function is flat along some
+								 * direction there */
 } ClvOptimResult;
 
-/* Minimises problem starting at theta0; the result is always finite. */
+/*
+ * Minimises problem starting at theta0: BFGS, then Nelder-Mead where BFGS
+ * stopped inside the box without reaching a stationary point; the result is
+ * always finite.
+ */
 extern void clv_optim_minimize(const ClvOptimProblem *problem,
 							   const double *theta0, ClvOptimResult *result);
 

@@ -22,6 +22,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "optimize.h"
 #include "special.h"
@@ -31,25 +32,55 @@
  * alive weight at tau.  After Euler's transformation the powers of F's 2F1
  * cancel against those of (alpha + tau) and (beta + tau), leaving the
  * moderate log 2F1(1, ...) (and, for alpha < beta,
- * log((alpha+tau)/(beta+tau))).
+ * log((alpha+tau)/(beta+tau))).  limit bounds the work of the 2F1 (NaN
+ * beyond it); when grad is not NULL it receives the derivatives in
+ * (r, alpha, s, beta).
  */
 static double
-log_f_excess(const double *param, double x, double tau)
+log_f_excess(const double *param, double x, double tau, long limit,
+			 double *grad)
 {
 	double		r = param[0],
 				alpha = param[1],
 				s = param[2],
 				beta = param[3];
 	double		big_a = r + s + x;
+	double		g[3];
+	double		value;
 
 	if (alpha >= beta)
-		return clv_special_log_hyp2f1_one(r + x, big_a + 1,
-										  (alpha - beta) / (alpha + tau),
-										  (beta + tau) / (alpha + tau));
-	return log1p((alpha - beta) / (beta + tau)) +
+	{
+		value = clv_special_log_hyp2f1_one(r + x, big_a + 1,
+										   (alpha - beta) / (alpha + tau),
+										   (beta + tau) / (alpha + tau), limit,
+										   grad ? g : NULL);
+		if (grad != NULL)
+		{
+			/* b = r + x, c = r + s + x + 1, z = (alpha - beta) / (alpha + tau) */
+			grad[0] = g[0] + g[1];
+			grad[1] = g[2] * (beta + tau) / ((alpha + tau) * (alpha + tau));
+			grad[2] = g[1];
+			grad[3] = -g[2] / (alpha + tau);
+		}
+		return value;
+	}
+	/* log w: from log1p where w is near 1, from the two logs where it is small */
+	value = (alpha + tau >= 0.5 * (beta + tau) ?
+			 log1p((alpha - beta) / (beta + tau)) :
+			 log(alpha + tau) - log(beta + tau)) +
 		clv_special_log_hyp2f1_one(s + 1, big_a + 1,
 								   (beta - alpha) / (beta + tau),
-								   (alpha + tau) / (beta + tau));
+								   (alpha + tau) / (beta + tau), limit,
+								   grad ? g : NULL);
+	if (grad != NULL)
+	{
+		/* b = s + 1, c = r + s + x + 1, z = (beta - alpha) / (beta + tau) */
+		grad[0] = g[1];
+		grad[1] = 1.0 / (alpha + tau) - g[2] / (beta + tau);
+		grad[2] = g[0] + g[1];
+		grad[3] = g[2] * (alpha + tau) / ((beta + tau) * (beta + tau)) - 1.0 / (beta + tau);
+	}
+	return value;
 }
 
 /*
@@ -69,19 +100,60 @@ log_dying_from(const double *param, double x, double log_f_tx, double log_f_t)
 		clv_special_logdiffexp(log_f_tx, log_f_t);
 }
 
-/* log((alpha+t)^-(r+x) (beta+t)^-s): the weight of being alive at t. */
+/*
+ * log(alpha^r beta^s (alpha+t)^-(r+x) (beta+t)^-s): the weight of being
+ * alive at t, times the likelihood's alpha^r beta^s, formed as
+ * -r log1p(t/alpha) - x log(alpha+t) - s log1p(t/beta) so that no two
+ * numbers of the size of s log beta are subtracted (with s in the
+ * millions they would leave the likelihood only a few digits); when grad
+ * is not NULL its derivatives in (r, alpha, s, beta).
+ */
 static double
-log_alive_term(const double *param, double x, double t)
+log_alive_term(const double *param, double x, double t, double *grad)
 {
-	return -(param[0] + x) * log(param[1] + t) - param[2] * log(param[3] + t);
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
+	double		log_alpha_share = log1p(t / alpha),
+				log_beta_share = log1p(t / beta),
+				log_alpha_t = log(alpha + t);
+
+	if (grad != NULL)
+	{
+		grad[0] = -log_alpha_share;
+		grad[1] = r * t / (alpha * (alpha + t)) - x / (alpha + t);
+		grad[2] = -log_beta_share;
+		grad[3] = s * t / (beta * (beta + t));
+	}
+	return -r * log_alpha_share - x * log_alpha_t - s * log_beta_share;
 }
 
-/* log F(tau) of the file comment. */
+/*
+ * log F(tau) of the file comment times the likelihood's alpha^r beta^s
+ * (the scale of log_alive_term), and its derivatives when grad is not
+ * NULL.
+ */
 static double
-log_f(const double *param, double x, double tau)
+log_f(const double *param, double x, double tau, long limit, double *grad)
 {
-	return log_alive_term(param, x, tau) + log_f_excess(param, x, tau);
+	double		alive[4];
+	double		value = log_alive_term(param, x, tau, grad ? alive : NULL) +
+		log_f_excess(param, x, tau, limit, grad);
+	int			i;
+
+	if (grad != NULL)
+		for (i = 0; i < 4; i++)
+			grad[i] += alive[i];
+	return value;
 }
+
+/*
+ * Terms and steps of one 2F1 in a likelihood evaluation: what bounds a
+ * fit's work per evaluation.  The likelihood is NaN (out of reach for the
+ * optimiser) where a customer's 2F1 needs more.
+ */
+#define LIKELIHOOD_LIMIT 1000
 
 /* A (x, tau) pair at which F is needed, and where it came from. */
 typedef struct PairRef
@@ -92,22 +164,26 @@ typedef struct PairRef
 } PairRef;
 
 /*
- * The workspace: the distinct pairs, their log F values, and for each row
- * the index of its (x, t_x) and (x, t) pairs.
+ * The workspace: the distinct pairs, their log F values and gradients,
+ * for each row the index of its (x, t_x) and (x, t) pairs, and the rows
+ * in the fit's time scale.
  */
 typedef struct PairIndex
 {
 	size_t		npairs;
 	PairRef    *pairs;			/* 2 nrows entries; the first npairs distinct */
 	double	   *log_f;			/* log F of each distinct pair */
+	double	   *grad_f;			/* 4 derivatives of each distinct pair */
 	size_t	   *row_pair;		/* 2 nrows: pair of (x, t_x), of (x, t) */
+	ClvTxRow   *scaled;			/* nrows rows in units of the longest t */
 } PairIndex;
 
 /* Bytes of workspace for nrows rows. */
 size_t
 clv_pnbd_workspace_size(size_t nrows)
 {
-	return 2 * nrows * (sizeof(PairRef) + sizeof(double) + sizeof(size_t));
+	return 2 * nrows * (sizeof(PairRef) + 5 * sizeof(double) + sizeof(size_t)) +
+		nrows * sizeof(ClvTxRow);
 }
 
 /* Orders pairs by (x, tau). */
@@ -122,24 +198,34 @@ pair_cmp(const void *a, const void *b)
 	return (l->tau > r->tau) - (l->tau < r->tau);
 }
 
-/* Lays out the workspace and finds the distinct (x, tau) pairs of rows. */
+/*
+ * Lays out the workspace and finds the distinct (x, tau) pairs of rows,
+ * only those of rows with t_x < t (the others have no dying term).
+ */
 static void
 index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace,
 			PairIndex *index)
 {
-	size_t		i;
+	size_t		i,
+				n = 0;
 
 	index->pairs = (PairRef *) workspace;
 	index->log_f = (double *) (index->pairs + 2 * nrows);
-	index->row_pair = (size_t *) (index->log_f + 2 * nrows);
+	index->grad_f = index->log_f + 2 * nrows;
+	index->row_pair = (size_t *) (index->grad_f + 8 * nrows);
+	index->scaled = (ClvTxRow *) (index->row_pair + 2 * nrows);
 	for (i = 0; i < nrows; i++)
 	{
-		index->pairs[2 * i] = (PairRef) {rows[i].x, rows[i].t_x, 2 * i};
-		index->pairs[2 * i + 1] = (PairRef) {rows[i].x, rows[i].t, 2 * i + 1};
+		index->row_pair[2 * i] = index->row_pair[2 * i + 1] = 0;
+		if (rows[i].t_x < rows[i].t)
+		{
+			index->pairs[n++] = (PairRef) {rows[i].x, rows[i].t_x, 2 * i};
+			index->pairs[n++] = (PairRef) {rows[i].x, rows[i].t, 2 * i + 1};
+		}
 	}
-	qsort(index->pairs, 2 * nrows, sizeof(PairRef), pair_cmp);
+	qsort(index->pairs, n, sizeof(PairRef), pair_cmp);
 	index->npairs = 0;
-	for (i = 0; i < 2 * nrows; i++)
+	for (i = 0; i < n; i++)
 	{
 		size_t		use = index->pairs[i].use;
 
@@ -150,55 +236,107 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace,
 	}
 }
 
-/* The log-likelihood of rows at param, F evaluated once per distinct pair. */
+/*
+ * The log-likelihood of rows at param, F evaluated once per distinct pair,
+ * and when grad is not NULL its derivatives in (r, alpha, s, beta).
+ */
 static double
 indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
-		   PairIndex *index)
+		   PairIndex *index, long limit, double *grad)
 {
-	double		r = param[0];
-	double		constant = r * log(param[1]) + param[2] * log(param[3]) -
-		lgamma(r);
+	double		r = param[0],
+				s = param[2];
+	double		lgamma_r = lgamma(r);
+	double		psi_r = grad ? clv_special_digamma(r) : 0.0;
 	double		last_x = -1,
 				lgamma_rx = 0.0,
+				psi_rx = 0.0,
 				ll = 0.0;
+	double		total[4] = {0, 0, 0, 0};
 	size_t		i;
+	int			k;
 
+	/* a pair out of reach makes the likelihood NaN: the rest need not be tried */
 	for (i = 0; i < index->npairs; i++)
-		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau);
+	{
+		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau, limit,
+								grad ? &index->grad_f[4 * i] : NULL);
+		if (isnan(index->log_f[i]))
+		{
+			for (k = 0; grad != NULL && k < 4; k++)
+				grad[k] = NAN;
+			return NAN;
+		}
+	}
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];
-		double		dying = -INFINITY;
+		double		alive_grad[4],
+					dying_grad[4] = {0, 0, 0, 0};
+		double		alive = log_alive_term(param, row->x, row->t, grad ? alive_grad : NULL);
+		double		dying = -INFINITY,
+					joint,
+					w_dying;
 
 		if (row->x != last_x)
 		{
 			last_x = row->x;
 			lgamma_rx = lgamma(r + row->x);
+			psi_rx = grad ? clv_special_digamma(r + row->x) : 0.0;
 		}
 		if (row->t_x < row->t)
-			dying = log_dying_from(param, row->x,
-								   index->log_f[index->row_pair[2 * i]],
-								   index->log_f[index->row_pair[2 * i + 1]]);
-		ll += row->count * (lgamma_rx + constant +
-							clv_special_logsumexp(log_alive_term(param, row->x, row->t),
-												  dying));
+		{
+			size_t		at_tx = index->row_pair[2 * i],
+						at_t = index->row_pair[2 * i + 1];
+
+			dying = log_dying_from(param, row->x, index->log_f[at_tx],
+								   index->log_f[at_t]);
+			if (grad != NULL && dying > -INFINITY)
+			{
+				/* d log(F(t_x) - F(t)) = (dF(t_x) - q dF(t)) / (1 - q) */
+				double		q = exp(index->log_f[at_t] - index->log_f[at_tx]);
+
+				for (k = 0; k < 4; k++)
+					dying_grad[k] = (index->grad_f[4 * at_tx + k] -
+									 q * index->grad_f[4 * at_t + k]) / (1.0 - q);
+				dying_grad[0] -= 1.0 / (r + s + row->x);
+				dying_grad[2] += 1.0 / s - 1.0 / (r + s + row->x);
+			}
+		}
+		joint = clv_special_logsumexp(alive, dying);
+		ll += row->count * (lgamma_rx - lgamma_r + joint);
+		if (grad == NULL)
+			continue;
+		w_dying = exp(dying - joint);
+		total[0] += row->count * (psi_rx - psi_r);
+		for (k = 0; k < 4; k++)
+			total[k] += row->count * ((1.0 - w_dying) * alive_grad[k] +
+									  (w_dying > 0.0 ? w_dying * dying_grad[k] : 0.0));
 	}
+	if (grad != NULL)
+		memcpy(grad, total, sizeof(total));
 	/* +inf is overflow at extreme parameters, never a likelihood */
 	return ll < INFINITY ? ll : NAN;
 }
 
-/* The Pareto/NBD log-likelihood of rows. */
+/* The Pareto/NBD log-likelihood of rows, and its gradient in log-parameters. */
 double
 clv_pnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
-			void *workspace)
+			void *workspace, double *grad_log)
 {
 	PairIndex	index;
+	double		ll;
+	int			k;
 
 	index_pairs(rows, nrows, workspace, &index);
-	return indexed_ll(param, rows, nrows, &index);
+	ll = indexed_ll(param, rows, nrows, &index, CLV_HYP2F1_MAX_TERMS, grad_log);
+	if (grad_log != NULL)
+		for (k = 0; k < 4; k++)
+			grad_log[k] *= param[k];
+	return ll;
 }
 
-/* The data a fit's objective needs. */
+/* The data a fit's objective needs: the rows in the fit's time scale. */
 typedef struct FitData
 {
 	const ClvTxRow *rows;
@@ -207,53 +345,92 @@ typedef struct FitData
 } FitData;
 
 /*
- * The negative log-likelihood at log-parameters theta, for the optimiser
- * (which asks for no gradient: has_gradient is false).
+ * The negative log-likelihood at log-parameters theta and its gradient,
+ * for the optimiser; each 2F1 within LIKELIHOOD_LIMIT terms or steps.
  */
 static double
 negative_ll(const double *theta, double *grad, void *arg)
 {
 	FitData    *data = (FitData *) arg;
 	double		param[4];
+	double		ll;
 	int			i;
 
-	(void) grad;
 	for (i = 0; i < 4; i++)
 		param[i] = exp(theta[i]);
-	return -indexed_ll(param, data->rows, data->nrows, &data->index);
+	ll = indexed_ll(param, data->rows, data->nrows, &data->index, LIKELIHOOD_LIMIT, grad);
+	if (grad != NULL)
+		for (i = 0; i < 4; i++)
+			grad[i] = -grad[i] * param[i];
+	return -ll;
 }
 
-/* Whether any customer repurchased: without one the model is unidentified. */
-static bool
-has_repeats(const ClvTxRow *rows, size_t nrows)
-{
-	size_t		i;
+/*
+ * Half-width of the box of log-parameters a Pareto/NBD fit searches, in
+ * the time unit of the longest customer age: r, alpha, s and beta within
+ * exp(+-20).  A likelihood that keeps rising towards its edge is a limit
+ * of the model the data cannot tell from it (no dropout, no
+ * heterogeneity), reported as not converged.
+ */
+#define PNBD_LOG_BOUND 20.0
 
-	for (i = 0; i < nrows; i++)
-		if (rows[i].x > 0 && rows[i].count > 0)
-			return true;
-	return false;
-}
-
-/* Fits Pareto/NBD by maximum likelihood from r = alpha = s = beta = 1. */
+/*
+ * Fits Pareto/NBD by maximum likelihood from r = alpha = s = beta = 1 in
+ * units of the longest customer age t (data without a repeat purchase, which
+ * cannot identify the model, get that start, not converged) (times are divided by it, so the
+ * box means the same whatever the unit), with the likelihood's analytic
+ * gradient.  The log-likelihood reported is in the data's own unit:
+ * scaling times by k scales each customer's likelihood by k^-x.
+ */
 void
 clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 			 ClvInterrupt interrupt, void *interrupt_arg, ClvModelFit *fit)
 {
-	FitData		data = {rows, nrows, {0, NULL, NULL, NULL}};
-	ClvOptimProblem problem = {4, negative_ll, false, &data, interrupt,
-	interrupt_arg};
+	FitData		data = {NULL, nrows, {0, NULL, NULL, NULL, NULL, NULL}};
+	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
+	interrupt_arg, PNBD_LOG_BOUND, true};
 	double		theta0[4] = {0, 0, 0, 0};
-	ClvOptimResult result;
-	int			i;
+	double		scale = 0.0,
+				repeats = 0.0;
+	size_t		i;
 
 	index_pairs(rows, nrows, workspace, &data.index);
-	clv_optim_minimize(&problem, theta0, &result);
-	for (i = 0; i < 4; i++)
-		fit->param[i] = exp(result.theta[i]);
-	fit->ll = -result.value;
-	fit->iterations = result.iterations;
-	fit->converged = result.converged && has_repeats(rows, nrows);
+	for (i = 0; i < nrows; i++)
+		scale = fmax(scale, rows[i].t);
+	if (!(scale > 0.0))
+		scale = 1.0;
+	for (i = 0; i < nrows; i++)
+	{
+		data.index.scaled[i] = rows[i];
+		data.index.scaled[i].t_x = rows[i].t_x / scale;
+		data.index.scaled[i].t = rows[i].t / scale;
+		repeats += rows[i].count * rows[i].x;
+	}
+	/* the pairs' times in the fit's scale too */
+	for (i = 0; i < data.index.npairs; i++)
+		data.index.pairs[i].tau /= scale;
+	data.rows = data.index.scaled;
+
+	if (clv_model_has_repeats(rows, nrows))
+		clv_model_fit(&problem, theta0, true, fit);
+	else
+	{
+		/*
+		 * without a repeat purchase the likelihood only rises towards a
+		 * limit of the model (no purchases at all): the start is reported,
+		 * not converged
+		 */
+		if (interrupt)
+			interrupt(interrupt_arg);
+		fit->param[0] = fit->param[1] = fit->param[2] = fit->param[3] = 1.0;
+		fit->ll = -negative_ll(theta0, NULL, &data);
+		fit->iterations = 0;
+		fit->converged = false;
+		fit->degenerate = true;
+	}
+	fit->param[1] *= scale;
+	fit->param[3] *= scale;
+	fit->ll -= repeats * log(scale);
 }
 
 /*
@@ -269,7 +446,8 @@ log_f_relative(const double *param, double x, double tau, double t)
 	double		gap = t - tau;
 
 	return (param[0] + x) * log1p(gap / (param[1] + tau)) +
-		param[2] * log1p(gap / (param[3] + tau)) + log_f_excess(param, x, tau);
+		param[2] * log1p(gap / (param[3] + tau)) +
+		log_f_excess(param, x, tau, CLV_HYP2F1_MAX_TERMS, NULL);
 }
 
 /*

@@ -17,9 +17,12 @@
  */
 extern size_t clv_pnbd_workspace_size(size_t nrows);
 
-/* The log-likelihood of rows at param. */
+/*
+ * The log-likelihood of rows at param; when grad_log is not NULL, stores
+ * its gradient with respect to the logarithms of the parameters.
+ */
 extern double clv_pnbd_ll(const double *param, const ClvTxRow *rows,
-						  size_t nrows, void *workspace);
+						  size_t nrows, void *workspace, double *grad_log);
 
 /* Fits the model to rows by maximum likelihood. */
 extern void clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,

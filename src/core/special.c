@@ -16,24 +16,52 @@
 
 #include <float.h>
 #include <math.h>
-
-/* Most terms summed before a 2F1 series is declared divergent. */
-#define CLV_HYP2F1_MAX_TERMS 2000000
+#include <stdbool.h>
+#include <string.h>
 
 /*
  * The 1 - z transformation is used when w = 1 - z is below this over B + 1
- * (its series in w then shrinks from the start), and m = C - 1 - B is
- * farther than CLV_HYP2F1_POLE_GAP from an integer (at integers both of
- * its terms have poles that cancel).
+ * (its series in w then shrinks from the start).  At non-negative integers
+ * m = C - 1 - B both of its terms have poles that cancel: within
+ * CLV_HYP2F1_POLE_GAP of one, log 2F1 is interpolated across from the
+ * gap's ends.
  */
 #define CLV_HYP2F1_NEAR_ONE 0.5
-#define CLV_HYP2F1_POLE_GAP 1e-4
+#define CLV_HYP2F1_POLE_GAP 1e-3
+
+/*
+ * The 1 - z transformation sums its series past n = m: beyond this m the
+ * continued fraction, where it converges fast, is tried first.
+ */
+#define CLV_HYP2F1_NEAR_ONE_TERMS 64
 
 /* Most a sum of mixed-sign terms may lose to cancellation: 8 digits. */
 #define CLV_HYP2F1_MAX_CANCELLATION 1e8
 
+/*
+ * Fewest digits, as a power of ten, a subnormal first term of a series
+ * whose sum grows out of the subnormal range must keep: its rounding error
+ * passes to every later term (a first term of 1.4e-315, of 8.7 digits,
+ * left c (2F1 - 1) = 3.97e-257 wrong by 1.3e-9).
+ */
+#define CLV_HYP2F1_START_DIGITS 1e10
+
+/*
+ * Up to this z the series of 2F1(1, b; c; z) with c > b needs at most
+ * some 350 terms, and is tried first.
+ */
+#define CLV_HYP2F1_SERIES_Z 0.9
+
 /* Steps of a continued fraction before it counts as not converging. */
 #define CLV_HYP2F1_MAX_FRACTION 100000
+
+/*
+ * Terms of the series beyond which the continued fraction is tried first,
+ * outside its fast region too.
+ */
+#define CLV_HYP2F1_SERIES_SLOW 1000
+
+#define Min(a, b) ((a) < (b) ? (a) : (b))
 
 /*
  * How far inside its fast region (z < c / (b + 2)) the continued fraction
@@ -168,7 +196,7 @@ hyp2f1_converged(const Hyp2f1Shape *shape, double z, long n, double ratio,
  * cancel: when the sum of their magnitudes exceeds the result by more than
  * CLV_HYP2F1_MAX_CANCELLATION, fewer than 8 digits are left and the result
  * is NaN rather than a wrong number.  So it is when the first term is a
- * subnormal number with fewer than 8 digits, whose rounding error every
+ * subnormal number with fewer than 10 digits, whose rounding error every
  * later term inherits, and the sum grows out of the subnormal range.
  */
 static double
@@ -177,7 +205,7 @@ hyp2f1_tail_times_c(double a, double b, double c, double z)
 	Hyp2f1Shape shape = hyp2f1_shape(a, b, c);
 	double		term = a * b * z;
 	int			imprecise_start = term != 0.0 &&
-		fabs(term) < DBL_MIN * DBL_EPSILON * CLV_HYP2F1_MAX_CANCELLATION;
+		fabs(term) < DBL_MIN * DBL_EPSILON * CLV_HYP2F1_START_DIGITS;
 	double		sum = term;
 	double		magnitude = fabs(term);
 	double		ratio = hyp2f1_term_ratio(a, b, c, z, 1);
@@ -271,20 +299,160 @@ clv_special_log_hyp2f1_positive(double a, double b, double c, double z)
 }
 
 /*
- * log 2F1(1, B; C; z) with m = C - 1 - B not an integer, by A&S 15.3.6:
- *   2F1(1, B; C; z) = (C - 1)/m 2F1(1, B; 1 - m; w)
- *                     + Gamma(C) Gamma(-m) / Gamma(B) w^m z^(1 - C),
+ * A number with its partial derivatives in b, c and z: the forward-mode
+ * derivatives of log 2F1(1, b; c; z), carried through the near-one
+ * transformation and the continued fraction.
+ */
+typedef struct Dual
+{
+	double		v;
+	double		d[3];
+} Dual;
+
+/* A constant. */
+static inline Dual
+dual_const(double v)
+{
+	Dual		r = {v, {0.0, 0.0, 0.0}};
+
+	return r;
+}
+
+/* The variable number i (0 b, 1 c, 2 z) at value v, or -1 times it. */
+static inline Dual
+dual_var(double v, int i, double sign)
+{
+	Dual		r = dual_const(v);
+
+	r.d[i] = sign;
+	return r;
+}
+
+/* a + b. */
+static inline Dual
+dual_add(Dual a, Dual b)
+{
+	Dual		r = {a.v + b.v, {a.d[0] + b.d[0], a.d[1] + b.d[1], a.d[2] + b.d[2]}};
+
+	return r;
+}
+
+/* a + k for a constant k. */
+static inline Dual
+dual_addc(Dual a, double k)
+{
+	a.v += k;
+	return a;
+}
+
+/* k a for a constant k. */
+static inline Dual
+dual_scale(Dual a, double k)
+{
+	Dual		r = {k * a.v, {k * a.d[0], k * a.d[1], k * a.d[2]}};
+
+	return r;
+}
+
+/* a b. */
+static inline Dual
+dual_mul(Dual a, Dual b)
+{
+	Dual		r = {a.v * b.v, {a.d[0] * b.v + a.v * b.d[0],
+	a.d[1] * b.v + a.v * b.d[1], a.d[2] * b.v + a.v * b.d[2]}};
+
+	return r;
+}
+
+/* 1 / a. */
+static inline Dual
+dual_inv(Dual a)
+{
+	double		inv = 1.0 / a.v;
+	double		k = -inv * inv;
+	Dual		r = {inv, {k * a.d[0], k * a.d[1], k * a.d[2]}};
+
+	return r;
+}
+
+/* a / b. */
+static inline Dual
+dual_div(Dual a, Dual b)
+{
+	return dual_mul(a, dual_inv(b));
+}
+
+/* log a, a > 0. */
+static inline Dual
+dual_log(Dual a)
+{
+	return (Dual) {log(a.v), {a.d[0] / a.v, a.d[1] / a.v, a.d[2] / a.v}};
+}
+
+/* log(1 + a). */
+static inline Dual
+dual_log1p(Dual a)
+{
+	double		k = 1.0 / (1.0 + a.v);
+
+	return (Dual) {log1p(a.v), {k * a.d[0], k * a.d[1], k * a.d[2]}};
+}
+
+/* exp a. */
+static inline Dual
+dual_exp(Dual a)
+{
+	double		e = exp(a.v);
+
+	return (Dual) {e, {e * a.d[0], e * a.d[1], e * a.d[2]}};
+}
+
+/* psi(x) for any x not a non-positive integer, by reflection below 0. */
+static double
+digamma_any(double x)
+{
+	const double pi = 3.14159265358979323846;
+
+	if (x > 0.0)
+		return clv_special_digamma(x);
+	return clv_special_digamma(1.0 - x) - pi / tan(pi * x);
+}
+
+/* log |Gamma(a)|. */
+static inline Dual
+dual_lgamma(Dual a)
+{
+	double		psi = digamma_any(a.v);
+
+	return (Dual) {lgamma(a.v), {psi * a.d[0], psi * a.d[1], psi * a.d[2]}};
+}
+
+/* Stores the derivatives of a in grad, when grad is not NULL; returns a.v. */
+static double
+dual_result(Dual a, double *grad)
+{
+	if (grad != NULL)
+		memcpy(grad, a.d, sizeof(a.d));
+	return a.v;
+}
+
+/*
+ * log 2F1(1, b; c; z) with m = c - 1 - b not an integer, by A&S 15.3.6:
+ *   2F1(1, b; c; z) = (c - 1)/m 2F1(1, b; 1 - m; w)
+ *                     + Gamma(c) Gamma(-m) / Gamma(b) w^m z^(1 - c),
  * w = 1 - z small.  The first series is summed past n = m, where its
  * denominators change sign; the terms are combined in logarithms with
- * their signs.  NaN if the sum is not positive.
+ * their signs.  NaN if the sum is not positive or the series does not end
+ * within limit terms.
  */
-static double
-log_hyp2f1_one_near_one(double b, double c, double z, double w)
+static Dual
+log_hyp2f1_one_near_one(Dual b, Dual c, Dual z, Dual w, long limit)
 {
-	double		m = c - 1 - b;
-	double		term = 1.0,
-				sum = 1.0;
-	double		first,
+	Dual		m = dual_addc(dual_add(c, dual_scale(b, -1.0)), -1.0);
+	Dual		one_minus_m = dual_addc(dual_scale(m, -1.0), 1.0);
+	Dual		term = dual_const(1.0),
+				sum = dual_const(1.0);
+	Dual		first,
 				log_first,
 				log_second,
 				hi,
@@ -294,109 +462,308 @@ log_hyp2f1_one_near_one(double b, double c, double z, double w)
 				sign_hi;
 	long		n;
 
-	for (n = 0; n < CLV_HYP2F1_MAX_TERMS; n++)
+	for (n = 0; n < limit; n++)
 	{
-		double		ratio = (b + n) / (1 - m + n) * w;
+		Dual		ratio = dual_mul(dual_div(dual_addc(b, n), dual_addc(one_minus_m, n)), w);
+
+		term = dual_mul(term, ratio);
+		sum = dual_add(sum, term);
+		if (n + 1 > m.v && fabs(ratio.v) < 1.0 &&
+			fabs(term.v) * fabs(ratio.v) <= DBL_EPSILON * 0.5 * fabs(sum.v) * (1.0 - fabs(ratio.v)))
+			break;
+	}
+	if (n == limit)
+		return dual_const(NAN);
+	first = dual_mul(dual_div(dual_addc(c, -1.0), m), sum);
+	sign_first = first.v > 0 ? 1 : -1;
+	log_first = dual_log(dual_scale(first, sign_first));
+	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
+	sign_second = (m.v < 0 || ((long) ceil(m.v)) % 2 == 0) ? 1 : -1;
+	/* log Gamma(c) - log Gamma(b) first: for c near 1e15 each is 3e16 */
+	log_second = dual_add(dual_add(dual_add(dual_lgamma(c), dual_scale(dual_lgamma(b), -1.0)),
+								   dual_lgamma(dual_scale(m, -1.0))),
+						  dual_add(dual_mul(m, dual_log(w)),
+								   dual_mul(dual_addc(dual_scale(c, -1.0), 1.0),
+											dual_log1p(dual_scale(w, -1.0)))));
+	(void) z;
+	hi = log_first.v >= log_second.v ? log_first : log_second;
+	lo = log_first.v >= log_second.v ? log_second : log_first;
+	sign_hi = log_first.v >= log_second.v ? sign_first : sign_second;
+	if (sign_hi < 0)
+		return dual_const(NAN);
+	if (sign_first == sign_second)
+		return dual_add(hi, dual_log1p(dual_exp(dual_add(lo, dual_scale(hi, -1.0)))));
+	if (!(lo.v < hi.v))
+		return dual_const(NAN);
+	return dual_add(hi, dual_log1p(dual_scale(dual_exp(dual_add(lo, dual_scale(hi, -1.0))), -1.0)));
+}
+
+/*
+ * log 2F1(1, b; c; z) by Gauss's continued fraction, evaluated by the
+ * modified Lentz method: with p = c - 1 and q = b + 1 - c it is the
+ * continued fraction of the incomplete beta function B_z(p, q) =
+ * z^p (1 - z)^q / p 2F1(1, b; c; z), 1 / (1 + d1 / (1 + d2 / (1 + ...)))
+ * with d(2k+1) = -(p + k)(b + k) z / ((p + 2k)(p + 2k + 1)) and
+ * d(2k) = k (q - k) z / ((p + 2k - 1)(p + 2k)).  Near z = 1 it converges
+ * in tens of steps where the power series needs tens of thousands of
+ * terms.  NaN when it does not converge within limit steps (the
+ * derivatives too, when wanted).
+ */
+static Dual
+log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives)
+{
+	const double tiny = 1e-300;
+	Dual		p = dual_addc(c, -1.0),
+				q = dual_addc(dual_add(b, dual_scale(c, -1.0)), 1.0);
+	Dual		numerator_ratio = dual_const(1.0),
+				denominator = dual_addc(dual_scale(dual_div(dual_mul(b, z), c), -1.0), 1.0),
+				result;
+
+	if (fabs(denominator.v) < tiny)
+		denominator.v = tiny;
+	denominator = dual_inv(denominator);
+	result = denominator;
+	for (long k = 1; k <= limit; k++)
+	{
+		Dual		coefficient[2];
+
+		coefficient[0] = dual_div(dual_mul(dual_scale(dual_addc(q, -k), k), z),
+								  dual_mul(dual_addc(p, 2 * k - 1), dual_addc(p, 2 * k)));
+		coefficient[1] = dual_div(dual_scale(dual_mul(dual_mul(dual_addc(p, k), dual_addc(b, k)), z), -1.0),
+								  dual_mul(dual_addc(p, 2 * k), dual_addc(p, 2 * k + 1)));
+		for (int half = 0; half < 2; half++)
+		{
+			Dual		step;
+
+			denominator = dual_addc(dual_mul(coefficient[half], denominator), 1.0);
+			numerator_ratio = dual_addc(dual_div(coefficient[half], numerator_ratio), 1.0);
+			if (fabs(denominator.v) < tiny)
+				denominator.v = tiny;
+			if (fabs(numerator_ratio.v) < tiny)
+				numerator_ratio.v = tiny;
+			denominator = dual_inv(denominator);
+			step = dual_mul(denominator, numerator_ratio);
+			result = dual_mul(result, step);
+			if (half == 1 && fabs(step.v - 1.0) <= DBL_EPSILON &&
+				(!derivatives ||
+				 (fabs(step.d[0]) <= 1e-15 * (1.0 + fabs(result.d[0] / result.v)) &&
+				  fabs(step.d[1]) <= 1e-15 * (1.0 + fabs(result.d[1] / result.v)) &&
+				  fabs(step.d[2]) <= 1e-15 * (1.0 + fabs(result.d[2] / result.v)))))
+			{
+				if (!(result.v > 0.0 && isfinite(result.v)))
+					return dual_const(NAN);
+				return dual_log(result);
+			}
+		}
+	}
+	return dual_const(NAN);
+}
+
+/*
+ * log 2F1(1, b; c; z) by the 1 - z transformation where m = c - 1 - b is
+ * within CLV_HYP2F1_POLE_GAP of an integer k >= 0: the transformation's
+ * two terms have poles there that cancel (2F1 itself is smooth in c), so
+ * log 2F1 is taken at c -+ the gap from k and joined by the cubic through
+ * those two values and their c-derivatives (exact from the duals; the
+ * error is of the order of the gap to the fourth power times the fourth
+ * derivative, which near z = 1 grows like log(w)^4).  The derivatives in b
+ * and z are interpolated linearly.
+ */
+static Dual
+log_hyp2f1_one_across_pole(Dual b, Dual c, Dual z, Dual w, long limit)
+{
+	double		k = rint(c.v - 1 - b.v);
+	double		c_low = b.v + 1 + k - CLV_HYP2F1_POLE_GAP,
+				c_high = b.v + 1 + k + CLV_HYP2F1_POLE_GAP;
+	Dual		low = log_hyp2f1_one_near_one(b, dual_var(c_low, 1, 1.0), z, w, limit),
+				high = log_hyp2f1_one_near_one(b, dual_var(c_high, 1, 1.0), z, w, limit);
+	double		width = c_high - c_low;
+	double		u = (c.v - c_low) / width;
+	double		h00 = (1 + 2 * u) * (1 - u) * (1 - u),
+				h10 = u * (1 - u) * (1 - u),
+				h01 = u * u * (3 - 2 * u),
+				h11 = u * u * (u - 1);
+	Dual		result;
+
+	if (isnan(low.v) || isnan(high.v))
+		return dual_const(NAN);
+	result.v = h00 * low.v + h10 * width * low.d[1] + h01 * high.v + h11 * width * high.d[1];
+	/* d/dc of the cubic: its derivative in u over the width */
+	result.d[1] = (6 * u * (u - 1) * (low.v - high.v)) / width +
+		(1 - u) * (1 - 3 * u) * low.d[1] + u * (3 * u - 2) * high.d[1];
+	/* the b-derivative at fixed c: c_low and c_high move with b */
+	result.d[0] = (1 - u) * (low.d[0] + low.d[1]) + u * (high.d[0] + high.d[1]) - result.d[1];
+	result.d[2] = (1 - u) * low.d[2] + u * high.d[2];
+	return result;
+}
+
+/*
+ * log 2F1(1, b; c; z) by its power series, with the derivatives in b, c and
+ * z in grad when it is not NULL: the terms t(n) = prod (b + k) / (c + k) z
+ * over k < n, whose derivatives are t(n) times harmonic sums.  NaN when it
+ * does not converge within limit terms.
+ */
+static double
+log_hyp2f1_one_series(double b, double c, double z, long limit, double *grad)
+{
+	double		term = 1.0,
+				sum = 1.0,
+				sum_b = 0.0,
+				sum_c = 0.0,
+				sum_z = 0.0,
+				harmonic_b = 0.0,
+				harmonic_c = 0.0;
+	long		n;
+
+	for (n = 0; n < limit; n++)
+	{
+		double		inverse_c = 1.0 / (c + n);
+		double		ratio = (b + n) * inverse_c * z;
 
 		term *= ratio;
 		sum += term;
-		if (n + 1 > m && fabs(ratio) < 1.0 &&
-			fabs(term) * fabs(ratio) <= DBL_EPSILON * 0.5 * fabs(sum) * (1.0 - fabs(ratio)))
+		if (grad != NULL)
+		{
+			harmonic_b += 1.0 / (b + n);
+			harmonic_c += inverse_c;
+			sum_b += term * harmonic_b;
+			sum_c -= term * harmonic_c;
+			sum_z += (n + 1) * term;
+		}
+		if (term == 0.0)
+			break;
+		/* the tail, and the tails of the derivatives' sums, are negligible */
+		if (n + 1 > -b && fabs(ratio) < 1.0 &&
+			fabs(term) * (n + 2) <= DBL_EPSILON * 0.25 * fabs(sum) * (1.0 - fabs(ratio)) * (1.0 - fabs(ratio)))
 			break;
 	}
-	if (n == CLV_HYP2F1_MAX_TERMS)
+	if (n == limit || !(sum > 0.0) || !isfinite(sum))
 		return NAN;
-	first = (c - 1) / m * sum;
-	sign_first = first > 0 ? 1 : -1;
-	log_first = log(fabs(first));
-	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
-	sign_second = (m < 0 || ((long) ceil(m)) % 2 == 0) ? 1 : -1;
-	log_second = lgamma(c) - lgamma(b) + lgamma(-m) + m * log(w) + (1 - c) * log(z);
-
-	hi = fmax(log_first, log_second);
-	lo = fmin(log_first, log_second);
-	sign_hi = log_first >= log_second ? sign_first : sign_second;
-	if (sign_hi < 0)
-		return NAN;
-	if (sign_first == sign_second)
-		return hi + log1p(exp(lo - hi));
-	return lo < hi ? hi + log1p(-exp(lo - hi)) : NAN;
-}
-
-/*
- * 2F1(1, b; c; z) by Gauss's continued fraction, evaluated by the modified
- * Lentz method: with p = c - 1 and q = b + 1 - c it is the continued
- * fraction of the incomplete beta function B_z(p, q) = z^p (1 - z)^q / p
- * 2F1(1, b; c; z), 1 / (1 + d1 / (1 + d2 / (1 + ...))) with
- * d(2k+1) = -(p + k)(b + k) z / ((p + 2k)(p + 2k + 1)) and
- * d(2k) = k (q - k) z / ((p + 2k - 1)(p + 2k)).  Near z = 1 it converges
- * in tens of steps where the power series needs tens of thousands of
- * terms.  NaN when it does not converge in CLV_HYP2F1_MAX_FRACTION steps.
- */
-static double
-hyp2f1_one_fraction(double b, double c, double z)
-{
-	const double tiny = 1e-300;
-	double		p = c - 1,
-				q = b + 1 - c;
-	double		numerator_ratio = 1.0,
-				denominator = 1.0 - b * z / c,
-				result;
-
-	if (fabs(denominator) < tiny)
-		denominator = tiny;
-	denominator = 1.0 / denominator;
-	result = denominator;
-	for (long k = 1; k <= CLV_HYP2F1_MAX_FRACTION; k++)
+	if (grad != NULL)
 	{
-		double		coefficient[2];
-
-		coefficient[0] = k * (q - k) * z / ((p + 2 * k - 1) * (p + 2 * k));
-		coefficient[1] = -(p + k) * (b + k) * z / ((p + 2 * k) * (p + 2 * k + 1));
-		for (int half = 0; half < 2; half++)
-		{
-			double		step;
-
-			denominator = 1.0 + coefficient[half] * denominator;
-			numerator_ratio = 1.0 + coefficient[half] / numerator_ratio;
-			if (fabs(denominator) < tiny)
-				denominator = tiny;
-			if (fabs(numerator_ratio) < tiny)
-				numerator_ratio = tiny;
-			denominator = 1.0 / denominator;
-			step = denominator * numerator_ratio;
-			result *= step;
-			if (half == 1 && fabs(step - 1.0) <= DBL_EPSILON)
-				return result;
-		}
+		grad[0] = sum_b / sum;
+		grad[1] = sum_c / sum;
+		grad[2] = z > 0.0 ? sum_z / (z * sum) : b / c;
 	}
-	return NAN;
+	return log(sum);
 }
 
 /*
- * log 2F1(1, b; c; z): near z = 1 from log_hyp2f1_one_near_one unless
- * c - 1 - b is within CLV_HYP2F1_POLE_GAP of an integer, else for z >= 1/2
+ * log 2F1(1, b; c; z): for z <= 0.9 (and c > b) by the series; near z = 1
+ * from the 1 - z transformation (across its poles where c - 1 - b is
+ * within CLV_HYP2F1_POLE_GAP of a non-negative integer), else for z >= 1/2
  * from the continued fraction where it converges fast (z < c / (b + 2), the
  * incomplete beta function's z < (p + 1) / (p + q + 2), always when
  * c >= b + 2: the Pareto/NBD likelihood with s and beta large), else (or
- * where that fails) by the series.
+ * where that fails) by the series, or where that would be long by the
+ * fraction after all.  No method takes more than limit terms or steps; the
+ * series is not tried where it would need more.
  */
 double
-clv_special_log_hyp2f1_one(double b, double c, double z, double w)
+clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
+						   double *grad)
 {
 	double		m = c - 1 - b;
+	Dual		db = dual_var(b, 0, 1.0),
+				dc = dual_var(c, 1, 1.0),
+				dz = dual_var(z, 2, 1.0),
+				dw = dual_var(w, 2, -1.0);
+	Dual		result;
+	bool		fraction_fast;
+	double		series_terms;
 
-	if (!(z >= 0.0 && z < 1.0) || !(w > 0.0) || !(c > 0.0))
+	/* z may round to 1 where w does not: w is the one computed exactly */
+	if (!(z >= 0.0 && z <= 1.0) || !(w > 0.0 && w <= 1.0) || !(c > 0.0))
 		return NAN;
-	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE &&
-		fabs(m - rint(m)) > CLV_HYP2F1_POLE_GAP)
-		return log_hyp2f1_one_near_one(b, c, z, w);
-	if (z >= 0.5 && b > 0.0 && z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN))
+	/* away from z = 1 the series is short (c > b: its terms fall like z^n) */
+	if (z <= CLV_HYP2F1_SERIES_Z && c > b)
 	{
-		double		fraction = hyp2f1_one_fraction(b, c, z);
+		double		value = log_hyp2f1_one_series(b, c, z, limit, grad);
 
-		if (fraction > 0.0 && isfinite(fraction))
-			return log(fraction);
+		if (!isnan(value))
+			return value;
 	}
-	return log1p(hyp2f1_tail_times_c(1, b, c, z) / c);
+	fraction_fast = z >= 0.5 && b > 0.0 &&
+		z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN);
+	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE && m < limit)
+	{
+		bool		near_pole = m > -0.5 && fabs(m - rint(m)) <= CLV_HYP2F1_POLE_GAP;
+
+		/*
+		 * near a pole the fraction, where it is fast, is the more accurate;
+		 * for a large m (the transformation sums past n = m) the faster
+		 */
+		if ((near_pole || m > CLV_HYP2F1_NEAR_ONE_TERMS) && fraction_fast)
+		{
+			result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+											 grad != NULL);
+			if (isfinite(result.v))
+				return dual_result(result, grad);
+		}
+		/* (not across a pole narrower than the rounding of c: c of 1e19) */
+		if (!near_pole || c - CLV_HYP2F1_POLE_GAP < c + CLV_HYP2F1_POLE_GAP)
+		{
+			result = near_pole ? log_hyp2f1_one_across_pole(db, dc, dz, dw, limit) :
+				log_hyp2f1_one_near_one(db, dc, dz, dw, limit);
+			if (!isnan(result.v))
+				return dual_result(result, grad);
+		}
+	}
+	if (fraction_fast)
+	{
+		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+										 grad != NULL);
+		if (isfinite(result.v))
+			return dual_result(result, grad);
+	}
+	/*
+	 * a series with terms falling at least like z^n needs -36 / log(z);
+	 * where that is more than CLV_HYP2F1_SERIES_SLOW, the continued
+	 * fraction is tried first, outside its fast region too: it converges
+	 * there (if slowly), and for c just above b with w (b + 1) near 1 in a
+	 * few hundred steps where the series needs millions of terms.  But it
+	 * sees only z, whose rounding moves w by up to DBL_EPSILON / 2 and log
+	 * 2F1 (near w^m) by about |m| + 1 times that relative to w.
+	 */
+	series_terms = z > 0.0 ? -36.0 / log1p(-w) : 0.0;
+	if (series_terms > CLV_HYP2F1_SERIES_SLOW && !fraction_fast && b > 0.0 &&
+		(fabs(m) + 1.0) * DBL_EPSILON < 1e-10 * w)
+	{
+		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+										 grad != NULL);
+		if (isfinite(result.v))
+			return dual_result(result, grad);
+	}
+	if (z >= 1.0 || (c >= b && series_terms > limit))
+		return NAN;
+	return log_hyp2f1_one_series(b, c, z, limit, grad);
+}
+
+/* The tail of Stirling's series of lgamma beyond its elementary part. */
+static double
+stirling_tail(double y)
+{
+	double		inv2 = 1.0 / (y * y);
+
+	return (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 / 1680))) / y;
+}
+
+/* lgamma(x + k) - lgamma(x). */
+double
+clv_special_lgamma_ratio(double x, double k)
+{
+	if (k == 0)
+		return 0.0;
+	if (x < 50)
+		return lgamma(x + k) - lgamma(x);
+	return (x - 0.5) * log1p(k / x) + k * log(x + k) - k +
+		stirling_tail(x + k) - stirling_tail(x);
+}
+
+/* log B(a + i, b + j) - log B(a, b). */
+double
+clv_special_lbeta_ratio(double a, double b, double i, double j)
+{
+	return clv_special_lgamma_ratio(a, i) + clv_special_lgamma_ratio(b, j) -
+		clv_special_lgamma_ratio(a + b, i + j);
 }

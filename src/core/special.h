@@ -46,9 +46,31 @@ extern double clv_special_log_hyp2f1_positive(double a, double b, double c,
  * Pareto/NBD likelihood needs log 2F1(a, b'; a + 1; z), which may be far
  * beyond the range of a double (thousands of purchases); by Euler's
  * transformation it is (1 - b') log w plus this with b = a + 1 - b' and
- * c = a + 1, a moderate number.  NaN when no method converges.
+ * c = a + 1, a moderate number.  When grad is not NULL it also stores the
+ * partial derivatives in b, c and z there.  limit bounds the work: no
+ * method sums more than limit terms or takes more than limit steps
+ * (CLV_HYP2F1_MAX_TERMS for the most accurate answer).  NaN when no method
+ * converges within it.
  */
 extern double clv_special_log_hyp2f1_one(double b, double c, double z,
-										 double w);
+										 double w, long limit, double *grad);
+
+/* The largest limit of clv_special_log_hyp2f1_one: every method's budget. */
+#define CLV_HYP2F1_MAX_TERMS 2000000
+
+/*
+ * lgamma(x + k) - lgamma(x) for x > 0, k >= 0, without the cancellation
+ * of the two lgamma values: for x >= 50 by the difference of Stirling's
+ * series, (x - 1/2) log1p(k / x) + k log(x + k) - k plus the series'
+ * tails; below, where lgamma(x) is small, directly.
+ */
+extern double clv_special_lgamma_ratio(double x, double k);
+
+/*
+ * log B(a + i, b + j) - log B(a, b) for a, b > 0 and i, j >= 0 (e.g. a
+ * survival or retention probability of the beta-geometric models),
+ * accurate to about 1e-15 (i + j) absolute for any a, b.
+ */
+extern double clv_special_lbeta_ratio(double a, double b, double i, double j);
 
 #endif							/* CLV_SPECIAL_H */

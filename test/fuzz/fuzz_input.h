@@ -95,6 +95,25 @@ fuzz_positive_double(FuzzInput *in)
 	return v > 0.0 && isfinite(v) ? v : 1.0;
 }
 
+/*
+ * The next two bytes of in as a double log-uniform in [lo, hi], the range
+ * of plausible model parameters and times.
+ */
+static inline double
+fuzz_log_uniform(FuzzInput *in, double lo, double hi)
+{
+	uint16_t	v = (uint16_t) fuzz_i16(in);
+
+	return exp(log(lo) + (log(hi) - log(lo)) * v / 65535.0);
+}
+
+/* An interrupt callback that counts its calls in *(long *) arg. */
+static inline void
+fuzz_count_interrupt(void *arg)
+{
+	(*(long *) arg)++;
+}
+
 /* Reports a violated property and aborts, so libFuzzer saves the input. */
 #define FUZZ_CHECK(cond, ...) \
 	do { \

@@ -52,11 +52,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	double		param[4];
 	ClvTxRow	rows[MAX_ROWS];
 	ClvSpendRow spend[MAX_ROWS];
-	double		workspace[MAX_ROWS * 12];
+	double		workspace[MAX_ROWS * 24];	/* clv_pnbd_workspace_size */
 	double		grad[4];
 	size_t		n = 1 + next_byte(&data, &size) % MAX_ROWS;
 	size_t		i;
 
+	check(clv_pnbd_workspace_size(MAX_ROWS) <= sizeof(workspace));
 	for (i = 0; i < 4; i++)
 		param[i] = log_uniform(&data, &size, 1e-3, 1e3);
 	for (i = 0; i < n; i++)
@@ -76,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(!isnan(clv_bgnbd_ll(param, rows, n, grad)));
 	for (i = 0; i < 4; i++)
 		check(!isnan(grad[i]));
-	check(!isnan(clv_pnbd_ll(param, rows, n, workspace)));
+	check(!isnan(clv_pnbd_ll(param, rows, n, workspace, NULL)));
 	check(!isnan(clv_gg_ll(param, spend, n, grad)));
 	for (i = 0; i < 3; i++)
 		check(!isnan(grad[i]));

@@ -150,7 +150,8 @@ log_hyp2f1_a1(double a, double b, double z, double w)
 {
 	if (!(a > 0.0 && b > 0.0))
 		return NAN;
-	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w);
+	return (1 - b) * log(w) + clv_special_log_hyp2f1_one(a + 1 - b, a + 1, z, w,
+															   CLV_HYP2F1_MAX_TERMS, NULL);
 }
 
 /* Checks log 2F1(a, b; a + 1; 1 - w) at w and at w2 <= w. */

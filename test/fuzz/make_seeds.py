@@ -212,7 +212,7 @@ write("fuzz_model_formulas", "a_near_one",
 write("fuzz_model_formulas", "wide", struct.pack("<B", 128) + f64(1e-300, 1e300, 1e-5, 1e5, 1.0, 1.0, 1.0) +
       struct.pack("<H", 5000) + u16_log(1.0, 1e-3, 1e4) + struct.pack("<B", 255))
 
-# fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma), rows, then per row kind
+# fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma, 2 Pareto/NBD), rows, then per row kind
 # (bit 0 x = 0, bit 1 large x, bit 2 t = 0), x, t, t_x fraction, count, m
 def fit_row(kind, x, t, tx_fraction, count, m):
     """One fuzz_model_fits summary row."""
@@ -228,8 +228,124 @@ def fit_row(kind, x, t, tx_fraction, count, m):
 
 CDNOW_ROWS = [(1, 0, 38.0, 0, 1411, 20.0), (0, 1, 38.0, 150, 439, 35.0),
               (0, 2, 37.0, 180, 214, 40.0), (0, 5, 36.0, 230, 100, 30.0), (2, 3000, 39.0, 250, 2, 25.0)]
-for model, name in ((0, "bgnbd_cdnow_like"), (1, "gamma_gamma_cdnow_like")):
+for model, name in ((0, "bgnbd_cdnow_like"), (1, "gamma_gamma_cdnow_like"),
+                    (2, "pareto_nbd_cdnow_like")):
     write("fuzz_model_fits", name, struct.pack("<BB", model, len(CDNOW_ROWS) - 1) +
           b"".join(fit_row(*r) for r in CDNOW_ROWS))
 write("fuzz_model_fits", "nobody_returns", struct.pack("<BB", 0, 1) +
       fit_row(1, 0, 10.0, 0, 50, 1.0) + fit_row(1 | 4, 0, 0.0, 0, 3, 1.0))
+
+# fuzz_model_fits, issue 10.4: the Pareto/NBD inputs that ran for minutes,
+# (0, 0, 1), (1, 0.5, 1), (2, 1, 1) and (0, 0, 0) twice, (1, 0, 0)
+write("fuzz_model_fits", "pareto_three_rows", struct.pack("<BB", 2, 2) +
+      fit_row(1, 0, 1.0, 0, 1, 1.0) + fit_row(0, 1, 1.0, 128, 1, 1.0) + fit_row(0, 2, 1.0, 255, 1, 1.0))
+write("fuzz_model_fits", "pareto_all_at_zero", struct.pack("<BB", 2, 1) +
+      fit_row(1 | 4, 0, 0.0, 0, 2, 1.0) + fit_row(4, 1, 0.0, 0, 1, 1.0))
+
+
+# fuzz_stats_values: mode byte (even: a value, odd: a text), then for a
+# value the numbers of (x, t_x, t) and (x, m) rows, the unit kind (0 none,
+# 1 a day, else an int64), and per row a shape byte (bit 0 x as int64,
+# bit 1 t_x as a double, bit 2 count as int64) and the fields it names
+def stats_value(unit_kind, tx_rows, spend_rows, unit=None):
+    """A fuzz_stats_values value: rows are (shape, fields...) tuples."""
+    out = struct.pack("<BBBB", 0, len(tx_rows), len(spend_rows), unit_kind)
+    if unit_kind % 4 >= 2:
+        out += struct.pack("<q", unit)
+    for shape, *fields in tx_rows:
+        out += struct.pack("<B", shape)
+        x, t_x, t, count = fields
+        if shape & 1:
+            out += struct.pack("<q", x)
+        if shape & 2:
+            out += f64(t_x)
+        out += f64(t)
+        if shape & 4:
+            out += struct.pack("<q", count)
+    for shape, *fields in spend_rows:
+        out += struct.pack("<B", shape)
+        x, m, count = fields
+        if shape & 1:
+            out += struct.pack("<q", x)
+        out += f64(m)
+        if shape & 4:
+            out += struct.pack("<q", count)
+    return out
+
+
+write("fuzz_stats_values", "subnormal", stats_value(1, [(0, 0, 0.0, 1e-320, 1)], []))
+write("fuzz_stats_values", "extremes", stats_value(
+    3, [(2, 2, 5e-324, 1.7976931348623157e308, 3), (0, 0, 0.0, 2.2250738585072014e-308, 1),
+        (1 | 2, 1 << 53, 0.1, 0.30000000000000004, 4)],
+    [(0, 1, -0.0, 1), (4 | 1, 1 << 53, -1.7976931348623157e308, (1 << 63) - 1)], unit=(1 << 63) - 1))
+write("fuzz_stats_values", "no_unit", stats_value(0, [], [(0, 1, 2.5, 1), (1, 2, 3.0, 4)]))
+write("fuzz_stats_values", "empty", stats_value(0, [], []))
+write("fuzz_stats_values", "keys_in_any_order",
+      b"\x01" + b'{"spend":[[1,5.5,2]],"tx":[[0,0,1.5,3],[1,0.5,2,2]],"unit":"1 day"}')
+write("fuzz_stats_values", "escapes_and_spellings",
+      b"\x01" + b'{ "unit" : "1 \\u0064ay", "tx" : [ [ 1 , 5e-1 , 2.0E0 , 2.0 ] ], "spend" : [ ] }')
+write("fuzz_stats_values", "jsonb_subnormal",
+      b"\x01" + b'{"tx": [[0, 0, 0.' + b"0" * 319 + b'1, 1]], "unit": "1 day", "spend": []}')
+
+
+# fuzz_new_fits: model (0 MBG/NBD, 1 BG/BB, 2 sBG), rows - 1, then per row
+# kind, count - 1 (u16) and the model's fields (see read_rows)
+def mbg_row(kind, x, t, tx_fraction, count):
+    """One MBG/NBD row: kind bit 0 x = 0, bit 1 large x, bit 2 t = 0."""
+    out = struct.pack("<BH", kind, count - 1)
+    if not kind & 1:
+        out += struct.pack("<H" if kind & 2 else "<B", x if kind & 2 else x - 1)
+    if not kind & 4:
+        out += u16_log(t, 1e-3, 1e4)
+    if not kind & 1:
+        out += struct.pack("<B", tx_fraction)
+    return out
+
+
+def bgbb_row(x, t_x, n, count):
+    """One BG/BB row with n < 8 (kind bit 0: n in one byte)."""
+    out = struct.pack("<BHB", 1, count - 1, n)
+    if n > 0:
+        out += struct.pack("<H", t_x)
+    if t_x > 0:
+        out += struct.pack("<H", x - 1)
+    return out
+
+
+def sbg_row(periods, churned, count):
+    """One sBG row with periods < 8."""
+    return struct.pack("<BHB", 1 if churned else 0, count - 1, periods)
+
+
+write("fuzz_new_fits", "mbgnbd_cdnow_like", struct.pack("<BB", 0, len(CDNOW_ROWS) - 1) +
+      b"".join(mbg_row(*r[:5]) for r in CDNOW_ROWS))
+write("fuzz_new_fits", "mbgnbd_nobody_returns", struct.pack("<BB", 0, 1) +
+      mbg_row(1, 0, 10.0, 0, 50) + mbg_row(1 | 4, 0, 0.0, 0, 3))
+write("fuzz_new_fits", "bgbb_donations_like", struct.pack("<BB", 1, 5) +
+      bgbb_row(0, 0, 6, 3464) + bgbb_row(1, 1, 6, 1091) + bgbb_row(3, 6, 6, 500) +
+      bgbb_row(6, 6, 6, 1203) + bgbb_row(2, 4, 6, 300) + bgbb_row(1, 1, 2, 50))
+write("fuzz_new_fits", "sbg_regular", struct.pack("<BB", 2, 5) +
+      sbg_row(1, True, 369) + sbg_row(2, True, 163) + sbg_row(3, True, 86) +
+      sbg_row(4, True, 56) + sbg_row(5, True, 37) + sbg_row(5, False, 289))
+write("fuzz_new_fits", "sbg_one_period", struct.pack("<BB", 2, 1) +
+      sbg_row(1, True, 40) + sbg_row(1, False, 60))
+
+# fuzz_new_formulas: mode (% 4: MBG/NBD, BG/BB, sBG, counts), four
+# parameters log-uniform in [1e-6, 1e6], x, t, t_x fraction, horizon, then
+# BG/BB n, t_x, x - 1, nstar or sBG periods - 1, discount in [1e-4, 10]
+def formulas(mode, params, x, t, tx_fraction, horizon, tail=b""):
+    """One fuzz_new_formulas input."""
+    out = struct.pack("<B", mode) + b"".join(u16_log(v, *MOD) for v in params)
+    out += struct.pack("<B", x) + u16_log(t, 1e-3, 1e4)
+    if x > 0:
+        out += struct.pack("<B", tx_fraction)
+    return out + u16_log(horizon, 1e-3, 1e4) + tail
+
+
+write("fuzz_new_formulas", "mbgnbd_cdnow", formulas(0, (0.525, 6.183, 0.891, 1.614), 2, 38.86, 200, 39.0))
+write("fuzz_new_formulas", "mbgnbd_a_near_one", formulas(0, (0.525, 6.183, 1.0, 1.614), 0, 38.86, 0, 52.0))
+write("fuzz_new_formulas", "bgbb_donations", formulas(1, (1.204, 0.750, 0.657, 2.783), 0, 1.0, 0, 1.0,
+                                                      struct.pack("<BBBB", 6, 4, 2, 5)))
+write("fuzz_new_formulas", "sbg_regular", formulas(2, (0.704, 1.182, 1.0, 1.0), 0, 1.0, 0, 1.0,
+                                                   struct.pack("<B", 3) + u16_log(0.1, 1e-4, 10)))
+write("fuzz_new_formulas", "counts_cdnow", formulas(3, (0.553, 10.578, 0.606, 11.669), 2, 38.86, 200, 39.0))

@@ -15,6 +15,11 @@
 # FUZZ_RUNS=N (as .ci/run sets it) runs at most N inputs per harness from
 # a fixed seed, within the time budget, so that a CI run repeats itself
 # (but for the slowest harnesses, which the time budget cuts short).
+# A harness that needs more than src/core names it on a comment line
+# " * fuzz-build: FILES...": more sources to compile with it, and @pgcommon
+# for PostgreSQL's frontend libpgcommon (its JSON parser), found through
+# PG_CONFIG (default /usr/lib/postgresql/15/bin/pg_config).
+#
 # FUZZ_RANDOM_RUNS=M then runs every harness once more, M inputs from a
 # random seed (FUZZ_SEED=S to choose it), printed on a "#" line so that a
 # failure can be replayed: test/fuzz/run.sh with FUZZ_SEED=S, or the
@@ -32,6 +37,21 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 CC=${CC_FUZZ:-clang}
 CFLAGS_FUZZ="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wall -Wextra -Isrc/core"
+pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+[ -x "$pg_config" ] || pg_config=pg_config
+
+# the extra build arguments a harness names on its " * fuzz-build:" line
+build_extra() {
+	local extra
+	extra=$(sed -n 's/^ \* fuzz-build: //p' "$1")
+	case "$extra" in
+	*@pgcommon*)
+		extra=${extra//@pgcommon/-DFRONTEND -Isrc -I$($pg_config --includedir-server) \
+-Wno-ignored-attributes -Wno-unused-parameter -L$($pg_config --pkglibdir) -lpgcommon -lpgport}
+		;;
+	esac
+	echo "$extra"
+}
 
 harnesses=(test/fuzz/fuzz_*.c)
 passes=1
@@ -76,7 +96,8 @@ for source in "${harnesses[@]}"; do
 	fi
 	bin=test/fuzz/$name.bin
 	log=$scratch/$name.log
-	if ! $CC $CFLAGS_FUZZ -o "$bin" "$source" src/core/*.c -lm > "$log" 2>&1; then
+	# shellcheck disable=SC2046
+	if ! $CC $CFLAGS_FUZZ -o "$bin" "$source" src/core/*.c $(build_extra "$source") -lm > "$log" 2>&1; then
 		echo "not ok $n - $name"
 		echo "# $name did not build:"
 		sed 's/^/#   /' "$log"

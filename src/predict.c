@@ -1,0 +1,536 @@
+/*-------------------------------------------------------------------------
+ *
+ * predict.c
+ *	  The scoring functions over fitted models: p_alive,
+ *	  expected_purchases, expected_spend and clv(model, spend model, ...).
+ *
+ * Each SQL overload has its own C entry point, which knows its model
+ * (BG/NBD or Pareto/NBD) and its customer form (plain x, t_x, t[, m] or a
+ * clv_summary); the bodies are shared.  Composite arguments are read
+ * through readers cached per call site, and clv() also caches the
+ * discounted purchases of the (x, t) pairs it has seen.  The formulas are
+ * in src/core/.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "models.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "core/bgnbd.h"
+#include "core/gamma_gamma.h"
+#include "core/pareto_nbd.h"
+#include "core/value.h"
+
+/* Number of attributes of the model composites and of clv_summary. */
+#define PURCHASE_MODEL_NATTS 9
+#define GAMMA_GAMMA_NATTS 7
+#define SUMMARY_NATTS 6
+
+/* The two purchase models that share the scoring functions. */
+typedef enum ModelKind
+{
+	MODEL_BGNBD,
+	MODEL_PARETO_NBD
+} ModelKind;
+
+/* The predictions and parameter names of each purchase model. */
+typedef struct PurchasePredictions
+{
+	double		(*p_alive) (const double *param, double x, double t_x, double t);
+	double		(*expected) (const double *param, double horizon, double x,
+							 double t_x, double t);
+	ClvPurchasesIfAlive if_alive;
+	const char *names[4];
+} PurchasePredictions;
+
+static const PurchasePredictions predictions[] = {
+	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_expected_purchases,
+	clv_bgnbd_purchases_if_alive, {"r", "alpha", "a", "b"}},
+	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_expected_purchases,
+	clv_pnbd_purchases_if_alive, {"r", "alpha", "s", "beta"}}
+};
+
+/* The form a scoring function takes its customer in. */
+typedef enum CustomerForm
+{
+	CUSTOMER_PLAIN,				/* x, t_x, t[, m] as plain arguments */
+	CUSTOMER_SUMMARY			/* one clv_summary argument */
+} CustomerForm;
+
+/* Entries of a clv() call site's cache of discounted purchases (a power of 2). */
+#define VALUE_CACHE_ENTRIES 65536
+
+/* A cached clv_discounted_purchases result for (x, t). */
+typedef struct ValueCacheEntry
+{
+	int64		x;
+	double		t;
+	double		discounted;
+	uint32		generation;		/* valid when the cache's generation */
+} ValueCacheEntry;
+
+/*
+ * The discounted purchases of the customers a clv() call site has seen,
+ * for the model, months and discount of its latest call.  A customer's
+ * value is P(alive | x, t_x, t) times the spend times this, which depends
+ * on (x, t) only, and day-level summaries share few distinct (x, t): a
+ * million customers of two years of days have some 16,000.
+ */
+typedef struct ValueCache
+{
+	ModelKind	kind;
+	double		param[4];
+	int64		unit_usec;
+	int			months;
+	double		discount;
+	uint32		generation;		/* bumped when any of the above changes */
+	ValueCacheEntry entries[VALUE_CACHE_ENTRIES];
+} ValueCache;
+
+/* Per-call-site cache (fn_extra): composite readers, clv()'s values. */
+typedef struct ScoringCache
+{
+	ClvCompositeReader model;
+	ClvCompositeReader spend;
+	ClvCompositeReader summary;
+	ValueCache *values;			/* clv() only, made on its first call */
+} ScoringCache;
+
+/* A purchase model read from its composite. */
+typedef struct PurchaseModel
+{
+	ModelKind	kind;
+	double		param[4];
+	int64		unit_usec;
+} PurchaseModel;
+
+/* A customer's summary as the scoring functions take it. */
+typedef struct Customer
+{
+	int64		x;
+	double		t_x;
+	double		t;
+	double		m;
+} Customer;
+
+/* The call site's cache, made on the first call. */
+static ScoringCache *
+scoring_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(ScoringCache));
+	return (ScoringCache *) fcinfo->flinfo->fn_extra;
+}
+
+/* Reads a model parameter; NULL, non-finite or <= 0 is an error. */
+static double
+model_param(Datum *values, bool *nulls, int i, const char *name,
+			const char *fname)
+{
+	double		value = nulls[i] ? NAN : DatumGetFloat8(values[i]);
+
+	if (!(value > 0.0 && isfinite(value)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s model parameter \"%s\" must be a positive number", fname, name),
+				 errhint("Pass a model returned by bgnbd_fit, pareto_nbd_fit or gamma_gamma_fit.")));
+	return value;
+}
+
+/* Reads the purchase model of kind in argument 0. */
+static void
+read_purchase_model(FunctionCallInfo fcinfo, ModelKind kind,
+					PurchaseModel *model, const char *fname)
+{
+	Datum		values[PURCHASE_MODEL_NATTS];
+	bool		nulls[PURCHASE_MODEL_NATTS];
+	int			i;
+
+	clv_deform_composite(&scoring_cache(fcinfo)->model, fcinfo->flinfo->fn_mcxt,
+						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
+	model->kind = kind;
+	for (i = 0; i < 4; i++)
+		model->param[i] = model_param(values, nulls, i, predictions[kind].names[i], fname);
+	if (nulls[8])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s model unit must not be NULL", fname),
+				 errhint("Pass a model returned by bgnbd_fit or pareto_nbd_fit.")));
+	model->unit_usec = clv_unit_usec(DatumGetIntervalP(values[8]), fname);
+}
+
+/* Reads the Gamma-Gamma model of argument argno into param[3]. */
+static void
+read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
+				 const char *fname)
+{
+	static const char *const names[3] = {"p", "q", "gamma"};
+	Datum		values[GAMMA_GAMMA_NATTS];
+	bool		nulls[GAMMA_GAMMA_NATTS];
+	int			i;
+
+	clv_deform_composite(&scoring_cache(fcinfo)->spend, fcinfo->flinfo->fn_mcxt,
+						 PG_GETARG_DATUM(argno), GAMMA_GAMMA_NATTS, values, nulls);
+	for (i = 0; i < 3; i++)
+		param[i] = model_param(values, nulls, i, names[i], fname);
+}
+
+/*
+ * Reads the customer starting at argument argno in form: a clv_summary
+ * (whose unit must be unit_usec, when that is not 0), or plain x, t_x, t
+ * (with_times) and m (with_m).  Checks the input rules.  Returns false
+ * when a field the function needs is NULL in the summary (the result is
+ * then NULL).
+ */
+static bool
+read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
+			  bool with_times, bool with_m, int64 unit_usec,
+			  Customer *customer, const char *fname)
+{
+	memset(customer, 0, sizeof(*customer));
+	if (form == CUSTOMER_SUMMARY)
+	{
+		Datum		values[SUMMARY_NATTS];
+		bool		nulls[SUMMARY_NATTS];
+		int64		summary_unit;
+
+		clv_deform_composite(&scoring_cache(fcinfo)->summary, fcinfo->flinfo->fn_mcxt,
+							 PG_GETARG_DATUM(argno), SUMMARY_NATTS, values, nulls);
+		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]))
+			return false;
+		customer->x = DatumGetInt64(values[0]);
+		customer->t_x = DatumGetFloat8(values[1]);
+		customer->t = DatumGetFloat8(values[2]);
+		if (with_m)
+			customer->m = DatumGetFloat8(DirectFunctionCall1(numeric_float8, values[3]));
+		summary_unit = clv_unit_usec(DatumGetIntervalP(values[5]), fname);
+		if (unit_usec != 0 && summary_unit != unit_usec)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s summary unit differs from the model's unit", fname),
+					 errdetail("The summary is in units of " INT64_FORMAT " microseconds, the model in units of " INT64_FORMAT ".",
+							   summary_unit, unit_usec),
+					 errhint("Compute the summaries with the unit the model was fitted in.")));
+	}
+	else
+	{
+		int			next = argno + 1;
+
+		customer->x = PG_GETARG_INT64(argno);
+		if (with_times)
+		{
+			customer->t_x = PG_GETARG_FLOAT8(next);
+			customer->t = PG_GETARG_FLOAT8(next + 1);
+			next += 2;
+		}
+		if (with_m)
+			customer->m = PG_GETARG_FLOAT8(next);
+	}
+	if (with_times)
+		clv_stats_check_tx(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x,
+						   customer->t_x, customer->t);
+	else
+		clv_stats_check_x(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x);
+	if (with_m)
+		clv_stats_check_m(fname, customer->x, customer->m);
+	return true;
+}
+
+/* Returns value, or raises an error for a non-finite result. */
+static Datum
+finite_result(double value, const char *fname)
+{
+	if (!isfinite(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s result is not a finite number", fname),
+				 errhint("The model parameters are outside the range where the formula can be evaluated.")));
+	PG_RETURN_FLOAT8(value);
+}
+
+/* p_alive(model, customer): P(alive | x, t_x, t). */
+static Datum
+p_alive(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
+{
+	PurchaseModel model;
+	Customer	customer;
+
+	read_purchase_model(fcinfo, kind, &model, "p_alive");
+	if (!read_customer(fcinfo, 1, form, true, false, model.unit_usec, &customer,
+					   "p_alive"))
+		PG_RETURN_NULL();
+	return finite_result(predictions[kind].p_alive(model.param, customer.x,
+												   customer.t_x, customer.t),
+						 "p_alive");
+}
+
+/* expected_purchases(model, horizon, customer). */
+static Datum
+expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
+{
+	PurchaseModel model;
+	Customer	customer;
+	double		horizon = PG_GETARG_FLOAT8(1);
+
+	read_purchase_model(fcinfo, kind, &model, "expected_purchases");
+	if (!(horizon >= 0.0 && isfinite(horizon)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected_purchases horizon must be a non-negative finite number"),
+				 errdetail("horizon = %g.", horizon),
+				 errhint("The horizon is in the model's unit.")));
+	if (!read_customer(fcinfo, 2, form, true, false, model.unit_usec, &customer,
+					   "expected_purchases"))
+		PG_RETURN_NULL();
+	return finite_result(predictions[kind].expected(model.param, horizon, customer.x,
+													customer.t_x, customer.t),
+						 "expected_purchases");
+}
+
+/*
+ * The expected spend per purchase of customer, or NaN when it is undefined:
+ * a repeat customer with m <= 0 (refunds only), or an infinite mean.
+ */
+static double
+spend_of(const double *gg, const Customer *customer)
+{
+	if (customer->x > 0 && !(customer->m > 0.0))
+		return NAN;
+	return clv_gg_expected_spend(gg, (double) customer->x, customer->m);
+}
+
+/*
+ * expected_spend(gg, customer): NULL for a refund-only repeat customer and
+ * where the model's mean is infinite.
+ */
+static Datum
+expected_spend(FunctionCallInfo fcinfo, CustomerForm form)
+{
+	double		gg[3];
+	Customer	customer;
+	double		spend;
+
+	read_spend_model(fcinfo, 0, gg, "expected_spend");
+	if (!read_customer(fcinfo, 1, form, false, true, 0, &customer, "expected_spend"))
+		PG_RETURN_NULL();
+	spend = spend_of(gg, &customer);
+	if (isnan(spend))
+		PG_RETURN_NULL();
+	return finite_result(spend, "expected_spend");
+}
+
+/*
+ * The discounted purchases of the next months months of customer if alive,
+ * from the call site's cache when it has them.
+ */
+static double
+discounted_purchases(FunctionCallInfo fcinfo, const PurchaseModel *model,
+					 const Customer *customer, int months, double discount)
+{
+	ScoringCache *cache = scoring_cache(fcinfo);
+	ValueCache *values = cache->values;
+	ValueCacheEntry *entry;
+	double		t = customer->t + 0.0;	/* -0 becomes 0 */
+	uint64		hash;
+
+	if (values == NULL)
+	{
+		values = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueCache));
+		cache->values = values;
+	}
+	if (values->generation == 0 || values->kind != model->kind ||
+		memcmp(values->param, model->param, sizeof(values->param)) != 0 ||
+		values->unit_usec != model->unit_usec || values->months != months ||
+		values->discount != discount)
+	{
+		values->kind = model->kind;
+		memcpy(values->param, model->param, sizeof(values->param));
+		values->unit_usec = model->unit_usec;
+		values->months = months;
+		values->discount = discount;
+		values->generation++;
+		if (values->generation == 0)
+		{
+			/* after 2^32 changes: start over */
+			memset(values->entries, 0, sizeof(values->entries));
+			values->generation = 1;
+		}
+	}
+
+	/* (x, t) mixed into a slot */
+	memcpy(&hash, &t, sizeof(hash));
+	hash ^= (uint64) customer->x * UINT64CONST(0x9E3779B97F4A7C15);
+	hash ^= hash >> 29;
+	hash *= UINT64CONST(0xBF58476D1CE4E5B9);
+	hash ^= hash >> 32;
+	entry = &values->entries[hash & (VALUE_CACHE_ENTRIES - 1)];
+	if (entry->generation != values->generation || entry->x != customer->x ||
+		entry->t != t)
+	{
+		entry->discounted =
+			clv_discounted_purchases(predictions[model->kind].if_alive,
+									 model->param, (double) customer->x, t,
+									 months, 30.0 * USECS_PER_DAY / model->unit_usec,
+									 discount, clv_models_check_interrupts, NULL);
+		entry->x = customer->x;
+		entry->t = t;
+		entry->generation = values->generation;
+	}
+	return entry->discounted;
+}
+
+/*
+ * clv(model, gg, customer, months, discount): the discounted expected
+ * value of the next months months of 30 days.
+ */
+static Datum
+model_clv(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
+{
+	PurchaseModel model;
+	double		gg[3];
+	Customer	customer;
+	int			months = PG_GETARG_INT32(PG_NARGS() - 2);
+	double		discount = PG_GETARG_FLOAT8(PG_NARGS() - 1);
+	double		spend;
+
+	read_purchase_model(fcinfo, kind, &model, "clv");
+	read_spend_model(fcinfo, 1, gg, "clv");
+	if (months < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("clv months must not be negative"),
+				 errdetail("months = %d.", months)));
+	if (!(discount >= 0.0 && isfinite(discount)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("clv discount must be a non-negative finite number"),
+				 errdetail("discount = %g.", discount),
+				 errhint("The discount is a monthly rate, for example 0.01.")));
+	if (!read_customer(fcinfo, 2, form, true, true, model.unit_usec, &customer, "clv"))
+		PG_RETURN_NULL();
+	spend = spend_of(gg, &customer);
+	if (isnan(spend))
+		PG_RETURN_NULL();
+	return finite_result(spend *
+						 predictions[kind].p_alive(model.param, customer.x,
+												   customer.t_x, customer.t) *
+						 discounted_purchases(fcinfo, &model, &customer, months, discount),
+						 "clv");
+}
+
+PG_FUNCTION_INFO_V1(clv_p_alive_bgnbd);
+/* p_alive(clv_bgnbd, x, t_x, t). */
+Datum
+clv_p_alive_bgnbd(PG_FUNCTION_ARGS)
+{
+	return p_alive(fcinfo, MODEL_BGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_p_alive_bgnbd_summary);
+/* p_alive(clv_bgnbd, clv_summary). */
+Datum
+clv_p_alive_bgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return p_alive(fcinfo, MODEL_BGNBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_p_alive_pareto_nbd);
+/* p_alive(clv_pareto_nbd, x, t_x, t). */
+Datum
+clv_p_alive_pareto_nbd(PG_FUNCTION_ARGS)
+{
+	return p_alive(fcinfo, MODEL_PARETO_NBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_p_alive_pareto_nbd_summary);
+/* p_alive(clv_pareto_nbd, clv_summary). */
+Datum
+clv_p_alive_pareto_nbd_summary(PG_FUNCTION_ARGS)
+{
+	return p_alive(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_bgnbd);
+/* expected_purchases(clv_bgnbd, horizon, x, t_x, t). */
+Datum
+clv_expected_purchases_bgnbd(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_BGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_bgnbd_summary);
+/* expected_purchases(clv_bgnbd, horizon, clv_summary). */
+Datum
+clv_expected_purchases_bgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_BGNBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_pareto_nbd);
+/* expected_purchases(clv_pareto_nbd, horizon, x, t_x, t). */
+Datum
+clv_expected_purchases_pareto_nbd(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_pareto_nbd_summary);
+/* expected_purchases(clv_pareto_nbd, horizon, clv_summary). */
+Datum
+clv_expected_purchases_pareto_nbd_summary(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_spend);
+/* expected_spend(clv_gamma_gamma, x, m). */
+Datum
+clv_expected_spend(PG_FUNCTION_ARGS)
+{
+	return expected_spend(fcinfo, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_spend_summary);
+/* expected_spend(clv_gamma_gamma, clv_summary). */
+Datum
+clv_expected_spend_summary(PG_FUNCTION_ARGS)
+{
+	return expected_spend(fcinfo, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_model_clv_bgnbd);
+/* clv(clv_bgnbd, clv_gamma_gamma, x, t_x, t, m, months, discount). */
+Datum
+clv_model_clv_bgnbd(PG_FUNCTION_ARGS)
+{
+	return model_clv(fcinfo, MODEL_BGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_model_clv_bgnbd_summary);
+/* clv(clv_bgnbd, clv_gamma_gamma, clv_summary, months, discount). */
+Datum
+clv_model_clv_bgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return model_clv(fcinfo, MODEL_BGNBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_model_clv_pareto_nbd);
+/* clv(clv_pareto_nbd, clv_gamma_gamma, x, t_x, t, m, months, discount). */
+Datum
+clv_model_clv_pareto_nbd(PG_FUNCTION_ARGS)
+{
+	return model_clv(fcinfo, MODEL_PARETO_NBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_model_clv_pareto_nbd_summary);
+/* clv(clv_pareto_nbd, clv_gamma_gamma, clv_summary, months, discount). */
+Datum
+clv_model_clv_pareto_nbd_summary(PG_FUNCTION_ARGS)
+{
+	return model_clv(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
