@@ -22,6 +22,8 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -320,6 +322,57 @@ Datum
 clv_stats_merge_final(PG_FUNCTION_ARGS)
 {
 	return stats_final(fcinfo, "clv_stats_merge");
+}
+
+/* Why an information matrix gives no standard errors, for a message. */
+static const char *
+information_problem(ClvInformationStatus status)
+{
+	switch (status)
+	{
+		case CLV_INFORMATION_SINGULAR:
+			return "The information matrix is singular: the data do not identify every parameter.";
+		case CLV_INFORMATION_NOT_POSITIVE_DEFINITE:
+			return "The information matrix is not positive definite: the estimate is not a maximum of the likelihood.";
+		case CLV_INFORMATION_NOT_FINITE:
+			return "The likelihood or its derivatives are not finite near the estimate.";
+		case CLV_INFORMATION_OK:
+			break;
+	}
+	elog(ERROR, "unexpected information status %d", (int) status);
+	return NULL;				/* keep compiler quiet */
+}
+
+/* See models.h. */
+void
+clv_fit_quality(const ClvInference *inference, const char *fname,
+				Datum *values, bool *nulls)
+{
+	Datum		se[4];
+	int			i;
+
+	if (inference->status == CLV_INFORMATION_OK)
+	{
+		for (i = 0; i < inference->nparams; i++)
+			se[i] = Float8GetDatum(inference->se[i]);
+		values[0] = PointerGetDatum(construct_array(se, inference->nparams, FLOAT8OID,
+													sizeof(float8), FLOAT8PASSBYVAL,
+													TYPALIGN_DOUBLE));
+		nulls[0] = false;
+	}
+	else
+	{
+		ereport(WARNING,
+				(errmsg("%s cannot estimate standard errors", fname),
+				 errdetail("%s", information_problem(inference->status)),
+				 errhint("The model's std_errors are NULL.")));
+		values[0] = (Datum) 0;
+		nulls[0] = true;
+	}
+	values[1] = Float8GetDatum(inference->aic);
+	nulls[1] = !isfinite(inference->aic);
+	values[2] = Float8GetDatum(inference->bic);
+	nulls[2] = !isfinite(inference->bic);
 }
 
 /* Warns that a fit did not converge, saying why when the reason is known. */

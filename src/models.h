@@ -19,6 +19,7 @@
 #include "utils/expandeddatum.h"
 #include "utils/hsearch.h"
 
+#include "core/mle.h"
 #include "core/stats.h"
 
 /*
@@ -125,6 +126,20 @@ extern void clv_stats_check_x(const char *fname, int sqlstate, int64 x);
 
 /* Checks that m, the mean repeat amount, is a finite number. */
 extern void clv_stats_check_m(const char *fname, int64 x, double m);
+
+/*
+ * The attributes every model composite ends with: std_errors float8[] (in
+ * the order of the parameters), aic float8 and bic float8.
+ */
+#define CLV_FIT_QUALITY_NATTS 3
+
+/*
+ * Stores a fit's std_errors, aic and bic from its inference at values[0..2]
+ * and nulls[0..2]; the standard errors are NULL, with a WARNING naming
+ * fname, when the observed information is not positive definite.
+ */
+extern void clv_fit_quality(const ClvInference *inference, const char *fname,
+							Datum *values, bool *nulls);
 
 /* Lets the optimiser in core/ honour cancel and statement_timeout. */
 extern void clv_models_check_interrupts(void *arg);
