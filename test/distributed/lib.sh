@@ -21,6 +21,9 @@
 #   CLV_DIST_VENDOR where the Citus tarball is (default ../shared/vendor/citus
 #                   beside the checkout)
 #   CLV_DIST_SHARDS Citus shard count (default 8)
+#   CLV_DIST_CLV_INSTALLED=1  use the clv installed in the tree as it is
+#                   (e.g. another branch's build) instead of installing
+#                   this checkout's
 #
 # Every server is started from a temporary directory (data, logs, one socket
 # directory per node) that dist_stop removes; callers trap it on EXIT.
@@ -119,7 +122,9 @@ dist_install_citus() {
 # dist_install_clv: into the private tree when CLV_DESTDIR is set; otherwise
 # the system tree must already have it (CI), or it is installed there.
 dist_install_clv() {
-	if [ -n "$dist_root" ]; then
+	if [ -n "${CLV_DIST_CLV_INSTALLED:-}" ]; then
+		dist_log "using the clv installed in $dist_extdir"
+	elif [ -n "$dist_root" ]; then
 		make -s -C "$dist_top" PG_CONFIG="$PG_CONFIG" >&2 &&
 			make -s -C "$dist_top" install PG_CONFIG="$PG_CONFIG" DESTDIR="$dist_root" >&2
 	elif [ -f "$dist_extdir/clv.control" ]; then
