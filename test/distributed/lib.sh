@@ -3,17 +3,20 @@
 # and six throw-away PostgreSQL 15 servers on loopback TCP ports:
 #
 #   node    port (default)  role
-#   coord   55432           Citus coordinator (shared_preload_libraries = citus)
-#   w1      55433           Citus worker
-#   w2      55434           Citus worker
-#   s1      55435           plain server, postgres_fdw shard (hash remainder 0)
-#   s2      55436           plain server, postgres_fdw shard (hash remainder 1)
-#   local   55437           plain server: the local table and the partitioned
+#   coord   25432           Citus coordinator (shared_preload_libraries = citus)
+#   w1      25433           Citus worker
+#   w2      25434           Citus worker
+#   s1      25435           plain server, postgres_fdw shard (hash remainder 0)
+#   s2      25436           plain server, postgres_fdw shard (hash remainder 1)
+#   local   25437           plain server: the local table and the partitioned
 #                           table of foreign tables on s1 and s2
 #
 # Environment:
-#   CLV_DIST_PORT   first of the six consecutive ports (default 55432; .ci/run's
-#                   server is on 54329, developers' on 5401-5446)
+#   CLV_DIST_PORT   first of the six consecutive ports (default 25432: below
+#                   Linux's ephemeral range 32768-60999, where the nodes' own
+#                   loopback connections could hold a port a server is about
+#                   to listen on; .ci/run's server is on 54329, developers'
+#                   on 5401-5446)
 #   CLV_DESTDIR     a private installation tree (/work/tools/privpg.sh): Citus
 #                   and clv are installed into it with DESTDIR and the servers
 #                   run from it; unset, the system tree is used (as in CI,
@@ -33,7 +36,7 @@ PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 dist_root=${CLV_DESTDIR:-}
 dist_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dist_vendor=${CLV_DIST_VENDOR:-$dist_top/../shared/vendor/citus}
-dist_port=${CLV_DIST_PORT:-55432}
+dist_port=${CLV_DIST_PORT:-25432}
 dist_shards=${CLV_DIST_SHARDS:-8}
 dist_nodes="coord w1 w2 s1 s2 local"
 dist_pgbin=$dist_root$($PG_CONFIG --bindir)
