@@ -19,27 +19,17 @@ GG="'(6.25,3.74,15.44,-4000,946,20,t)'::clv_gamma_gamma"
 
 # --- level 1: per-customer aggregates, GROUP BY customer_id ----------------
 
-same -z "rfm, clv_summary, avg_interpurchase(_days), clv over timestamptz" "
-SELECT customer_id, rfm(ordered_at, amount, timestamptz '2026-01-01 00:00+00'),
-	clv_summary(ordered_at, amount, timestamptz '2026-01-01 00:00+00'),
-	clv_summary(ordered_at, amount, timestamptz '2026-01-01 00:00+00', '1 week'),
-	avg_interpurchase(ordered_at), avg_interpurchase_days(ordered_at),
-	clv(ordered_at, amount, '1 year')
+# time expression | as_of | unit | lifespan | what
+for t in "ordered_at|timestamptz '2026-01-01 00:00+00'|1 week|1 year|timestamptz" \
+	"$D|date '2025-12-31'|1 week|1 year|clv_day dates" \
+	"$TS|timestamp '2026-01-01'|1 day|6 months|timestamps"; do
+	IFS='|' read -r x as_of unit life what <<< "$t"
+	same -z "rfm, clv_summary, avg_interpurchase(_days), clv over $what" "
+SELECT customer_id, rfm($x, amount, $as_of), clv_summary($x, amount, $as_of),
+	clv_summary($x, amount, $as_of, '$unit'), avg_interpurchase($x),
+	avg_interpurchase_days($x), clv($x, amount, '$life')
 FROM :orders GROUP BY customer_id ORDER BY customer_id"
-
-same -z "rfm, clv_summary, avg_interpurchase(_days), clv over clv_day dates" "
-SELECT customer_id, rfm($D, amount, date '2025-12-31'),
-	clv_summary($D, amount, date '2025-12-31'),
-	clv_summary($D, amount, date '2025-12-31', '1 week'),
-	avg_interpurchase($D), avg_interpurchase_days($D), clv($D, amount, '1 year')
-FROM :orders GROUP BY customer_id ORDER BY customer_id"
-
-same -z "rfm, clv_summary, avg_interpurchase(_days), clv over timestamps" "
-SELECT customer_id, rfm($TS, amount, timestamp '2026-01-01'),
-	clv_summary($TS, amount, timestamp '2026-01-01'),
-	clv_summary($TS, amount, timestamp '2026-01-01', '1 day'),
-	avg_interpurchase($TS), avg_interpurchase_days($TS), clv($TS, amount, '6 months')
-FROM :orders GROUP BY customer_id ORDER BY customer_id"
+done
 
 same -z "rfm, clv_summary, clv over smallint, integer, bigint, real, float8 amounts" "
 SELECT customer_id,
