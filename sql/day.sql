@@ -1,6 +1,8 @@
--- day.sql -- clv_day(ordered_at timestamptz, zone text): the calendar day
--- in a named zone, equal to (ordered_at AT TIME ZONE zone)::date and the
--- same under every session TimeZone.
+-- day.sql -- clv_day(ordered_at timestamptz, zone clv_zone): the calendar
+-- day in a named zone, equal to (ordered_at AT TIME ZONE zone)::date and
+-- the same under every session TimeZone; clv_zone, a zone name without a
+-- collation, so that postgres_fdw ships the call.
+SET DateStyle = 'ISO, YMD';
 
 -- times around midnight and around DST changes, in zones east and west of
 -- UTC, at half-hour offsets and across the date line
@@ -48,6 +50,42 @@ SELECT ('294276-12-31 23:00:00+00'::timestamptz AT TIME ZONE 'Pacific/Kiritimati
 -- a zone PostgreSQL does not know is an error
 SELECT clv_day('2024-01-01 00:00+00', 'Mars/Olympus_Mons');
 
--- labels: IMMUTABLE (a distributed engine may ship it), STRICT, PARALLEL SAFE
+-- clv_zone: a literal reads as one; text converts implicitly (checked);
+-- the name prints as given and is what the binary form sends
+SELECT 'Europe/Riga'::clv_zone AS zone, 'Europe/Riga'::clv_zone::text AS name;
+SELECT clv_day('2024-03-30 22:00:00+00', z) AS from_text_column
+FROM (VALUES ('Europe/Riga'::text)) v(z);
+SELECT clv_day('2024-03-30 22:00:00+00', z) AS unknown_in_text_column
+FROM (VALUES ('Europe/Atlantis'::text)) v(z);
+SELECT clv_zone_send('America/St_Johns') = convert_to('America/St_Johns', 'UTF8') AS binary_is_the_name;
+
+-- labels: IMMUTABLE (a distributed engine may ship it), STRICT, PARALLEL
+-- SAFE; the zone type has no collation
 SELECT provolatile, proisstrict, proparallel FROM pg_proc
-WHERE oid = 'clv_day(timestamptz, text)'::regprocedure;
+WHERE oid = 'clv_day(timestamptz, clv_zone)'::regprocedure;
+SELECT typcollation = 0 AS no_collation FROM pg_type WHERE typname = 'clv_zone';
+
+-- postgres_fdw ships clv_day with a zone literal (Remote SQL computes the
+-- days), over a loopback server to this database
+CREATE EXTENSION postgres_fdw;
+DO $$
+BEGIN
+	EXECUTE format('CREATE SERVER day_loopback FOREIGN DATA WRAPPER postgres_fdw
+					OPTIONS (host %L, port %L, dbname %L, extensions %L)',
+				   split_part(current_setting('unix_socket_directories'), ',', 1),
+				   current_setting('port'), current_database(), 'clv');
+END $$;
+CREATE USER MAPPING FOR CURRENT_USER SERVER day_loopback;
+CREATE TABLE day_orders (customer_id int, ordered_at timestamptz);
+INSERT INTO day_orders VALUES (1, '2024-03-30 21:59:59+00'), (1, '2024-03-30 22:00:00+00'),
+	(2, '2024-03-31 12:00:00+00');
+CREATE FOREIGN TABLE day_remote (customer_id int, ordered_at timestamptz)
+	SERVER day_loopback OPTIONS (table_name 'day_orders');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT clv_day(ordered_at, 'Europe/Riga') AS day, count(*) FROM day_remote GROUP BY 1;
+SELECT clv_day(ordered_at, 'Europe/Riga') AS day, count(*) FROM day_remote GROUP BY 1 ORDER BY 1;
+DROP FOREIGN TABLE day_remote;
+DROP TABLE day_orders;
+DROP USER MAPPING FOR CURRENT_USER SERVER day_loopback;
+DROP SERVER day_loopback;
+DROP EXTENSION postgres_fdw;

@@ -151,6 +151,9 @@ SELECT pg_temp.error_of($$SELECT retention_series(c, d, NULL) FROM tiny$$);
 -- configuration arguments must not change within a group
 SELECT pg_temp.error_of($$SELECT retention_rate(c, d, d, '1 month') FROM tiny$$);
 SELECT pg_temp.error_of($$SELECT retention_series(c, d, CASE WHEN c = 3 THEN interval '1 year' ELSE '1 month' END) FROM tiny$$);
+-- a period that leaves the time range names the function (issue 10.8)
+SELECT pg_temp.error_of($$SELECT retention_rate(c, d, '1997-04-01', '200000 years') FROM tiny$$);
+SELECT pg_temp.error_of($$SELECT retention_series(c, d, '200000 years') FROM tiny$$);
 -- infinite times
 SELECT pg_temp.error_of($$SELECT retention_series(1, 'infinity'::date, '1 month')$$);
 SELECT pg_temp.error_of($$SELECT retention_rate(1, now(), '-infinity'::timestamptz, '1 month')$$);
@@ -300,28 +303,39 @@ FROM (SELECT retention_series(customer_id, ordered_at, '1 month') m FROM sample_
 SET TimeZone = 'UTC';
 
 --
--- Key types: text, uuid, int4 and numeric keys give the bigint answers.
+-- Key types: integer, text and uuid keys (and varchar, which resolves to
+-- text) give the bigint answers, for every time type.
 --
-SELECT kt.type,
+SELECT kt.type, tt.type AS time_type,
        pg_temp.same_rows(
-           format('SELECT s.* FROM (SELECT retention_series(%s, ordered_at, ''1 week'') m FROM ret_orders) q, unnest(q.m) s', kt.expr),
-           'SELECT s.* FROM (SELECT retention_series(customer_id, ordered_at, ''1 week'') m FROM ret_orders) q, unnest(q.m) s') AS series,
+           format('SELECT s.* FROM (SELECT retention_series(%s, %s, ''1 week'') m FROM ret_orders) q, unnest(q.m) s', kt.expr, tt.expr),
+           format('SELECT s.* FROM (SELECT retention_series(customer_id, %s, ''1 week'') m FROM ret_orders) q, unnest(q.m) s', tt.expr)) AS series,
        pg_temp.same_rows(
-           format('SELECT s.* FROM (SELECT cohort_retention(%s, ordered_at, ''1 month'') m FROM ret_orders) q, unnest(q.m) s', kt.expr),
-           'SELECT s.* FROM (SELECT cohort_retention(customer_id, ordered_at, ''1 month'') m FROM ret_orders) q, unnest(q.m) s') AS cohorts,
+           format('SELECT s.* FROM (SELECT cohort_retention(%s, %s, ''1 month'') m FROM ret_orders) q, unnest(q.m) s', kt.expr, tt.expr),
+           format('SELECT s.* FROM (SELECT cohort_retention(customer_id, %s, ''1 month'') m FROM ret_orders) q, unnest(q.m) s', tt.expr)) AS cohorts,
        pg_temp.same_rows(
-           format('SELECT retention_rate(%s, ordered_at, ''2024-03-01'', ''1 month''), new_customer_share(%1$s, ordered_at, ''2024-03-01'', ''1 month'') FROM ret_orders', kt.expr),
-           'SELECT retention_rate(customer_id, ordered_at, ''2024-03-01'', ''1 month''), new_customer_share(customer_id, ordered_at, ''2024-03-01'', ''1 month'') FROM ret_orders') AS one_period
+           format('SELECT retention_rate(%s, %s, %s, ''1 month''), new_customer_share(%1$s, %2$s, %3$s, ''1 month'') FROM ret_orders', kt.expr, tt.expr, tt.start),
+           format('SELECT retention_rate(customer_id, %s, %s, ''1 month''), new_customer_share(customer_id, %1$s, %2$s, ''1 month'') FROM ret_orders', tt.expr, tt.start)) AS one_period
 FROM (VALUES ('text', '(''customer '' || customer_id)'),
              ('uuid', 'md5(customer_id::text)::uuid'),
-             ('int4', 'customer_id::int4'),
-             ('numeric', 'customer_id::numeric'),
-             ('varchar', 'repeat(''long key '', 300) || customer_id')) kt(type, expr);
--- text keys compare under the column's collation: with a case-insensitive
--- nondeterministic collation 'A' and 'a' are one customer.
+             ('integer', 'customer_id::int4'),
+             ('varchar', '(repeat(''long key '', 300) || customer_id)::varchar')) kt(type, expr),
+     (VALUES ('timestamptz', 'ordered_at', '''2024-03-01 00:00+00''::timestamptz'),
+             ('timestamp', '(ordered_at AT TIME ZONE ''UTC'')', '''2024-03-01''::timestamp'),
+             ('date', '(ordered_at AT TIME ZONE ''UTC'')::date', '''2024-03-01''::date')) tt(type, expr, start)
+ORDER BY 1, 2;
+-- Other key types have no overload: cast them to one of the four.
+SELECT pg_temp.error_of($$SELECT retention_series(customer_id::numeric, ordered_at, '1 week') FROM ret_orders$$);
+-- Text keys are compared byte for byte: a nondeterministic collation is
+-- refused (0A000) rather than silently ignored; a deterministic one, or
+-- lower(), works.
 CREATE COLLATION IF NOT EXISTS ret_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
-SELECT (retention_series(c COLLATE ret_ci, d, '1 year'))[1].customers AS ci,
-       (retention_series(c COLLATE "C", d, '1 year'))[1].customers AS c
+SELECT pg_temp.error_of($$SELECT retention_series(c COLLATE ret_ci, d, '1 year')
+                          FROM (VALUES ('A', date '2024-01-01'), ('a', '2024-02-01')) v(c, d)$$);
+SELECT pg_temp.error_of($$SELECT cohort_retention(c, d, '1 year')
+                          FROM (VALUES ('A' COLLATE ret_ci, timestamptz '2024-01-01 00:00+00')) v(c, d)$$);
+SELECT (retention_series(lower(c), d, '1 year'))[1].customers AS lower_keys,
+       (retention_series(c COLLATE "C", d, '1 year'))[1].customers AS c_collation
 FROM (VALUES ('A', date '2024-01-01'), ('a', '2024-02-01'), ('B', '2024-03-01')) v(c, d);
 
 --
@@ -447,8 +461,10 @@ SELECT d, (retention_series(c, d, '1 month') OVER (ORDER BY d, c ROWS BETWEEN 1 
 FROM tiny WHERE c IS NOT NULL AND d IS NOT NULL ORDER BY d, c;
 
 --
--- Forced parallel plans equal serial plans (bigint, text and uuid keys,
--- so serialization carries key types through send/recv).
+-- Forced parallel plans equal serial plans for every key type and every
+-- time type: the timestamptz forms pass an internal state through
+-- serialize/deserialize, the date and timestamp forms a clv_customer_set
+-- flattened into the Gather's tuples; and the plans do launch workers.
 --
 CREATE TABLE ret_big AS
 SELECT 1 + abs(('x' || substr(md5(g::text), 1, 8))::bit(32)::int) % 5000 AS customer_id,
@@ -463,18 +479,183 @@ SELECT retention_series(customer_id, ordered_at, '1 month')::text AS s1,
        cohort_retention(customer_id::text, ordered_at, '1 week')::text AS c1,
        retention_series(md5(customer_id::text)::uuid, ordered_at::date, '3 months')::text AS s2,
        cohort_retention(customer_id::int4, ordered_at::timestamp, '1 month')::text AS c2,
+       retention_series(customer_id::text, ordered_at::date, '1 week')::text AS s3,
+       cohort_retention(md5(customer_id::text)::uuid, ordered_at::timestamp, '1 month')::text AS c3,
        retention_rate(customer_id::text, ordered_at, '2024-05-01', '1 month') AS r1,
        new_customer_share(customer_id, ordered_at, '2024-05-01', '1 month') AS n1,
-       retention_rate(customer_id, ordered_at::date, '2024-05-01', '30 days') AS r2
+       retention_rate(customer_id, ordered_at::date, '2024-05-01', '30 days') AS r2,
+       new_customer_share(md5(customer_id::text)::uuid, ordered_at::timestamp, '2024-05-01', '1 week') AS n2,
+       retention_rate(customer_id::int4, ordered_at::timestamp, '2024-05-01', '1 month') AS r3
 FROM ret_big;
+-- the two-step form: per customer, then over the activities
+CREATE TEMP VIEW par_two_step AS
+SELECT retention_series(a)::text AS s, cohort_retention(a)::text AS c,
+       retention_rate(a, '2024-05-01') AS r, new_customer_share(a, '2024-05-01') AS n
+FROM (SELECT customer_id, clv_activity(ordered_at::date, '1 month') AS a FROM ret_big GROUP BY 1) x;
+CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+	result text := 'no workers';
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
+		IF line ~ 'Workers Launched' THEN
+			result := btrim(line);
+		END IF;
+	END LOOP;
+	RETURN result;
+END $$;
 SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE serial_result AS SELECT * FROM par_query;
+CREATE TEMP TABLE serial_two_step AS SELECT * FROM par_two_step;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT * FROM par_query;
+SELECT pg_temp.workers_launched('SELECT * FROM par_query') AS one_scan,
+       pg_temp.workers_launched('SELECT * FROM par_two_step') AS two_step;
 CREATE TEMP TABLE parallel_result AS SELECT * FROM par_query;
+CREATE TEMP TABLE parallel_two_step AS SELECT * FROM par_two_step;
 SELECT pg_temp.same_rows('SELECT * FROM serial_result', 'SELECT * FROM parallel_result') AS parallel_vs_serial,
-       (SELECT length(s1) > 1000 AND length(c1) > 100000 FROM serial_result) AS nontrivial;
+       pg_temp.same_rows('SELECT * FROM serial_two_step', 'SELECT * FROM parallel_two_step') AS two_step_parallel_vs_serial,
+       (SELECT length(s1) > 1000 AND length(c1) > 100000 AND length(c3) > 1000 FROM serial_result) AS nontrivial,
+       (SELECT s = (SELECT retention_series(customer_id, ordered_at::date, '1 month')::text FROM ret_big)
+               AND c = (SELECT cohort_retention(customer_id, ordered_at::date, '1 month')::text FROM ret_big)
+        FROM parallel_two_step) AS two_step_equals_one_scan;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+--
+-- The two-step form: clv_activity per customer, then the global
+-- aggregates over the activities, equal to the one-scan form exactly for
+-- every calendar unit, dates and timestamps, every period start.
+--
+SET TimeZone = 'America/New_York';
+CREATE TEMP TABLE ret_days AS
+SELECT customer_id, (ordered_at AT TIME ZONE 'Europe/Riga')::date AS d,
+       ordered_at AT TIME ZONE 'Asia/Kathmandu' AS ts
+FROM ret_orders WHERE customer_id IS NOT NULL;
+SELECT u.step::text, k.kind,
+       pg_temp.same_rows(
+           format('SELECT s.* FROM (SELECT retention_series(a) m FROM (SELECT clv_activity(%s, %L) a FROM ret_days GROUP BY customer_id) x) q, unnest(q.m) s', k.col, u.step),
+           format('SELECT s.* FROM (SELECT retention_series(customer_id, %s, %L) m FROM ret_days) q, unnest(q.m) s', k.col, u.step)) AS series,
+       pg_temp.same_rows(
+           format('SELECT s.* FROM (SELECT cohort_retention(a) m FROM (SELECT clv_activity(%s, %L) a FROM ret_days GROUP BY customer_id) x) q, unnest(q.m) s', k.col, u.step),
+           format('SELECT s.* FROM (SELECT cohort_retention(customer_id, %s, %L) m FROM ret_days) q, unnest(q.m) s', k.col, u.step)) AS cohorts
+FROM (VALUES (interval '1 week'), ('1 month'), ('3 months'), ('1 year')) u(step),
+     (VALUES ('date', 'd'), ('timestamp', 'ts')) k(kind, col)
+ORDER BY u.step, k.kind;
+SELECT (SELECT cohort_retention(a)::text FROM (SELECT clv_activity(d, '1 day') a FROM ret_days GROUP BY customer_id) x)
+       = (SELECT cohort_retention(customer_id, d, '1 day')::text FROM ret_days) AS daily_cohorts,
+       (SELECT retention_series(a)::text FROM (SELECT clv_activity(ts, '1 day') a FROM ret_days GROUP BY customer_id) x)
+       = (SELECT retention_series(customer_id, ts, '1 day')::text FROM ret_days) AS daily_series;
+-- every period start of every unit: retention_rate and new_customer_share
+CREATE TEMP TABLE activities AS
+SELECT customer_id, u.step, clv_activity(d, u.step) AS a
+FROM ret_days, (VALUES (interval '1 week'), ('1 month'), ('3 months'), ('1 year')) u(step)
+GROUP BY customer_id, u.step;
+SELECT p.step::text, count(*) AS periods,
+       count(*) FILTER (WHERE x.rate IS NOT DISTINCT FROM x.one_scan_rate
+                          AND x.new_share IS NOT DISTINCT FROM x.one_scan_new_share) AS equal,
+       count(x.rate) AS rates, count(x.new_share) AS new_shares
+FROM (VALUES (interval '1 week'), ('1 month'), ('3 months'), ('1 year')) p(step),
+LATERAL (
+	SELECT (SELECT retention_rate(a, g::date) FROM activities WHERE step = p.step) AS rate,
+	       (SELECT new_customer_share(a, g::date) FROM activities WHERE step = p.step) AS new_share,
+	       (SELECT retention_rate(customer_id, d, g::date, p.step) FROM ret_days) AS one_scan_rate,
+	       (SELECT new_customer_share(customer_id, d, g::date, p.step) FROM ret_days) AS one_scan_new_share
+	FROM generate_series(date_trunc(CASE p.step WHEN '1 week' THEN 'week' WHEN '1 month' THEN 'month'
+	                                            WHEN '3 months' THEN 'quarter' ELSE 'year' END,
+	                                timestamp '2022-06-01'),
+	                     '2026-06-01', p.step) g
+) x
+GROUP BY p.step ORDER BY p.step;
+-- combined per region (an additive combine) and in window use
+SELECT pg_temp.same_rows(
+           $$SELECT s.* FROM (SELECT retention_series(a) m FROM (SELECT clv_activity(d, '1 month') a FROM ret_days GROUP BY customer_id) x) q, unnest(q.m) s$$,
+           $$SELECT s.* FROM (SELECT retention_series(customer_id, d, '1 month') m FROM ret_days) q, unnest(q.m) s$$) AS monthly,
+       (SELECT retention_series(a) OVER (ORDER BY customer_id DESC)
+        FROM activities WHERE step = '1 month' ORDER BY customer_id LIMIT 1)::text
+       = (SELECT retention_series(a) FROM activities WHERE step = '1 month')::text AS window_running_total;
+-- by hand: customer 1 in Jan and Feb, customer 2 in Feb and Apr
+SELECT s.* FROM (SELECT retention_series(a) m FROM (SELECT clv_activity(d, '1 month') a
+  FROM (VALUES (1, date '2024-01-05'), (1, '2024-02-01'), (2, '2024-02-03'), (2, '2024-04-01')) v(c, d)
+  GROUP BY c) x) q, unnest(q.m) s;
+-- bad arguments
+SELECT pg_temp.error_of($$SELECT clv_activity(d, '2 weeks') FROM ret_days$$);
+SELECT pg_temp.error_of($$SELECT clv_activity(d, NULL) FROM ret_days$$);
+SELECT pg_temp.error_of($$SELECT clv_activity(ts::timestamptz, '1 month') FROM ret_days$$);
+SELECT pg_temp.error_of($$SELECT retention_series(a) FROM activities$$);
+SELECT pg_temp.error_of($$SELECT retention_rate(a, '2024-05-02') FROM activities WHERE step = '1 month'$$);
+SELECT pg_temp.error_of($$SELECT retention_rate(a, NULL) FROM activities WHERE step = '1 month'$$);
+SELECT pg_temp.error_of($$SELECT new_customer_share(a, 'infinity') FROM activities WHERE step = '1 month'$$);
+SELECT retention_rate(a, '2024-05-01') IS NULL AND retention_series(a) IS NULL AS no_rows
+FROM activities WHERE false;
+-- the values' text form round-trips and is validated (a customer whose
+-- rows all have NULL times has a NULL activity)
+SELECT a::text::clv_activity::text = a::text AS round_trip, count(*)
+FROM activities GROUP BY 1 ORDER BY 1;
+SELECT pg_temp.error_of($$SELECT '\x02'::clv_activity$$);
+SELECT pg_temp.error_of($$SELECT '\x0102000000030002'::clv_activity$$);
+SELECT pg_temp.error_of($$SELECT '\x010200000004000200'::clv_activity$$);
+SELECT pg_temp.error_of($$SELECT 'abc'::clv_activity$$);
+SELECT pg_temp.error_of($$SELECT '\x01'::clv_retention_counts$$);
+
+--
+-- clv_customer_set, the state of the date and timestamp forms, has a
+-- validated text form: \x and the hex digits of its binary form.  By hand:
+-- retention_series, bigint keys, dates, months; customer 42 active in
+-- periods 5 and 7.
+--
+CREATE TEMP TABLE set_text AS
+SELECT '\x01' || '02' || '01' || '02' || '02'
+       || repeat('00', 8) || '0000000000000001' || repeat('00', 16)   -- period 1 month
+       || repeat('00', 24)                                             -- one-period bounds
+       || '00000005' || '00000007'                                     -- periods 5..7
+       || '0000000000000001'                                           -- one customer
+       || '000000000000002a' || '00000004' || '00020a01' AS t;         -- key 42, {5, 7}
+SELECT t::clv_customer_set::text = t AS round_trip FROM set_text;
+SELECT pg_temp.error_of(format('SELECT %L::clv_customer_set', replace(t, '00000007000000', '00000006000000'))) FROM set_text;
+SELECT pg_temp.error_of(format('SELECT %L::clv_customer_set', t || '00')) FROM set_text;
+SELECT pg_temp.error_of(format('SELECT %L::clv_customer_set', left(t, -2))) FROM set_text;
+SELECT pg_temp.error_of(format('SELECT %L::clv_customer_set', '\x02' || substr(t, 5))) FROM set_text;
+SELECT pg_temp.error_of($$SELECT clv_customer_set_combine(NULL::clv_customer_set, NULL::clv_customer_set)$$);
+
+--
+-- Memory (issue 10.5): a customer's state grows with its active periods,
+-- not with their span, and a bound stops it with SQLSTATE 54000 naming
+-- clv.max_state_memory, never the out-of-memory killer.
+--
+SET TimeZone = 'UTC';
+-- 100,000 customers with two orders ten years apart, daily periods: under
+-- 4 MB, 20 bytes a customer and its hash slots (1.0 kept a bitmap over the
+-- span, about 480 bytes a customer)
+CREATE TEMP TABLE ten_years AS
+SELECT g AS c, date '2010-01-01' + g % 365 AS d FROM generate_series(1, 100000) g
+UNION ALL
+SELECT g, date '2020-01-01' + g % 365 FROM generate_series(1, 100000) g;
+SET clv.max_state_memory = '4MB';
+SELECT array_length(m, 1) AS days, (SELECT sum(customers) FROM unnest(m)) AS customer_days,
+       (SELECT count(*) FILTER (WHERE retained > 0) FROM unnest(m)) AS periods_with_retained
+FROM (SELECT retention_series(c, d, '1 day') m FROM ten_years) s;
+SET clv.max_state_memory = '1MB';
+SELECT pg_temp.error_of($$SELECT retention_series(c, d, '1 day') FROM ten_years$$);
+SELECT pg_temp.error_of($$SELECT retention_rate(c::text, d, '2010-06-01', '1 year') FROM ten_years$$);
+RESET clv.max_state_memory;
+-- at the period cap: 20,000 customers, each on the first and the last day
+-- of 1,048,576 days (1.0: 2.79 GB for 40,000 such rows)
+SELECT array_length(m, 1) AS days, (m[1]).customers AS first_day,
+       (m[array_length(m, 1)]).customers AS last_day, (m[2]).customers AS second_day
+FROM (SELECT retention_series(c, d, '1 day') m
+      FROM (SELECT g AS c, date '0001-01-01' AS d FROM generate_series(1, 20000) g
+            UNION ALL SELECT g, date '0001-01-01' + 1048575 FROM generate_series(1, 20000) g) x) s;
+SELECT pg_temp.error_of($$SELECT retention_series(1, d, '1 day')
+                          FROM (VALUES (date '0001-01-01'), (date '0001-01-01' + 1048576)) v(d)$$);
+-- a cohort matrix too big to build is refused before it is built (1.0:
+-- 2.1 GB for 4,471 rows)
+SELECT pg_temp.error_of($$SELECT cohort_retention(g, date '0001-01-01' + g * 234, '1 day')
+                          FROM generate_series(1, 4471) g$$);
 RESET ALL;

@@ -45,6 +45,14 @@ SELECT DISTINCT rfm_score(7, 7, 7.5) OVER () AS all_equal FROM generate_series(1
 SELECT count(*) AS all_null_rows, count(s) AS scored
 FROM (SELECT rfm_score(NULL::int, i, i) OVER () s FROM generate_series(1, 5) i) q;
 SELECT i, rfm_score(-i, -i, -i) OVER () AS non_positive FROM generate_series(0, 4) i ORDER BY i;
+-- untyped NULLs are NULL values, as typed ones (1.0: 42804); a non-NULL
+-- untyped literal is still refused
+SELECT rfm_score(NULL, NULL, NULL) OVER () AS untyped_nulls;
+SELECT i, rfm_score(NULL, i, i) OVER () AS untyped_null_recency,
+	value_tier(NULL) OVER () AS untyped_null_value
+FROM generate_series(1, 3) i ORDER BY i;
+SELECT pg_temp.error_of($$SELECT rfm_score('1', 2, 3) OVER ()$$);
+SELECT pg_temp.error_of($$SELECT value_tier('1') OVER ()$$);
 
 -- Data with many ties and some NULLs, in three groups.
 CREATE TEMP TABLE cust AS

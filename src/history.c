@@ -6,31 +6,39 @@
  *	  lifespan), all over ONE purchase-history state.
  *
  * The state keeps the customer's purchase times (to count purchase
- * occasions, merging rows at the same instant), the exact total amount and
- * the amount of the first occasion, and the configuration arguments, which
- * must not change within a group.  One transition function serves every
- * SQL overload: the argument types are read once, when the state is made.
- * Amounts are summed exactly for integer and numeric types (core/decimal.c,
- * falling back to numeric arithmetic on overflow) and in float8 for
- * floating types.
+ * occasions, merging rows at the same instant), the total amount and the
+ * amount of the first occasion, and the configuration arguments, which
+ * must not change within a group.  Each aggregate name has its own C
+ * transition function, a thin wrapper over one body, and the state records
+ * which aggregate made it, so that every message names the function the
+ * user called, in window use and in combine and final functions too.
+ * Argument types come from the declared signature (clv_declared_argtype),
+ * read once per call site.  Amounts are summed exactly for integer and
+ * numeric types (core/decimal.c, falling back to numeric arithmetic on
+ * overflow) and with compensation in float8 for floating types
+ * (core/fsum.c); durations are taken in 128 bits (core/span.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "clv.h"
 
-#include "access/htup_details.h"
+#include <math.h>
+
+#include "amount.h"
 #include "catalog/pg_type.h"
 #include "core/occasions.h"
-#include "funcapi.h"
+#include "core/span.h"
 #include "libpq/pqformat.h"
-#include "utils/builtins.h"
-#include "utils/float.h"
-#include "utils/lsyscache.h"
-#include "utils/numeric.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(clv_history_trans);
-PG_FUNCTION_INFO_V1(clv_history_inverse);
+PG_FUNCTION_INFO_V1(clv_avg_interpurchase_trans);
+PG_FUNCTION_INFO_V1(clv_avg_interpurchase_days_trans);
+PG_FUNCTION_INFO_V1(clv_rfm_trans);
+PG_FUNCTION_INFO_V1(clv_summary_trans);
+PG_FUNCTION_INFO_V1(clv_formula_trans);
+PG_FUNCTION_INFO_V1(clv_avg_interpurchase_inverse);
+PG_FUNCTION_INFO_V1(clv_avg_interpurchase_days_inverse);
 PG_FUNCTION_INFO_V1(clv_history_combine);
 PG_FUNCTION_INFO_V1(clv_history_serialize);
 PG_FUNCTION_INFO_V1(clv_history_deserialize);
@@ -40,43 +48,37 @@ PG_FUNCTION_INFO_V1(clv_rfm_final);
 PG_FUNCTION_INFO_V1(clv_summary_final);
 PG_FUNCTION_INFO_V1(clv_formula_final);
 
-/* How the aggregate's amounts are summed. */
-typedef enum AmountKind
+/* The aggregate a state belongs to; indexes history_aggs. */
+typedef enum HistoryAgg
 {
-	AMOUNT_NONE,				/* no amount argument (avg_interpurchase) */
-	AMOUNT_INT2,
-	AMOUNT_INT4,
-	AMOUNT_INT8,
-	AMOUNT_NUMERIC,
-	AMOUNT_FLOAT4,
-	AMOUNT_FLOAT8
-} AmountKind;
-
-#define AMOUNT_IS_FLOAT(kind) ((kind) == AMOUNT_FLOAT4 || (kind) == AMOUNT_FLOAT8)
+	AGG_AVG_INTERPURCHASE,
+	AGG_AVG_INTERPURCHASE_DAYS,
+	AGG_RFM,
+	AGG_SUMMARY,
+	AGG_FORMULA
+} HistoryAgg;
 
 /* The configuration arguments after (ordered_at, amount) of an overload. */
 typedef enum ConfigArgs
 {
 	CONFIG_NONE,				/* avg_interpurchase(ordered_at) */
-	CONFIG_AS_OF,				/* rfm, clv_summary: as_of */
-	CONFIG_AS_OF_UNIT,			/* clv_summary: as_of, unit */
+	CONFIG_AS_OF,				/* rfm, clv_summary: as_of [, unit] */
 	CONFIG_LIFESPAN				/* clv: lifespan */
 } ConfigArgs;
 
-/*
- * A running sum of amounts: a ClvDecimal for exact kinds until it would
- * overflow, then a numeric; for floating kinds a double with the rounding
- * error of its additions (Neumaier's compensated sum), so that the repeat
- * amount total - first occasion keeps the digits a large first order would
- * otherwise absorb.
- */
-typedef struct AmountSum
+static const struct
 {
-	ClvDecimal	decimal;
-	Numeric		overflow;		/* non-NULL once decimal is abandoned */
-	double		floating;
-	double		floating_error; /* floating + floating_error is the sum */
-} AmountSum;
+	const char *name;			/* SQL name, for messages */
+	ConfigArgs	config;
+} history_aggs[] = {
+	{"avg_interpurchase", CONFIG_NONE},
+	{"avg_interpurchase_days", CONFIG_NONE},
+	{"rfm", CONFIG_AS_OF},
+	{"clv_summary", CONFIG_AS_OF},
+	{"clv", CONFIG_LIFESPAN}
+};
+
+#define HISTORY_WIRE_WHAT "purchase-history state"
 
 /*
  * Purchase times held inside the state before a separate array is needed:
@@ -91,9 +93,9 @@ typedef struct AmountSum
  */
 typedef struct HistoryState
 {
+	uint8		agg;			/* HistoryAgg */
 	uint8		time_kind;		/* ClvTimeKind */
-	uint8		amount_kind;	/* AmountKind */
-	uint8		config_args;	/* ConfigArgs */
+	uint8		amount_kind;	/* ClvAmountKind */
 
 	/* configuration arguments, recorded from the first row */
 	bool		as_of_recorded;
@@ -119,18 +121,26 @@ typedef struct HistoryState
 	int64		lifespan_usec;
 
 	/* amounts of the rows counted, and of the first purchase occasion */
-	AmountSum	total;
-	AmountSum	first_total;
+	ClvAmountSum total;
+	ClvAmountSum first_total;
 } HistoryState;
 
 /* Bytes of a state whose amounts are of kind. */
 #define history_state_size(kind) \
-	((kind) == AMOUNT_NONE ? offsetof(HistoryState, as_of) : sizeof(HistoryState))
+	((kind) == CLV_AMOUNT_NONE ? offsetof(HistoryState, as_of) : sizeof(HistoryState))
 
 StaticAssertDecl(offsetof(HistoryState, as_of) == 64,
 				 "an avg_interpurchase state fills a 64-byte allocation");
 
 #define HISTORY_ROWS(st) ((int64) (st)->ntimes - (st)->head)
+#define HISTORY_NAME(st) (history_aggs[(st)->agg].name)
+
+/* The argument kinds of one call site, read once from its signature. */
+typedef struct HistoryCallSite
+{
+	ClvTimeKind time_kind;
+	ClvAmountKind amount_kind;
+} HistoryCallSite;
 
 /* Purchase occasions of a state: their number, first and last time. */
 typedef struct Occasions
@@ -141,66 +151,45 @@ typedef struct Occasions
 } Occasions;
 
 /*
- * The SQL name of the aggregate a transition or combine function is called
- * for, cached for the query.  Where PostgreSQL does not say (window
- * aggregates), the overload's argument shape tells.
+ * The argument kinds of the calling transition function, from its
+ * declared signature, cached in the call site's fn_extra.
  */
-static const char *
-history_function_name(FunctionCallInfo fcinfo)
+static const HistoryCallSite *
+history_call_site(FunctionCallInfo fcinfo, HistoryAgg agg)
 {
-	if (fcinfo->flinfo->fn_extra == NULL)
-	{
-		Aggref	   *aggref = AggGetAggref(fcinfo);
-		const char *name;
+	HistoryCallSite *site = fcinfo->flinfo->fn_extra;
 
-		if (aggref != NULL)
-			name = get_func_name(aggref->aggfnoid);
-		else if (PG_NARGS() <= 2)
-			name = "avg_interpurchase";
-		else if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
-			name = "clv";
-		else
-			name = PG_NARGS() > 4 ? "clv_summary" : "rfm or clv_summary";
-		fcinfo->flinfo->fn_extra = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, name);
-	}
-	return (const char *) fcinfo->flinfo->fn_extra;
-}
-
-/* The AmountKind of an amount argument of type typid. */
-static AmountKind
-amount_kind_of(Oid typid, const char *fname)
-{
-	switch (getBaseType(typid))
+	if (site == NULL)
 	{
-		case INT2OID:
-			return AMOUNT_INT2;
-		case INT4OID:
-			return AMOUNT_INT4;
-		case INT8OID:
-			return AMOUNT_INT8;
-		case NUMERICOID:
-			return AMOUNT_NUMERIC;
-		case FLOAT4OID:
-			return AMOUNT_FLOAT4;
-		case FLOAT8OID:
-			return AMOUNT_FLOAT8;
-		default:
+		ClvTimeKind time_kind = clv_arg_time_kind(fcinfo, 1);
+
+		if (history_aggs[agg].config == CONFIG_AS_OF && time_kind != CLV_TIME_DATE &&
+			clv_declared_argtype(fcinfo, 3) == DATEOID)
 			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("%s amount must be of a numeric type, not %s",
-							fname, format_type_be(typid)),
-					 errhint("Pass a smallint, integer, bigint, numeric, real or double precision amount.")));
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s as_of is a date but ordered_at is a %s",
+							history_aggs[agg].name,
+							time_kind == CLV_TIME_TIMESTAMPTZ ? "timestamptz" : "timestamp"),
+					 errdetail("A date as_of would be taken as its midnight, leaving out that day's orders."),
+					 errhint("For day-level analysis pass days, clv_day(ordered_at, 'Europe/Riga') or ordered_at::date; to measure to an instant pass a timestamp as_of, such as now() or (current_date + 1)::timestamptz.")));
+		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(*site));
+		site->time_kind = time_kind;
+		site->amount_kind = history_aggs[agg].config == CONFIG_NONE ?
+			CLV_AMOUNT_NONE : clv_amount_kind(clv_declared_argtype(fcinfo, 2));
+		fcinfo->flinfo->fn_extra = site;
 	}
-	return AMOUNT_NONE;			/* keep compiler quiet */
+	return site;
 }
 
-/* A new state without rows, in aggcontext. */
+/* A new state of agg without rows, in aggcontext. */
 static HistoryState *
-history_new(MemoryContext aggcontext, ClvTimeKind time_kind, AmountKind amount_kind)
+history_new(MemoryContext aggcontext, HistoryAgg agg, ClvTimeKind time_kind,
+			ClvAmountKind amount_kind)
 {
 	HistoryState *st = MemoryContextAllocZero(aggcontext,
 											  history_state_size(amount_kind));
 
+	st->agg = agg;
 	st->time_kind = time_kind;
 	st->amount_kind = amount_kind;
 	st->times = st->inline_times;
@@ -209,145 +198,7 @@ history_new(MemoryContext aggcontext, ClvTimeKind time_kind, AmountKind amount_k
 	return st;
 }
 
-/* A new, empty state for the aggregate called through fcinfo. */
-static HistoryState *
-history_create(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	AmountKind	amount_kind = PG_NARGS() > 2 ?
-		amount_kind_of(get_fn_expr_argtype(fcinfo->flinfo, 2),
-					   history_function_name(fcinfo)) : AMOUNT_NONE;
-	HistoryState *st = history_new(aggcontext, clv_arg_time_kind(fcinfo, 1),
-								   amount_kind);
-
-	if (PG_NARGS() <= 2)
-		st->config_args = CONFIG_NONE;
-	else if (get_fn_expr_argtype(fcinfo->flinfo, 3) == INTERVALOID)
-		st->config_args = CONFIG_LIFESPAN;
-	else
-		st->config_args = PG_NARGS() > 4 ? CONFIG_AS_OF_UNIT : CONFIG_AS_OF;
-	return st;
-}
-
-/* A ClvDecimal as a numeric. */
-static Numeric
-decimal_to_numeric(const ClvDecimal *d)
-{
-	char		buf[64];
-
-	if (d->value >= PG_INT64_MIN && d->value <= PG_INT64_MAX)
-		return int64_div_fast_to_numeric((int64) d->value, d->scale);
-	clv_decimal_format(d, buf, sizeof(buf));
-	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
-											   CStringGetDatum(buf),
-											   ObjectIdGetDatum(InvalidOid),
-											   Int32GetDatum(-1)));
-}
-
-/* An exact sum as a numeric, in the current memory context. */
-static Numeric
-exact_sum_numeric(const AmountSum *sum)
-{
-	return sum->overflow ? sum->overflow : decimal_to_numeric(&sum->decimal);
-}
-
-/* sum += addend in numeric arithmetic, keeping the result in aggcontext. */
-static void
-amount_sum_add_numeric(AmountSum *sum, Numeric addend, MemoryContext aggcontext)
-{
-	Numeric		result = numeric_add_opt_error(exact_sum_numeric(sum), addend, NULL);
-	Numeric		old = sum->overflow;
-
-	sum->overflow = MemoryContextAlloc(aggcontext, VARSIZE(result));
-	memcpy(sum->overflow, result, VARSIZE(result));
-	if (old)
-		pfree(old);
-}
-
-/* A floating sum += addend, carrying the rounding error. */
-static void
-float_sum_add(AmountSum *sum, double addend)
-{
-	double		result = sum->floating + addend;
-
-	if (isfinite(result))
-		sum->floating_error += fabs(sum->floating) >= fabs(addend) ?
-			(sum->floating - result) + addend :
-			(addend - result) + sum->floating;
-	sum->floating = result;
-}
-
-/* The value of a floating sum. */
-static double
-float_sum_value(const AmountSum *sum)
-{
-	return isfinite(sum->floating) ? sum->floating + sum->floating_error :
-		sum->floating;
-}
-
-/* sum += one amount of the state's kind. */
-static void
-amount_sum_add_datum(AmountSum *sum, AmountKind kind, Datum amount,
-					 MemoryContext aggcontext)
-{
-	ClvDecimal	d = {0, 0};
-
-	switch (kind)
-	{
-		case AMOUNT_NONE:
-			return;
-		case AMOUNT_FLOAT4:
-			float_sum_add(sum, DatumGetFloat4(amount));
-			return;
-		case AMOUNT_FLOAT8:
-			float_sum_add(sum, DatumGetFloat8(amount));
-			return;
-		case AMOUNT_INT2:
-			d.value = DatumGetInt16(amount);
-			break;
-		case AMOUNT_INT4:
-			d.value = DatumGetInt32(amount);
-			break;
-		case AMOUNT_INT8:
-			d.value = DatumGetInt64(amount);
-			break;
-		case AMOUNT_NUMERIC:
-			if (sum->overflow || !clv_numeric_to_decimal(amount, &d))
-			{
-				amount_sum_add_numeric(sum, DatumGetNumeric(amount), aggcontext);
-				return;
-			}
-			break;
-	}
-	if (sum->overflow || !clv_decimal_add(&sum->decimal, &d))
-		amount_sum_add_numeric(sum, decimal_to_numeric(&d), aggcontext);
-}
-
-/* sum += addend, both of the same kind. */
-static void
-amount_sum_merge(AmountSum *sum, const AmountSum *addend, AmountKind kind,
-				 MemoryContext aggcontext)
-{
-	if (AMOUNT_IS_FLOAT(kind))
-	{
-		float_sum_add(sum, addend->floating);
-		sum->floating_error += addend->floating_error;
-	}
-	else if (sum->overflow || addend->overflow ||
-			 !clv_decimal_add(&sum->decimal, &addend->decimal))
-		amount_sum_add_numeric(sum, exact_sum_numeric(addend), aggcontext);
-}
-
-/* A sum as a numeric value. */
-static Numeric
-amount_sum_numeric(const AmountSum *sum, AmountKind kind)
-{
-	if (AMOUNT_IS_FLOAT(kind))
-		return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum(float_sum_value(sum))));
-	return exact_sum_numeric(sum);
-}
-
-/* Makes room in the time array for n more times. */
+/* Makes room in the time array of st for n more times. */
 static void
 history_reserve(HistoryState *st, int32 n, MemoryContext aggcontext)
 {
@@ -359,7 +210,9 @@ history_reserve(HistoryState *st, int32 n, MemoryContext aggcontext)
 	if (needed > (int64) (MaxAllocSize / sizeof(int64)) / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many orders in one purchase history")));
+				 errmsg("%s purchase history has too many orders",
+						HISTORY_NAME(st)),
+				 errhint("Group by customer, or restrict the rows with WHERE.")));
 	if (needed <= st->maxtimes / 2 + 1 && st->head > 0)
 	{
 		/* a sliding frame: reuse the space freed at the head */
@@ -368,8 +221,10 @@ history_reserve(HistoryState *st, int32 n, MemoryContext aggcontext)
 	else
 	{
 		int32		newmax = Max(st->maxtimes * 2, (int32) needed);
-		int64	   *newtimes = MemoryContextAlloc(aggcontext, newmax * sizeof(int64));
+		int64	   *newtimes;
 
+		clv_check_state_memory((Size) newmax * sizeof(int64), HISTORY_NAME(st));
+		newtimes = MemoryContextAlloc(aggcontext, newmax * sizeof(int64));
 		memcpy(newtimes, st->times + st->head, live * sizeof(int64));
 		if (st->times != st->inline_times)
 			pfree(st->times);
@@ -381,10 +236,11 @@ history_reserve(HistoryState *st, int32 n, MemoryContext aggcontext)
 }
 
 /* Adds one counted purchase time, keeping the occasion count current. */
-static void
+static inline void
 history_add_time(HistoryState *st, int64 t, MemoryContext aggcontext)
 {
-	history_reserve(st, 1, aggcontext);
+	if (unlikely(st->ntimes >= st->maxtimes))
+		history_reserve(st, 1, aggcontext);
 	if (st->ntimes == st->head)
 		st->noccasions = 1;
 	else if (st->in_order)
@@ -400,122 +256,170 @@ history_add_time(HistoryState *st, int64 t, MemoryContext aggcontext)
 }
 
 /*
- * Records the configuration arguments of one row and checks they did not
- * change within the group.
+ * A lifespan interval in microseconds: positive and at most
+ * CLV_MAX_LIFESPAN_YEARS years, counted exactly as extract(epoch ...) does.
  */
-static void
-history_check_config(HistoryState *st, FunctionCallInfo fcinfo)
+static int64
+lifespan_usec(const Interval *lifespan, const char *fname)
 {
-	const char *fname;
+	__int128	usec = clv_interval_usec(lifespan->month, lifespan->day,
+										 lifespan->time);
 
-	if (st->config_args == CONFIG_NONE)
-		return;
-	fname = history_function_name(fcinfo);
-	if (PG_ARGISNULL(3))
+	if (usec <= 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s argument \"%s\" must not be null", fname,
-						st->config_args == CONFIG_LIFESPAN ? "lifespan" : "as_of"),
-				 errhint("Pass the same non-null value in every row of a group, for example a constant.")));
-	if (st->config_args == CONFIG_LIFESPAN)
-	{
-		double		seconds = clv_interval_seconds(PG_GETARG_INTERVAL_P(3));
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s lifespan must be positive", fname),
+				 errhint("Pass the expected customer lifespan, for example '3 years'.")));
+	if (usec > CLV_MAX_LIFESPAN_USEC)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s lifespan must be at most %d years", fname,
+						CLV_MAX_LIFESPAN_YEARS),
+				 errhint("A year counts 365.25 days, as extract(epoch from ...) counts it.")));
+	return (int64) usec;
+}
 
-		if (!(seconds > 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("clv lifespan must be positive"),
-					 errhint("Pass the expected customer lifespan, for example '3 years'.")));
-		if (!(seconds * USECS_PER_SEC < (double) PG_INT64_MAX))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("clv lifespan is out of range"),
-					 errhint("Pass a lifespan shorter than 290,000 years.")));
-		clv_check_same_int64(&st->lifespan_usec, &st->lifespan_recorded,
-							 (int64) rint(seconds * USECS_PER_SEC), fname,
-							 "lifespan");
-		return;
-	}
-	clv_check_same_int64(&st->as_of, &st->as_of_recorded,
-						 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
-						 fname, "as_of");
-	if (st->config_args == CONFIG_AS_OF_UNIT)
-	{
-		Interval   *unit;
+/*
+ * Records the configuration arguments of one row of agg and checks they
+ * did not change within the group.
+ */
+static inline void
+history_check_config(HistoryState *st, FunctionCallInfo fcinfo, HistoryAgg agg)
+{
+	const char *fname = history_aggs[agg].name;
 
-		if (PG_ARGISNULL(4))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s argument \"unit\" must not be null", fname),
-					 errhint("Pass a time unit of fixed length, for example '1 day' or '1 week'.")));
-		unit = PG_GETARG_INTERVAL_P(4);
-		clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
-							 clv_unit_usec(unit, fname), fname, "unit");
+	switch (history_aggs[agg].config)
+	{
+		case CONFIG_NONE:
+			return;
+		case CONFIG_LIFESPAN:
+			clv_check_not_null(fcinfo, 3, fname, "lifespan",
+							   "Pass the same non-null value in every row of a group, for example a constant.");
+			clv_check_same_int64(&st->lifespan_usec, &st->lifespan_recorded,
+								 lifespan_usec(PG_GETARG_INTERVAL_P(3), fname),
+								 fname, "lifespan");
+			return;
+		case CONFIG_AS_OF:
+			clv_check_not_null(fcinfo, 3, fname, "as_of",
+							   "Pass the same non-null value in every row of a group, for example a constant.");
+			clv_check_same_int64(&st->as_of, &st->as_of_recorded,
+								 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
+								 fname, "as_of");
+			if (PG_NARGS() > 4)
+			{
+				clv_check_not_null(fcinfo, 4, fname, "unit",
+								   "Pass a time unit of fixed length, for example '1 day' or '1 week'.");
+				clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
+									 clv_unit_usec(PG_GETARG_INTERVAL_P(4), fname),
+									 fname, "unit");
+			}
+			return;
 	}
 }
 
 /*
- * Transition function of every per-customer aggregate:
- * (state, ordered_at [, amount, as_of | lifespan [, unit]]).
- * Rows with a NULL time or amount, or after as_of, are not counted.
+ * The transition of every per-customer aggregate, agg naming which:
+ * (state, ordered_at [, amount, as_of | lifespan [, unit]]).  Rows with a
+ * NULL time or amount, or after as_of, are not counted.
  */
-Datum
-clv_history_trans(PG_FUNCTION_ARGS)
+static pg_attribute_always_inline Datum
+history_trans(FunctionCallInfo fcinfo, HistoryAgg agg)
 {
-	MemoryContext aggcontext;
+	const char *fname = history_aggs[agg].name;
+	MemoryContext aggcontext = clv_agg_context(fcinfo, fname);
 	HistoryState *st;
 	int64		t;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "clv_history_trans called in non-aggregate context");
-	st = PG_ARGISNULL(0) ? history_create(fcinfo, aggcontext) :
-		(HistoryState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(0))
+	{
+		const HistoryCallSite *site = history_call_site(fcinfo, agg);
 
-	history_check_config(st, fcinfo);
-	if (PG_ARGISNULL(1) || (st->amount_kind != AMOUNT_NONE && PG_ARGISNULL(2)))
+		st = history_new(aggcontext, agg, site->time_kind, site->amount_kind);
+	}
+	else
+		st = (HistoryState *) PG_GETARG_POINTER(0);
+
+	history_check_config(st, fcinfo, agg);
+	if (PG_ARGISNULL(1) || (st->amount_kind != CLV_AMOUNT_NONE && PG_ARGISNULL(2)))
 		PG_RETURN_POINTER(st);
-	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind,
-					  history_function_name(fcinfo));
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, fname);
 	if (st->as_of_recorded && t > st->as_of)
 		PG_RETURN_POINTER(st);
 
 	if (HISTORY_ROWS(st) == 0 || t < st->first)
 	{
 		st->first = t;
-		if (st->amount_kind != AMOUNT_NONE)
-			memset(&st->first_total, 0, sizeof(AmountSum));
+		if (st->amount_kind != CLV_AMOUNT_NONE)
+			memset(&st->first_total, 0, sizeof(ClvAmountSum));
 	}
-	if (st->amount_kind != AMOUNT_NONE)
+	if (st->amount_kind != CLV_AMOUNT_NONE)
 	{
 		Datum		amount = PG_GETARG_DATUM(2);
 
-		amount_sum_add_datum(&st->total, st->amount_kind, amount, aggcontext);
+		clv_amount_add(&st->total, st->amount_kind, amount, aggcontext, fname);
 		if (t == st->first)
-			amount_sum_add_datum(&st->first_total, st->amount_kind, amount,
-								 aggcontext);
+			clv_amount_add(&st->first_total, st->amount_kind, amount,
+						   aggcontext, fname);
 	}
 	history_add_time(st, t, aggcontext);
 	PG_RETURN_POINTER(st);
 }
 
-/*
- * Inverse transition of avg_interpurchase (moving frames): removes one
- * purchase time.  Frames ordered by time remove from the head in O(1).
- */
+/* Transition of avg_interpurchase(ordered_at). */
 Datum
-clv_history_inverse(PG_FUNCTION_ARGS)
+clv_avg_interpurchase_trans(PG_FUNCTION_ARGS)
 {
+	return history_trans(fcinfo, AGG_AVG_INTERPURCHASE);
+}
+
+/* Transition of avg_interpurchase_days(ordered_at). */
+Datum
+clv_avg_interpurchase_days_trans(PG_FUNCTION_ARGS)
+{
+	return history_trans(fcinfo, AGG_AVG_INTERPURCHASE_DAYS);
+}
+
+/* Transition of rfm(ordered_at, amount, as_of). */
+Datum
+clv_rfm_trans(PG_FUNCTION_ARGS)
+{
+	return history_trans(fcinfo, AGG_RFM);
+}
+
+/* Transition of clv_summary(ordered_at, amount, as_of [, unit]). */
+Datum
+clv_summary_trans(PG_FUNCTION_ARGS)
+{
+	return history_trans(fcinfo, AGG_SUMMARY);
+}
+
+/* Transition of clv(ordered_at, amount, lifespan). */
+Datum
+clv_formula_trans(PG_FUNCTION_ARGS)
+{
+	return history_trans(fcinfo, AGG_FORMULA);
+}
+
+/*
+ * The inverse transition of avg_interpurchase(_days) (moving frames),
+ * agg naming which: removes one purchase time.  Frames ordered by time
+ * remove from the head in O(1).
+ */
+static Datum
+history_inverse(FunctionCallInfo fcinfo, HistoryAgg agg)
+{
+	const char *fname = history_aggs[agg].name;
 	HistoryState *st;
 	int64		t;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "clv_history_inverse called in non-aggregate context");
+	(void) clv_agg_context(fcinfo, fname);
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "%s inverse transition called without a state", fname);
 	st = (HistoryState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
-	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind,
-					  history_function_name(fcinfo));
+	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, fname);
 
 	if (HISTORY_ROWS(st) > 0 && st->times[st->head] == t)
 	{
@@ -536,8 +440,47 @@ clv_history_inverse(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(st);
 		}
 	}
-	elog(ERROR, "avg_interpurchase inverse transition: time not in frame");
+	elog(ERROR, "%s inverse transition: time not in frame", fname);
 	PG_RETURN_NULL();
+}
+
+/* Inverse transition of avg_interpurchase(ordered_at). */
+Datum
+clv_avg_interpurchase_inverse(PG_FUNCTION_ARGS)
+{
+	return history_inverse(fcinfo, AGG_AVG_INTERPURCHASE);
+}
+
+/* Inverse transition of avg_interpurchase_days(ordered_at). */
+Datum
+clv_avg_interpurchase_days_inverse(PG_FUNCTION_ARGS)
+{
+	return history_inverse(fcinfo, AGG_AVG_INTERPURCHASE_DAYS);
+}
+
+/*
+ * The 1.0 transition functions, which all 1.0 aggregates shared over an
+ * anyelement amount.  Installing version 1.0 (the first step of an update)
+ * still needs their symbols; a 1.0 catalogue running on this library is
+ * told to update.
+ */
+PG_FUNCTION_INFO_V1(clv_history_trans);
+PG_FUNCTION_INFO_V1(clv_history_inverse);
+
+Datum
+clv_history_trans(PG_FUNCTION_ARGS)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("the installed clv library no longer runs the per-customer aggregates of clv 1.0"),
+			 errhint("Run ALTER EXTENSION clv UPDATE.")));
+	PG_RETURN_NULL();
+}
+
+Datum
+clv_history_inverse(PG_FUNCTION_ARGS)
+{
+	return clv_history_trans(fcinfo);
 }
 
 /* Recomputes the occasion bookkeeping of a state from its times. */
@@ -557,9 +500,10 @@ history_recount(HistoryState *st)
 
 /* Merges the configuration of src into dst, checking they agree. */
 static void
-history_merge_config(HistoryState *dst, const HistoryState *src,
-					 const char *fname)
+history_merge_config(HistoryState *dst, const HistoryState *src)
 {
+	const char *fname = HISTORY_NAME(dst);
+
 	if (src->as_of_recorded)
 		clv_check_same_int64(&dst->as_of, &dst->as_of_recorded, src->as_of,
 							 fname, "as_of");
@@ -575,40 +519,41 @@ history_merge_config(HistoryState *dst, const HistoryState *src,
 Datum
 clv_history_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
+	MemoryContext aggcontext = clv_agg_context(fcinfo, "clv_history_combine");
 	HistoryState *st;
 	HistoryState *other;
 	int64		nother;
 	bool		other_is_first;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "clv_history_combine called in non-aggregate context");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
 	other = (HistoryState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
-	{
-		st = history_new(aggcontext, other->time_kind, other->amount_kind);
-		st->config_args = other->config_args;
-	}
+		st = history_new(aggcontext, other->agg, other->time_kind,
+						 other->amount_kind);
 	else
 		st = (HistoryState *) PG_GETARG_POINTER(0);
+	if (st->agg != other->agg || st->time_kind != other->time_kind ||
+		st->amount_kind != other->amount_kind)
+		elog(ERROR, "%s combine function given states of %s",
+			 HISTORY_NAME(st), HISTORY_NAME(other));
 
-	history_merge_config(st, other, history_function_name(fcinfo));
+	history_merge_config(st, other);
 	nother = HISTORY_ROWS(other);
 	if (nother == 0)
 		PG_RETURN_POINTER(st);
 
 	/* the earlier first occasion wins; equal ones merge their amounts */
 	other_is_first = HISTORY_ROWS(st) == 0 || other->first < st->first;
-	if (st->amount_kind != AMOUNT_NONE)
+	if (st->amount_kind != CLV_AMOUNT_NONE)
 	{
-		amount_sum_merge(&st->total, &other->total, st->amount_kind, aggcontext);
+		clv_amount_merge(&st->total, &other->total, st->amount_kind,
+						 aggcontext, HISTORY_NAME(st));
 		if (other_is_first)
-			memset(&st->first_total, 0, sizeof(AmountSum));
+			memset(&st->first_total, 0, sizeof(ClvAmountSum));
 		if (other_is_first || other->first == st->first)
-			amount_sum_merge(&st->first_total, &other->first_total,
-							 st->amount_kind, aggcontext);
+			clv_amount_merge(&st->first_total, &other->first_total,
+							 st->amount_kind, aggcontext, HISTORY_NAME(st));
 	}
 	if (other_is_first)
 		st->first = other->first;
@@ -621,58 +566,19 @@ clv_history_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Appends an AmountSum to a serialization buffer. */
-static void
-amount_sum_send(StringInfo buf, const AmountSum *sum)
+/* Reads a flag byte, rejecting anything but 0 and (if allowed) 1. */
+static bool
+wire_flag(StringInfo buf, bool may_be_set)
 {
-	pq_sendint8(buf, sum->overflow != NULL);
-	if (sum->overflow)
-		pq_sendstring(buf, DatumGetCString(DirectFunctionCall1(numeric_out,
-															   NumericGetDatum(sum->overflow))));
-	pq_sendint64(buf, (int64) (sum->decimal.value >> 64));
-	pq_sendint64(buf, (int64) (uint64) sum->decimal.value);
-	pq_sendint32(buf, sum->decimal.scale);
-	pq_sendfloat8(buf, sum->floating);
-	pq_sendfloat8(buf, sum->floating_error);
-}
+	int			b = pq_getmsgbyte(buf);
 
-/* Reads an AmountSum written by amount_sum_send, validating it. */
-static void
-amount_sum_recv(StringInfo buf, AmountSum *sum, MemoryContext aggcontext)
-{
-	int			has_overflow = pq_getmsgbyte(buf);
-	int64		high;
-	uint64		low;
-
-	if (has_overflow != 0 && has_overflow != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase-history state")));
-	sum->overflow = NULL;
-	if (has_overflow)
-	{
-		Numeric		n = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-															CStringGetDatum(pq_getmsgstring(buf)),
-															ObjectIdGetDatum(InvalidOid),
-															Int32GetDatum(-1)));
-
-		sum->overflow = MemoryContextAlloc(aggcontext, VARSIZE(n));
-		memcpy(sum->overflow, n, VARSIZE(n));
-	}
-	high = pq_getmsgint64(buf);
-	low = (uint64) pq_getmsgint64(buf);
-	sum->decimal.value = (((__int128) high) << 64) | low;
-	sum->decimal.scale = pq_getmsgint(buf, 4);
-	sum->floating = pq_getmsgfloat8(buf);
-	sum->floating_error = pq_getmsgfloat8(buf);
-	if (sum->decimal.scale < 0 || sum->decimal.scale > CLV_DECIMAL_MAX_SCALE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase-history state")));
+	if (b != 0 && !(b == 1 && may_be_set))
+		clv_wire_invalid(HISTORY_WIRE_WHAT, "A flag byte is out of range.");
+	return b == 1;
 }
 
 /* Serialization version; bump when the layout changes. */
-#define HISTORY_STATE_VERSION 3
+#define HISTORY_WIRE_VERSION 4
 
 /* Serialize function: the state as bytea, for parallel workers. */
 Datum
@@ -682,12 +588,10 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "clv_history_serialize called in non-aggregate context");
+	(void) clv_agg_context(fcinfo, "clv_history_serialize");
 	st = (HistoryState *) PG_GETARG_POINTER(0);
-
-	pq_begintypsend(&buf);
-	pq_sendint8(&buf, HISTORY_STATE_VERSION);
+	clv_wire_begin(&buf, HISTORY_WIRE_VERSION);
+	pq_sendint8(&buf, st->agg);
 	pq_sendint8(&buf, st->time_kind);
 	pq_sendint8(&buf, st->amount_kind);
 	pq_sendint8(&buf, st->as_of_recorded);
@@ -700,10 +604,10 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	if (st->lifespan_recorded)
 		pq_sendint64(&buf, st->lifespan_usec);
 	pq_sendint64(&buf, st->first);
-	if (st->amount_kind != AMOUNT_NONE)
+	if (st->amount_kind != CLV_AMOUNT_NONE)
 	{
-		amount_sum_send(&buf, &st->total);
-		amount_sum_send(&buf, &st->first_total);
+		clv_amount_send(&buf, &st->total);
+		clv_amount_send(&buf, &st->first_total);
 	}
 	pq_sendint32(&buf, (int32) HISTORY_ROWS(st));
 	for (i = st->head; i < st->ntimes; i++)
@@ -711,80 +615,63 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Reads a boolean flag byte, rejecting anything but 0 and (if allowed) 1. */
-static bool
-getmsg_flag(StringInfo buf, bool may_be_set)
-{
-	int			b = pq_getmsgbyte(buf);
-
-	if (b != 0 && !(b == 1 && may_be_set))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase-history state")));
-	return b == 1;
-}
-
 /* Deserialize function: a state from clv_history_serialize's bytes. */
 Datum
 clv_history_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
-	bytea	   *bytes;
+	MemoryContext aggcontext = clv_agg_context(fcinfo, "clv_history_deserialize");
 	StringInfoData buf;
 	HistoryState *st;
+	int			agg;
 	int			time_kind;
 	int			amount_kind;
+	ConfigArgs	config;
 	int32		n;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "clv_history_deserialize called in non-aggregate context");
-	bytes = PG_GETARG_BYTEA_PP(0);
-	/* a copy ends in a NUL, so that reading a string cannot overrun it */
-	initStringInfo(&buf);
-	appendBinaryStringInfo(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
-
-	if (pq_getmsgbyte(&buf) != HISTORY_STATE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase-history state version")));
+	clv_wire_open(&buf, PG_GETARG_BYTEA_PP(0), HISTORY_WIRE_VERSION,
+				  HISTORY_WIRE_WHAT);
+	agg = pq_getmsgbyte(&buf);
 	time_kind = pq_getmsgbyte(&buf);
 	amount_kind = pq_getmsgbyte(&buf);
-	if (time_kind > CLV_TIME_DATE || amount_kind > AMOUNT_FLOAT8)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase-history state")));
-	st = history_new(aggcontext, (ClvTimeKind) time_kind, (AmountKind) amount_kind);
-	/* a state without amounts has no room for configuration */
-	if ((st->as_of_recorded = getmsg_flag(&buf, amount_kind != AMOUNT_NONE)))
+	if (agg > AGG_FORMULA || time_kind > CLV_TIME_DATE ||
+		amount_kind > CLV_AMOUNT_FLOAT8)
+		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its kind bytes are out of range.");
+	config = history_aggs[agg].config;
+	if ((config == CONFIG_NONE) != (amount_kind == CLV_AMOUNT_NONE))
+		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its amount kind does not fit its aggregate.");
+	st = history_new(aggcontext, (HistoryAgg) agg, (ClvTimeKind) time_kind,
+					 (ClvAmountKind) amount_kind);
+	/* configuration only where the aggregate has it */
+	if ((st->as_of_recorded = wire_flag(&buf, config == CONFIG_AS_OF)))
 		st->as_of = pq_getmsgint64(&buf);
-	if ((st->unit_recorded = getmsg_flag(&buf, amount_kind != AMOUNT_NONE)))
+	if ((st->unit_recorded = wire_flag(&buf, config == CONFIG_AS_OF)))
 		st->unit_usec = pq_getmsgint64(&buf);
-	if ((st->lifespan_recorded = getmsg_flag(&buf, amount_kind != AMOUNT_NONE)))
+	if ((st->lifespan_recorded = wire_flag(&buf, config == CONFIG_LIFESPAN)))
 		st->lifespan_usec = pq_getmsgint64(&buf);
+	if ((st->unit_recorded && st->unit_usec <= 0) ||
+		(st->lifespan_recorded &&
+		 (st->lifespan_usec <= 0 || st->lifespan_usec > CLV_MAX_LIFESPAN_USEC)))
+		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its configuration is out of range.");
 	st->first = pq_getmsgint64(&buf);
-	if (st->amount_kind != AMOUNT_NONE)
+	if (st->amount_kind != CLV_AMOUNT_NONE)
 	{
-		amount_sum_recv(&buf, &st->total, aggcontext);
-		amount_sum_recv(&buf, &st->first_total, aggcontext);
+		clv_amount_recv(&buf, &st->total, aggcontext, HISTORY_WIRE_WHAT);
+		clv_amount_recv(&buf, &st->first_total, aggcontext, HISTORY_WIRE_WHAT);
 	}
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || (Size) n * sizeof(int64) != (Size) (buf.len - buf.cursor))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase-history state length")));
+		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its time count does not match its length.");
 	history_reserve(st, n, aggcontext);
 	for (i = 0; i < n; i++)
 	{
 		int64		t = pq_getmsgint64(&buf);
 
 		if (t < st->first || (st->as_of_recorded && t > st->as_of))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid purchase-history state times")));
+			clv_wire_invalid(HISTORY_WIRE_WHAT, "A time is outside its range.");
 		st->times[st->ntimes++] = t;
 	}
-	pq_getmsgend(&buf);
+	clv_wire_close(&buf, HISTORY_WIRE_WHAT);
 	history_recount(st);
 	PG_RETURN_POINTER(st);
 }
@@ -815,17 +702,21 @@ history_occasions(const HistoryState *st, Occasions *occ)
 }
 
 /*
- * The state of a final function's call and its occasions, or NULL when the
- * group counted no rows.
+ * The state of a final function's call for agg and its occasions, or NULL
+ * when the group counted no rows.
  */
 static HistoryState *
-history_final_state(FunctionCallInfo fcinfo, Occasions *occ)
+history_final_state(FunctionCallInfo fcinfo, HistoryAgg agg, Occasions *occ)
 {
 	HistoryState *st;
 
+	(void) clv_agg_context(fcinfo, history_aggs[agg].name);
 	if (PG_ARGISNULL(0))
 		return NULL;
 	st = (HistoryState *) PG_GETARG_POINTER(0);
+	if (st->agg != agg)
+		elog(ERROR, "%s final function given a state of %s",
+			 history_aggs[agg].name, HISTORY_NAME(st));
 	if (HISTORY_ROWS(st) == 0)
 		return NULL;
 	history_occasions(st, occ);
@@ -837,11 +728,22 @@ Datum
 clv_avg_interpurchase_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
+	Interval   *result;
+	int32		days;
+	int64		time;
 
-	if (!history_final_state(fcinfo, &occ) || occ.count < 2)
+	if (!history_final_state(fcinfo, AGG_AVG_INTERPURCHASE, &occ) ||
+		occ.count < 2)
 		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(clv_usec_interval((double) (occ.last - occ.first) /
-										   (double) (occ.count - 1)));
+	if (!clv_mean_gap_days_time(occ.first, occ.last, occ.count, &days, &time))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("avg_interpurchase result is out of range for type interval")));
+	result = (Interval *) palloc(sizeof(Interval));
+	result->month = 0;
+	result->day = days;
+	result->time = time;
+	PG_RETURN_INTERVAL_P(result);
 }
 
 /* avg_interpurchase_days: the same mean gap in days, as float8. */
@@ -850,21 +752,11 @@ clv_avg_interpurchase_days_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
 
-	if (!history_final_state(fcinfo, &occ) || occ.count < 2)
+	if (!history_final_state(fcinfo, AGG_AVG_INTERPURCHASE_DAYS, &occ) ||
+		occ.count < 2)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) (occ.last - occ.first) /
-					 (double) (occ.count - 1) / (double) USECS_PER_DAY);
-}
-
-/* Forms a composite result of the function's declared row type. */
-static Datum
-composite_result(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
-{
-	TupleDesc	tupdesc;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls));
+	PG_RETURN_FLOAT8(clv_mean_gap_usec(occ.first, occ.last, occ.count) /
+					 (double) USECS_PER_DAY);
 }
 
 /* rfm: recency in days to as_of, frequency in occasions, monetary total. */
@@ -872,37 +764,18 @@ Datum
 clv_rfm_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
-	HistoryState *st = history_final_state(fcinfo, &occ);
+	HistoryState *st = history_final_state(fcinfo, AGG_RFM, &occ);
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
 	if (!st)
 		PG_RETURN_NULL();
-	values[0] = Float8GetDatum((double) (st->as_of - occ.last) / (double) USECS_PER_DAY);
+	values[0] = Float8GetDatum(clv_span_usec(occ.last, st->as_of) /
+							   (double) USECS_PER_DAY);
 	values[1] = Int64GetDatum(occ.count);
-	values[2] = NumericGetDatum(amount_sum_numeric(&st->total, st->amount_kind));
-	PG_RETURN_DATUM(composite_result(fcinfo, values, nulls));
-}
-
-/* The mean amount of the repeat occasions (0 without repeats), as numeric. */
-static Numeric
-repeat_mean_amount(const HistoryState *st, int64 repeats)
-{
-	if (repeats == 0)
-		return int64_to_numeric(0);
-	if (AMOUNT_IS_FLOAT(st->amount_kind))
-	{
-		double		repeat_total = st->total.floating - st->first_total.floating;
-
-		if (isfinite(st->total.floating) && isfinite(st->first_total.floating))
-			repeat_total += st->total.floating_error - st->first_total.floating_error;
-		return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum(repeat_total / (double) repeats)));
-	}
-	return numeric_div_opt_error(numeric_sub_opt_error(exact_sum_numeric(&st->total),
-													   exact_sum_numeric(&st->first_total),
-													   NULL),
-								 int64_to_numeric(repeats), NULL);
+	values[2] = NumericGetDatum(clv_amount_numeric(&st->total, st->amount_kind,
+												   "rfm"));
+	PG_RETURN_DATUM(clv_composite_result(fcinfo, values, nulls));
 }
 
 /* clv_summary: (x, t_x, t, m, orders, unit) of the probabilistic models. */
@@ -910,7 +783,7 @@ Datum
 clv_summary_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
-	HistoryState *st = history_final_state(fcinfo, &occ);
+	HistoryState *st = history_final_state(fcinfo, AGG_SUMMARY, &occ);
 	Datum		values[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
 	int64		unit_usec;
@@ -919,12 +792,15 @@ clv_summary_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	unit_usec = st->unit_recorded ? st->unit_usec : USECS_PER_DAY;
 	values[0] = Int64GetDatum(occ.count - 1);
-	values[1] = Float8GetDatum((double) (occ.last - occ.first) / (double) unit_usec);
-	values[2] = Float8GetDatum((double) (st->as_of - occ.first) / (double) unit_usec);
-	values[3] = NumericGetDatum(repeat_mean_amount(st, occ.count - 1));
+	values[1] = Float8GetDatum(clv_span_usec(occ.first, occ.last) / (double) unit_usec);
+	values[2] = Float8GetDatum(clv_span_usec(occ.first, st->as_of) / (double) unit_usec);
+	values[3] = NumericGetDatum(occ.count == 1 ? int64_to_numeric(0) :
+								clv_amount_mean_rest(&st->total, &st->first_total,
+													 st->amount_kind, occ.count - 1,
+													 "clv_summary"));
 	values[4] = Int64GetDatum(HISTORY_ROWS(st));
 	values[5] = IntervalPGetDatum(clv_usec_interval_exact(unit_usec));
-	PG_RETURN_DATUM(composite_result(fcinfo, values, nulls));
+	PG_RETURN_DATUM(clv_composite_result(fcinfo, values, nulls));
 }
 
 /*
@@ -936,17 +812,13 @@ Datum
 clv_formula_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
-	HistoryState *st = history_final_state(fcinfo, &occ);
-	double		total;
-	double		mean_gap;
+	HistoryState *st = history_final_state(fcinfo, AGG_FORMULA, &occ);
+	double		value;
 
 	if (!st || occ.count < 2)
 		PG_RETURN_NULL();
-	total = AMOUNT_IS_FLOAT(st->amount_kind) ? float_sum_value(&st->total) :
-		DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-										   NumericGetDatum(exact_sum_numeric(&st->total))));
-	mean_gap = (double) (occ.last - occ.first) / (double) (occ.count - 1);
-	PG_RETURN_DATUM(DirectFunctionCall1(float8_numeric,
-										Float8GetDatum(total / (double) occ.count *
-													   (double) st->lifespan_usec / mean_gap)));
+	value = clv_formula_value(clv_amount_float8(&st->total, st->amount_kind, "clv"),
+							  occ.count, (double) st->lifespan_usec,
+							  clv_mean_gap_usec(occ.first, occ.last, occ.count));
+	PG_RETURN_NUMERIC(clv_amount_checked_numeric(value, "clv", "result"));
 }

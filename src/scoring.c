@@ -50,7 +50,9 @@ PG_FUNCTION_INFO_V1(clv_rfm_segment_digits);
 /* One numeric column of a window partition, read into core/rank.h keys. */
 typedef struct ScoringColumn
 {
-	Oid			typid;			/* int2, int4, int8, float4, float8, numeric */
+	Oid			typid;			/* int2, int4, int8, float4, float8, numeric;
+								 * unknown for an untyped literal */
+	const char *fname;			/* the window function, for messages */
 	MemoryContext context;		/* holds everything below */
 	int64		rows;
 	double	   *keys;			/* per row: the value as a double */
@@ -106,13 +108,21 @@ check_value_type(Oid typid, const char *fname)
 	}
 }
 
-/* The checked value type of argument argno of the calling window function. */
+/*
+ * The checked value type of argument argno of the calling window function.
+ * An untyped literal (type unknown) passes here: as NULL it is a NULL
+ * value, so its rows get NULL as a typed NULL's do; any other untyped
+ * literal is refused when a row is read (column_set).  "any" arguments
+ * have no declared type, so the type comes from the call's expression
+ * (window functions always have one).
+ */
 static Oid
 value_arg_type(FunctionCallInfo fcinfo, int argno, const char *fname)
 {
 	Oid			typid = getBaseType(get_fn_expr_argtype(fcinfo->flinfo, argno));
 
-	check_value_type(typid, fname);
+	if (typid != UNKNOWNOID)
+		check_value_type(typid, fname);
 	return typid;
 }
 
@@ -146,10 +156,11 @@ column_array(ScoringColumn *column, Size elemsize)
 /* Prepares column for rows values of type typid, allocated in context. */
 static void
 column_init(ScoringColumn *column, Oid typid, int64 rows,
-			MemoryContext context)
+			MemoryContext context, const char *fname)
 {
 	memset(column, 0, sizeof(*column));
 	column->typid = typid;
+	column->fname = fname;
 	column->context = context;
 	column->rows = rows;
 	column->keys = column_array(column, sizeof(double));
@@ -227,7 +238,8 @@ column_set(ScoringColumn *column, int64 row, Datum value)
 				break;
 			}
 		default:
-			elog(ERROR, "unexpected value type %u", column->typid);
+			/* a non-NULL untyped literal */
+			check_value_type(column->typid, column->fname);
 			key = 0.0;			/* keep compiler quiet */
 	}
 	column->keys[row] = key;
@@ -357,7 +369,7 @@ rfm_score_read(FunctionCallInfo fcinfo, WindowObject winobj, int data_args,
 	{
 		for (int d = 0; d < 3; d++)
 			column_init(&columns[d], value_arg_type(fcinfo, d, "rfm_score"),
-						rows, context);
+						rows, context, "rfm_score");
 		/*
 		 * Row by row, all three arguments: re-reading the same row steps the
 		 * partition's tuplestore one row forward and back, which is cheap
@@ -391,7 +403,7 @@ rfm_score_read(FunctionCallInfo fcinfo, WindowObject winobj, int data_args,
 			elog(ERROR, "rfm_score expects a clv_rfm value");
 		for (int d = 0; d < 3; d++)
 			column_init(&columns[d], TupleDescAttr(tupdesc, d)->atttypid,
-						rows, context);
+						rows, context, "rfm_score");
 		for (int64 row = 0; row < rows; row++)
 		{
 			Datum		value = WinGetFuncArgInPartition(winobj, 0, (int) row,
@@ -547,7 +559,7 @@ value_tier_compute(FunctionCallInfo fcinfo, WindowObject winobj,
 	MemoryContext old;
 
 	column_init(&column, value_arg_type(fcinfo, 0, "value_tier"), rows,
-				work_context);
+				work_context, "value_tier");
 	excluded = MemoryContextAllocHuge(work_context, sizeof(bool) * rows);
 	all_exact = column.typid != FLOAT4OID && column.typid != FLOAT8OID;
 	exact = all_exact ?

@@ -17,9 +17,10 @@ SET max_parallel_workers_per_gather = 0;
 SET TimeZone = 'UTC';
 SELECT count(DISTINCT customer_id) AS bench_customers FROM bench_orders \gset
 CREATE TEMP TABLE retention_orders AS
-SELECT * FROM clv_sample_orders(:bench_customers, 1, r => 0.6, alpha => 3,
-								start_at => '2023-01-01 00:00+00',
-								end_at => '2026-01-01 00:00+00');
+SELECT *, (ordered_at AT TIME ZONE 'UTC')::date AS d
+FROM clv_sample_orders(:bench_customers, 1, r => 0.6, alpha => 3,
+					   start_at => '2023-01-01 00:00+00',
+					   end_at => '2026-01-01 00:00+00');
 VACUUM ANALYZE retention_orders;
 \set QUIET off
 SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers,
@@ -54,6 +55,10 @@ INSERT INTO bench_retention VALUES
 	counts AS (SELECT cohort, p, count(DISTINCT c) AS active FROM l GROUP BY cohort, p)
 	SELECT counts.cohort, counts.p, sizes.size, counts.active, counts.active::float8 / sizes.size
 	FROM counts JOIN sizes USING (cohort)$$, 3)),
+('retention_series month, date (clv_customer_set state)', pg_temp.bench_ms($$SELECT retention_series(customer_id, d, '1 month') FROM retention_orders$$, 3)),
+('cohort_retention month, date', pg_temp.bench_ms($$SELECT cohort_retention(customer_id, d, '1 month') FROM retention_orders$$, 3)),
+('two-step retention_series month', pg_temp.bench_ms($$SELECT retention_series(a) FROM (SELECT clv_activity(d, '1 month') a FROM retention_orders GROUP BY customer_id) x$$, 3)),
+('two-step cohort_retention month', pg_temp.bench_ms($$SELECT cohort_retention(a) FROM (SELECT clv_activity(d, '1 month') a FROM retention_orders GROUP BY customer_id) x$$, 3)),
 ('retention_series week', pg_temp.bench_ms($$SELECT retention_series(customer_id, ordered_at, '1 week') FROM retention_orders$$, 3)),
 ('retention_series month, text keys', pg_temp.bench_ms($$SELECT retention_series(customer_id::text, ordered_at, '1 month') FROM retention_orders$$, 3)),
 ('retention_rate 2025-06', pg_temp.bench_ms($$SELECT retention_rate(customer_id, ordered_at, '2025-06-01', '1 month') FROM retention_orders$$, 3)),
@@ -68,7 +73,11 @@ SELECT name, round(ms) AS ms,
 	   round((ms / (SELECT ms FROM bench_retention WHERE name = 'floor: scan'))::numeric, 2) AS x_scan_floor,
 	   CASE name
 		   WHEN 'retention_series month' THEN round(((SELECT ms FROM bench_retention WHERE name = 'self-join series month') / ms)::numeric, 1)
+		   WHEN 'retention_series month, date (clv_customer_set state)' THEN round(((SELECT ms FROM bench_retention WHERE name = 'self-join series month') / ms)::numeric, 1)
+		   WHEN 'two-step retention_series month' THEN round(((SELECT ms FROM bench_retention WHERE name = 'self-join series month') / ms)::numeric, 1)
 		   WHEN 'cohort_retention month' THEN round(((SELECT ms FROM bench_retention WHERE name = 'min() OVER cohorts month') / ms)::numeric, 1)
+		   WHEN 'cohort_retention month, date' THEN round(((SELECT ms FROM bench_retention WHERE name = 'min() OVER cohorts month') / ms)::numeric, 1)
+		   WHEN 'two-step cohort_retention month' THEN round(((SELECT ms FROM bench_retention WHERE name = 'min() OVER cohorts month') / ms)::numeric, 1)
 		   WHEN 'retention_rate 2025-06' THEN round(((SELECT ms FROM bench_retention WHERE name = 'self-join rate 2025-06') / ms)::numeric, 1)
 	   END AS idiom_x_slower
 FROM bench_retention ORDER BY ms;
@@ -92,9 +101,34 @@ SELECT k.name, round(k.kb / 1024) AS peak_mb,
 FROM (VALUES
 	('retention_series month, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, retention_series(customer_id, ordered_at, '1 month') FROM retention_orders GROUP BY 1$$)),
 	('retention_series week, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, retention_series(customer_id, ordered_at, '1 week') FROM retention_orders GROUP BY 1$$)),
+	('retention_series month, date (clv_customer_set)', pg_temp.peak_kb($$SELECT customer_id < 0, retention_series(customer_id, d, '1 month') FROM retention_orders GROUP BY 1$$)),
+	('cohort_retention month, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, cohort_retention(customer_id, ordered_at, '1 month') FROM retention_orders GROUP BY 1$$)),
 	('retention_series month, text', pg_temp.peak_kb($$SELECT customer_id < 0, retention_series(customer_id::text, ordered_at, '1 month') FROM retention_orders GROUP BY 1$$)),
 	('retention_rate, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, retention_rate(customer_id, ordered_at, '2025-06-01', '1 month') FROM retention_orders GROUP BY 1$$)),
 	('new_customer_share, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, new_customer_share(customer_id, ordered_at, '2025-06-01', '1 month') FROM retention_orders GROUP BY 1$$))
 ) k(name, kb);
 RESET enable_sort;
 RESET work_mem;
+
+-- Issue 10.5: as many customers, each with two orders ten years apart,
+-- daily periods (1.0: 564 bytes a customer, a bitmap over the span).
+\set QUIET on
+CREATE TEMP TABLE ten_years AS
+SELECT g AS customer_id, date '2014-01-01' + g % 365 AS d FROM generate_series(1, :bench_customers) g
+UNION ALL
+SELECT g, date '2024-01-01' + g % 365 FROM generate_series(1, :bench_customers) g;
+VACUUM ANALYZE ten_years;
+SET enable_sort = off;
+SET work_mem = '1GB';
+\set QUIET off
+SELECT k.name, round(k.kb / 1024) AS peak_mb,
+	   round((k.kb * 1024 / :bench_customers)::numeric, 1) AS bytes_per_customer
+FROM (VALUES
+	('ten years apart, retention_series day, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, retention_series(customer_id, d, '1 day') FROM ten_years GROUP BY 1$$)),
+	('ten years apart, retention_series day, text', pg_temp.peak_kb($$SELECT customer_id < 0, retention_series(customer_id::text, d, '1 day') FROM ten_years GROUP BY 1$$)),
+	('ten years apart, cohort_retention day, bigint', pg_temp.peak_kb($$SELECT customer_id < 0, cohort_retention(customer_id, d, '1 day') FROM ten_years GROUP BY 1$$))
+) k(name, kb);
+
+-- Parallel plans against serial ones: test/bench/retention_memory.sh
+-- samples the private memory of the leader and its workers.
+RESET ALL;

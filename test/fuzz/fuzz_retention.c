@@ -5,15 +5,19 @@
  * must agree with the C library's gmtime (year, month, weekday), and the
  * period's first day must be in it and the day before in the previous one.
  *
- * Tallies: the input then gives a few customers, each a bitmap of active
+ * Counts: the input then gives a few customers, each a bitmap of active
  * periods at an offset; the series counts (active, retained, new) and the
- * cohort matrix must equal a naive count over each customer's list of
- * periods.
+ * cohort matrix, counted in one pass or in two parts merged, decoded from
+ * their encoding, or in a fixed window, must equal a naive count over each
+ * customer's list of periods.  The rest of the input, decoded as counts, is
+ * rejected or round-trips.
  */
+#include <stdlib.h>
 #include <time.h>
 
 #include "fuzz_input.h"
 #include "retention.h"
+#include "../unit/counting_memory.h"
 
 /* PostgreSQL's dates, as days from 2000-01-01: Julian days 0 to 2147483493. */
 #define MIN_DAY (-2451545)
@@ -81,6 +85,43 @@ check_calendar(int32_t day)
 	}
 }
 
+/* Checks counts (of customers 0..n-1 of the naive tallies) against them. */
+static void
+check_counts(const ClvRetentionCounts *series, const ClvRetentionCounts *cohorts,
+			 const int64_t *naive_active, const int64_t *naive_retained,
+			 const int64_t *naive_new, int64_t naive_cell[][MAX_PERIODS], int nperiods,
+			 const char *what)
+{
+	for (int p = -1; p <= nperiods; p++)
+	{
+		int64_t		a,
+					r,
+					n;
+		int			in = p >= 0 && p < nperiods;
+		const ClvCohortRow *row = clv_counts_cohort(cohorts, p);
+
+		clv_counts_series_at(series, p, &a, &r, &n);
+		FUZZ_CHECK(a == (in ? naive_active[p] : 0) && r == (in ? naive_retained[p] : 0) &&
+				   n == (in ? naive_new[p] : 0), "%s: series at period %d", what, p);
+		FUZZ_CHECK((row != NULL) == (in && naive_cell[p][0] > 0), "%s: cohort %d row", what, p);
+		for (int k = 0; row != NULL && k < nperiods - p; k++)
+			FUZZ_CHECK((k < (int) row->length ? row->cells[k] : 0) == naive_cell[p][k],
+					   "%s: cohort %d cell %d", what, p, k);
+	}
+}
+
+/* Encodes counts and decodes them again into copy. */
+static void
+round_trip(const ClvRetentionCounts *counts, ClvRetentionCounts *copy)
+{
+	uint8_t    *buf = malloc(clv_counts_encoded_bound(counts));
+	size_t		n = clv_counts_encode(counts, buf);
+
+	FUZZ_CHECK(n <= clv_counts_encoded_bound(counts), "encoding past its bound");
+	FUZZ_CHECK(clv_counts_decode(copy, buf, n, &memory) == n, "own encoding rejected");
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -88,95 +129,151 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t		span = (int64_t) MAX_DAY - MIN_DAY + 1;
 	int32_t		day = (int32_t) (MIN_DAY + (int64_t) ((uint32_t) fuzz_i32(&in) % (uint64_t) span));
 	int			ncustomers = fuzz_u8(&in) % (MAX_CUSTOMERS + 1);
-	uint64_t	words[MAX_CUSTOMERS][MAX_WORDS];
-	int			nwords[MAX_CUSTOMERS];
-	int32_t		base[MAX_CUSTOMERS];
-	int64_t		active[MAX_PERIODS] = {0},
-				retained[MAX_PERIODS] = {0},
-				new_customers[MAX_PERIODS] = {0},
-				size_of[MAX_PERIODS] = {0},
-				offset[MAX_PERIODS];
+	int			split = ncustomers > 0 ? fuzz_u8(&in) % (ncustomers + 1) : 0;
+	int			nperiods = 0;
+	ClvPeriodSet sets[MAX_CUSTOMERS];
+	int32_t		list[MAX_CUSTOMERS][MAX_PERIODS];
+	int			nlist[MAX_CUSTOMERS];
 	int64_t		naive_active[MAX_PERIODS] = {0},
 				naive_retained[MAX_PERIODS] = {0},
-				naive_new[MAX_PERIODS] = {0},
-				naive_size[MAX_PERIODS] = {0};
+				naive_new[MAX_PERIODS] = {0};
 	static int64_t naive_cell[MAX_PERIODS][MAX_PERIODS];
-	int64_t    *cell;
-	int64_t		ncells;
-	int32_t		nperiods = 1;
-	ClvRetentionSeries series = {0, active, retained, new_customers};
-	ClvRetentionCohorts cohorts = {0, size_of, offset, NULL};
+	ClvRetentionCounts series,
+				cohorts,
+				part_series[2],
+				part_cohorts[2],
+				copy_series,
+				copy_cohorts,
+				fixed;
+	int32_t		fixed_first;
 	int			i,
-				c,
 				k;
 
 	check_calendar(day);
 
-	/* customers with at least one active period */
-	for (i = 0; i < ncustomers; i++)
-	{
-		int			any = 0;
-
-		base[i] = fuzz_u8(&in) % MAX_BASE;
-		nwords[i] = 1 + fuzz_u8(&in) % MAX_WORDS;
-		for (k = 0; k < nwords[i]; k++)
-		{
-			words[i][k] = (uint64_t) fuzz_i64(&in);
-			any |= words[i][k] != 0;
-		}
-		if (!any)
-			words[i][nwords[i] - 1] = UINT64_C(1) << 63;
-		if (base[i] + 64 * nwords[i] > nperiods)
-			nperiods = base[i] + 64 * nwords[i];
-	}
-	series.nperiods = cohorts.nperiods = nperiods;
-
-	/* the naive counts, from each customer's ascending list of periods */
+	/* customers with at least one active period in [0, MAX_PERIODS) */
 	memset(naive_cell, 0, sizeof(naive_cell));
 	for (i = 0; i < ncustomers; i++)
 	{
-		int32_t		list[64 * MAX_WORDS];
-		int			n = 0;
+		int			base = fuzz_u8(&in) % MAX_BASE;
+		int			nwords = 1 + fuzz_u8(&in) % MAX_WORDS;
 
-		for (k = 0; k < 64 * nwords[i]; k++)
-			if (words[i][k / 64] >> (k % 64) & 1)
-				list[n++] = base[i] + k;
-		FUZZ_CHECK(clv_retention_first_period(words[i], nwords[i], base[i]) == list[0],
-				   "first period of customer %d", i);
-		naive_new[list[0]]++;
-		naive_size[list[0]]++;
-		for (k = 0; k < n; k++)
+		clv_pset_init(&sets[i]);
+		nlist[i] = 0;
+		for (int w = 0; w < nwords; w++)
 		{
-			naive_active[list[k]]++;
-			if (k > 0 && list[k - 1] == list[k] - 1)
-				naive_retained[list[k]]++;
-			naive_cell[list[0]][list[k] - list[0]]++;
+			uint64_t	word = (uint64_t) fuzz_i64(&in);
+
+			for (int b = 0; b < 64; b++)
+				if ((word >> b) & 1)
+				{
+					list[i][nlist[i]++] = base + 64 * w + b;
+					clv_pset_add(&sets[i], base + 64 * w + b, &memory);
+				}
+		}
+		if (nlist[i] == 0)
+		{
+			list[i][nlist[i]++] = base;
+			clv_pset_add(&sets[i], base, &memory);
+		}
+		if (list[i][nlist[i] - 1] + 1 > nperiods)
+			nperiods = list[i][nlist[i] - 1] + 1;
+		/* the naive counts, from the customer's ascending list of periods */
+		naive_new[list[i][0]]++;
+		for (k = 0; k < nlist[i]; k++)
+		{
+			naive_active[list[i][k]]++;
+			if (k > 0 && list[i][k - 1] == list[i][k] - 1)
+				naive_retained[list[i][k]]++;
+			naive_cell[list[i][0]][list[i][k] - list[i][0]]++;
 		}
 	}
 
-	for (i = 0; i < ncustomers; i++)
-		clv_retention_series_add(&series, words[i], nwords[i], base[i]);
-	for (c = 0; c < nperiods; c++)
-		FUZZ_CHECK(active[c] == naive_active[c] && retained[c] == naive_retained[c] &&
-				   new_customers[c] == naive_new[c], "series at period %d", c);
-
-	/* cohorts: sizes first (as the glue counts them), then layout and cells */
-	memcpy(size_of, naive_size, sizeof(size_of));
-	ncells = clv_retention_cohorts_layout(&cohorts);
-	cell = calloc(ncells > 0 ? ncells : 1, sizeof(int64_t));
-	cohorts.cell = cell;
-	for (i = 0; i < ncustomers; i++)
-		clv_retention_cohorts_add(&cohorts, words[i], nwords[i], base[i]);
-	for (c = 0; c < nperiods; c++)
+	/* all at once, and in two parts merged */
+	clv_counts_init(&series, CLV_COUNTS_SERIES, &memory);
+	clv_counts_init(&cohorts, CLV_COUNTS_COHORTS, &memory);
+	for (int part = 0; part < 2; part++)
 	{
-		FUZZ_CHECK((offset[c] < 0) == (naive_size[c] == 0), "cohort %d offset %lld", c,
-				   (long long) offset[c]);
-		if (offset[c] < 0)
-			continue;
-		FUZZ_CHECK(offset[c] + nperiods - c <= ncells, "cohort %d past the cells", c);
-		for (k = 0; k < nperiods - c; k++)
-			FUZZ_CHECK(cell[offset[c] + k] == naive_cell[c][k], "cohort %d cell %d", c, k);
+		clv_counts_init(&part_series[part], CLV_COUNTS_SERIES, &memory);
+		clv_counts_init(&part_cohorts[part], CLV_COUNTS_COHORTS, &memory);
 	}
-	free(cell);
+	for (i = 0; i < ncustomers; i++)
+	{
+		FUZZ_CHECK(clv_counts_add(&series, &sets[i]) && clv_counts_add(&cohorts, &sets[i]), "add");
+		clv_counts_add(&part_series[i < split], &sets[i]);
+		clv_counts_add(&part_cohorts[i < split], &sets[i]);
+	}
+	check_counts(&series, &cohorts, naive_active, naive_retained, naive_new, naive_cell,
+				 nperiods, "one pass");
+	FUZZ_CHECK(clv_counts_merge(&part_series[0], &part_series[1]) &&
+			   clv_counts_merge(&part_cohorts[0], &part_cohorts[1]), "merge");
+	check_counts(&part_series[0], &part_cohorts[0], naive_active, naive_retained, naive_new,
+				 naive_cell, nperiods, "merged");
+	if (ncustomers > 0)
+	{
+		int64_t		cells = 0;
+
+		FUZZ_CHECK(series.first == cohorts.first && series.last == nperiods - 1 &&
+				   part_series[0].first == series.first && part_series[0].last == series.last,
+				   "observed periods");
+		for (int c = series.first; c < nperiods; c++)
+			if (naive_cell[c][0] > 0)
+				cells += nperiods - c;
+		FUZZ_CHECK(clv_counts_cohort_cells(&cohorts) == cells, "cohort cells");
+	}
+
+	/* encodings round-trip */
+	round_trip(&series, &copy_series);
+	round_trip(&part_cohorts[0], &copy_cohorts);
+	check_counts(&copy_series, &copy_cohorts, naive_active, naive_retained, naive_new,
+				 naive_cell, nperiods, "decoded");
+
+	/* a fixed window of two periods counts those periods only */
+	fixed_first = (int32_t) (fuzz_u8(&in) % MAX_PERIODS);
+	clv_counts_init_fixed(&fixed, fixed_first, 2, &memory);
+	for (i = 0; i < ncustomers; i++)
+		clv_counts_add(&fixed, &sets[i]);
+	for (int p = fixed_first; p < fixed_first + 2; p++)
+	{
+		int64_t		a,
+					r,
+					n;
+
+		clv_counts_series_at(&fixed, p, &a, &r, &n);
+		FUZZ_CHECK(a == naive_active[p] && r == naive_retained[p] && n == naive_new[p],
+				   "fixed window at %d", p);
+	}
+
+	clv_counts_free(&series);
+	clv_counts_free(&cohorts);
+	clv_counts_free(&part_series[0]);
+	clv_counts_free(&part_series[1]);
+	clv_counts_free(&part_cohorts[0]);
+	clv_counts_free(&part_cohorts[1]);
+	clv_counts_free(&copy_series);
+	clv_counts_free(&copy_cohorts);
+	clv_counts_free(&fixed);
+	for (i = 0; i < ncustomers; i++)
+		clv_pset_free(&sets[i], &memory);
+
+	/* the rest of the input as an encoding: rejected, or it round-trips */
+	{
+		ClvRetentionCounts decoded,
+					again;
+		size_t		n = clv_counts_decode(&decoded, in.data, in.size, &memory);
+
+		if (n > 0)
+		{
+			uint8_t    *buf = malloc(clv_counts_encoded_bound(&decoded));
+			size_t		m = clv_counts_encode(&decoded, buf);
+
+			FUZZ_CHECK(clv_counts_decode(&again, buf, m, &memory) == m, "re-encoding rejected");
+			FUZZ_CHECK(again.customers == decoded.customers, "re-encoding differs");
+			clv_counts_free(&again);
+			clv_counts_free(&decoded);
+			free(buf);
+		}
+	}
+	FUZZ_CHECK(live_bytes == 0, "%zu bytes leaked", live_bytes);
 	return 0;
 }

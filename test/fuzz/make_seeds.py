@@ -49,6 +49,27 @@ write("fuzz_occasions", "swapped",
       struct.pack("<B5q", 5, -(1 << 63), -1, 0, (1 << 63) - 1, (1 << 63) - 1))
 
 
+def term(mantissa, exponent):
+    """A fuzz_history sum term: mantissa * 2^exponent, |mantissa| < 2^53."""
+    return struct.pack("<qB", mantissa, exponent + 30)
+
+
+# fuzz_history: mode byte (even: compensated sums, split at mode / 2;
+# odd: durations), then sum terms or two times, an occasion count and the
+# months, days and microseconds of an interval
+write("fuzz_history", "huge_first_order",
+      struct.pack("<B", 2) + term(6103515625 * 16384, 30) + term(1, 0) + term(1, 0))
+write("fuzz_history", "cancellation",
+      struct.pack("<B", 6) + term((1 << 53) - 1, 30) + term(3, -30) + term(-((1 << 53) - 1), 30) +
+      term(-5, -2) + term(12345, 0))
+write("fuzz_history", "widest_timestamps",
+      struct.pack("<B3qiiq", 1, -211810204800000000, 9223371331199000000, 0, 3480000, 0, 0))
+write("fuzz_history", "any_int64",
+      struct.pack("<B3qiiq", 3, -(1 << 63), (1 << 63) - 1, 1, -(1 << 31), -(1 << 31), -(1 << 63)))
+write("fuzz_history", "half_even",
+      struct.pack("<B3qiiq", 5, 0, 9000000000000000001, 1, 12, -1, 3600000000))
+
+
 def draws(*program):
     """A fuzz_rng program: (op, shapes...) tuples after a key."""
     out = struct.pack("<Q", 20260101)
@@ -109,12 +130,16 @@ MIN_DAY = -2451545                      # 4714-11-24 BC, PostgreSQL's first date
 MAX_DAY = 2147483493 - 2451545          # its last date
 
 
-def customers(day, rows):
-    """A fuzz_retention input: a day (from 2000-01-01), then (base, words) per customer."""
+def customers(day, rows, split=1, fixed_first=10):
+    """A fuzz_retention input: a day (from 2000-01-01), the customers, the
+    first customer of the second merged part, then (base, words) per
+    customer, then the first period of a fixed two-period window."""
     out = struct.pack("<IB", day - MIN_DAY, len(rows))
+    if rows:
+        out += struct.pack("<B", split)
     for base, words in rows:
         out += struct.pack("<BB", base, len(words) - 1) + b"".join(struct.pack("<Q", w) for w in words)
-    return out
+    return out + struct.pack("<B", fixed_first)
 
 
 # fuzz_retention: days from 2000-01-01 (calendar check), then bitmaps of periods
@@ -124,6 +149,28 @@ write("fuzz_retention", "calendar_edges",
       customers(MIN_DAY, [(99, [2**64 - 1] * 4)]))
 write("fuzz_retention", "last_date", customers(MAX_DAY, []))
 write("fuzz_retention", "leap_day", customers(59, [(1, [0x5555555555555555, 0xAAAAAAAAAAAAAAAA])]))
+
+
+def period_ops(cursor, ops):
+    """A fuzz_periodset input: the number of steps, the cursor, then per step
+    an op byte (bit 0: which set; (op >> 1) % 5: 0 near the cursor (int8
+    offset), 1 a run (length byte, odd: upwards), 2 anywhere (int32), 3 move
+    the cursor (int16), 4 merge the other set in) and its operand."""
+    out = struct.pack("<Bi", len(ops), cursor)
+    for op, operand in ops:
+        out += struct.pack("<B", op) + operand
+    return out
+
+
+# fuzz_periodset: two orders far apart; runs that become bitmaps, far
+# periods that turn them into arrays, merges of both
+write("fuzz_periodset", "two_far_apart",
+      period_ops(0, [(2 * 2, struct.pack("<i", 3650)), (0, struct.pack("<b", 0))]))
+write("fuzz_periodset", "runs_and_far",
+      period_ops(1000, [(2 * 1, struct.pack("<B", 201)), (2 * 1 + 1, struct.pack("<B", 150)),
+                        (2 * 2, struct.pack("<i", -5000000)), (2 * 4 + 1, b""),
+                        (2 * 3, struct.pack("<h", 3000)), (2 * 1, struct.pack("<B", 255)),
+                        (2 * 4, b"")]))
 
 
 def f64(*values):

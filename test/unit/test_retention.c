@@ -1,9 +1,13 @@
 /*
- * test_retention.c -- calendar periods and series/cohort tallies of
- * src/core/retention.c.
+ * test_retention.c -- calendar periods and the additive series and cohort
+ * counts of src/core/retention.c.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "retention.h"
 #include "tap.h"
+#include "counting_memory.h"
 
 /* Days from 2000-01-01, computed independently (Python's datetime). */
 #define DAY_2024_02_29 8825
@@ -28,19 +32,49 @@ periods_contain_days(ClvRetentionUnit unit, int32_t from, int32_t to, int32_t st
 	return 1;
 }
 
+/* A set of the n periods of list. */
+static ClvPeriodSet
+set_of(const int32_t *list, int n)
+{
+	ClvPeriodSet set;
+
+	clv_pset_init(&set);
+	for (int i = 0; i < n; i++)
+		clv_pset_add(&set, list[i], &memory);
+	return set;
+}
+
+/* Series counts of period p as "active/retained/new". */
+static const char *
+series_at(const ClvRetentionCounts *counts, int32_t p)
+{
+	static char buf[64];
+	int64_t		a,
+				r,
+				n;
+
+	clv_counts_series_at(counts, p, &a, &r, &n);
+	snprintf(buf, sizeof(buf), "%lld/%lld/%lld", (long long) a, (long long) r, (long long) n);
+	return buf;
+}
+
 int
 main(void)
 {
-	uint64_t	one[1];
-	uint64_t	two[2];
-	int64_t		active[6] = {0};
-	int64_t		retained[6] = {0};
-	int64_t		new_customers[6] = {0};
-	ClvRetentionSeries series = {6, active, retained, new_customers};
-	int64_t		size[4] = {0};
-	int64_t		offset[4];
-	int64_t		cell[10] = {0};
-	ClvRetentionCohorts cohorts = {4, size, offset, cell};
+	static const int32_t c1[] = {11, 12, 14};
+	static const int32_t c2[] = {10, 12};
+	static const int32_t c3[] = {13, 14};
+	ClvPeriodSet s1,
+				s2,
+				s3;
+	ClvRetentionCounts series,
+				part,
+				cohorts,
+				fixed,
+				copy;
+	const ClvCohortRow *row;
+	uint8_t    *buf;
+	size_t		n;
 
 	/* calendar periods */
 	ok(clv_retention_period_of_day(CLV_RETENTION_DAY, DAY_2024_02_29) == DAY_2024_02_29, "day period is the day");
@@ -65,36 +99,84 @@ main(void)
 		ok(periods_contain_days((ClvRetentionUnit) unit, -2451545, 2500000, 13),
 		   "unit %d: each day 4713 BC..8845 AD lies in its period", unit);
 
-	/* series: one customer active in periods 1, 2, 4; one in 0 and 2 */
-	one[0] = 0x0b;				/* periods 0, 1, 3 from base 1 */
-	clv_retention_series_add(&series, one, 1, 1);
-	one[0] = 0x05;				/* periods 0, 2 from base 0 */
-	clv_retention_series_add(&series, one, 1, 0);
-	ok(active[0] == 1 && active[1] == 1 && active[2] == 2 && active[3] == 0 && active[4] == 1,
-	   "series: active counts");
-	ok(retained[1] == 0 && retained[2] == 1 && retained[4] == 0, "series: retained counts");
-	ok(new_customers[0] == 1 && new_customers[1] == 1 && new_customers[2] == 0, "series: new counts");
+	/*
+	 * Customers {11, 12, 14}, {10, 12}, {13, 14}.  By hand: period 10: 1
+	 * active, 1 new; 11: 1/0/1; 12: 2 active, 1 retained (c1); 13: 1/0/1;
+	 * 14: 2 active, 1 retained (c3).
+	 */
+	s1 = set_of(c1, 3);
+	s2 = set_of(c2, 2);
+	s3 = set_of(c3, 2);
+	clv_counts_init(&series, CLV_COUNTS_SERIES, &memory);
+	ok(clv_counts_add(&series, &s1) && clv_counts_add(&series, &s2) && clv_counts_add(&series, &s3),
+	   "series: three customers added");
+	ok(series.first == 10 && series.last == 14 && series.customers == 3, "series: periods 10..14 observed");
+	ok(strcmp(series_at(&series, 10), "1/0/1") == 0 && strcmp(series_at(&series, 11), "1/0/1") == 0 &&
+	   strcmp(series_at(&series, 12), "2/1/0") == 0 && strcmp(series_at(&series, 13), "1/0/1") == 0 &&
+	   strcmp(series_at(&series, 14), "2/1/0") == 0, "series: active/retained/new by hand");
+	ok(strcmp(series_at(&series, 9), "0/0/0") == 0 && strcmp(series_at(&series, 1000), "0/0/0") == 0,
+	   "series: zero outside the window");
 
-	/* bitmaps over two words: adjacency across the word boundary */
-	two[0] = UINT64_C(1) << 63;
-	two[1] = 1;
-	clv_retention_series_add(&series, two, 2, -60);	/* periods 3 and 4 */
-	ok(active[3] == 1 && active[4] == 2 && retained[4] == 1 && new_customers[3] == 1,
-	   "series: periods 63 and 64 of a bitmap are consecutive");
-	ok(clv_retention_first_period(two, 2, -60) == 3, "first period of a two-word bitmap");
+	/* the same from two parts merged, in the other order */
+	clv_counts_init(&part, CLV_COUNTS_SERIES, &memory);
+	clv_counts_add(&part, &s3);
+	clv_counts_init(&copy, CLV_COUNTS_SERIES, &memory);
+	clv_counts_add(&copy, &s2);
+	clv_counts_add(&copy, &s1);
+	ok(clv_counts_merge(&part, &copy) && part.customers == 3 && part.first == 10 && part.last == 14,
+	   "series: merged parts cover the same periods");
+	ok(strcmp(series_at(&part, 12), "2/1/0") == 0 && strcmp(series_at(&part, 14), "2/1/0") == 0 &&
+	   strcmp(series_at(&part, 10), "1/0/1") == 0, "series: merged parts count the same");
+	clv_counts_free(&copy);
 
-	/* cohorts: customers in {0, 2}, {0}, {1, 3} over 4 periods */
-	size[0] = 2;
-	size[1] = 1;
-	ok(clv_retention_cohorts_layout(&cohorts) == 4 + 3, "cohort rows: 4 + 3 cells, empty cohorts skipped");
-	ok(offset[2] < 0 && offset[3] < 0, "empty cohorts have no row");
-	one[0] = 0x05;
-	clv_retention_cohorts_add(&cohorts, one, 1, 0);
-	one[0] = 0x01;
-	clv_retention_cohorts_add(&cohorts, one, 1, 0);
-	one[0] = 0x05;
-	clv_retention_cohorts_add(&cohorts, one, 1, 1);
-	ok(cell[0] == 2 && cell[1] == 0 && cell[2] == 1 && cell[3] == 0, "cohort 0: 2, 0, 1, 0");
-	ok(cell[4] == 1 && cell[5] == 0 && cell[6] == 1, "cohort 1: 1, 0, 1");
+	/* encoding round trip and validation */
+	buf = malloc(clv_counts_encoded_bound(&part));
+	n = clv_counts_encode(&part, buf);
+	ok(n <= clv_counts_encoded_bound(&part) && clv_counts_decode(&copy, buf, n, &memory) == n &&
+	   strcmp(series_at(&copy, 12), "2/1/0") == 0 && copy.first == 10 && copy.last == 14,
+	   "series: encoding round-trips (%zu bytes)", n);
+	clv_counts_free(&copy);
+	ok(clv_counts_decode(&copy, buf, n - 1, &memory) == 0, "series: truncated encoding rejected");
+	buf[2] = 2;					/* 2 customers: the new counts add up to 3 */
+	ok(clv_counts_decode(&copy, buf, n, &memory) == 0, "series: counts inconsistent with customers rejected");
+	free(buf);
+
+	clv_counts_free(&part);
+
+	/* a fixed window: periods 12 and 13 only (retention_rate of 13) */
+	clv_counts_init_fixed(&fixed, 12, 2, &memory);
+	clv_counts_add(&fixed, &s1);
+	clv_counts_add(&fixed, &s2);
+	clv_counts_add(&fixed, &s3);
+	ok(strcmp(series_at(&fixed, 12), "2/1/0") == 0 && strcmp(series_at(&fixed, 13), "1/0/1") == 0 &&
+	   strcmp(series_at(&fixed, 14), "0/0/0") == 0, "fixed window: counts of 12 and 13 only");
+	clv_counts_init(&part, CLV_COUNTS_SERIES, &memory);
+	ok(!clv_counts_merge(&fixed, &part), "fixed and growing windows do not merge");
+	clv_counts_free(&part);
+
+	/* cohorts: c2 in cohort 10 {k 0, 2}, c1 in 11 {0, 1, 3}, c3 in 13 {0, 1} */
+	clv_counts_init(&cohorts, CLV_COUNTS_COHORTS, &memory);
+	clv_counts_add(&cohorts, &s1);
+	clv_counts_add(&cohorts, &s2);
+	clv_counts_add(&cohorts, &s3);
+	row = clv_counts_cohort(&cohorts, 10);
+	ok(row != NULL && row->length == 3 && row->cells[0] == 1 && row->cells[1] == 0 && row->cells[2] == 1,
+	   "cohort 10: 1, 0, 1");
+	row = clv_counts_cohort(&cohorts, 11);
+	ok(row != NULL && row->length == 4 && row->cells[0] == 1 && row->cells[3] == 1, "cohort 11: 1, 1, 0, 1");
+	ok(clv_counts_cohort(&cohorts, 12) == NULL, "no cohort 12");
+	ok(clv_counts_cohort_cells(&cohorts) == 5 + 4 + 2, "cells up to the last period: 5 + 4 + 2");
+	buf = malloc(clv_counts_encoded_bound(&cohorts));
+	n = clv_counts_encode(&cohorts, buf);
+	ok(clv_counts_decode(&copy, buf, n, &memory) == n && clv_counts_cohort(&copy, 13)->cells[1] == 1 &&
+	   clv_counts_cohort_cells(&copy) == 11, "cohorts: encoding round-trips");
+	clv_counts_free(&copy);
+	free(buf);
+
+	clv_counts_free(&series);
+	clv_counts_free(&fixed);
+	clv_counts_free(&cohorts);
+	clv_pset_free(&s1, &memory);
+	ok(live_bytes == 0, "nothing leaks");
 	return done_testing();
 }

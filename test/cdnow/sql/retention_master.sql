@@ -137,3 +137,17 @@ SELECT pg_temp.same_rows(
 			 SELECT p, customers, retained, new_customers,
 					retained::float8 / lag(customers) OVER (ORDER BY p), new_customers::float8 / customers
 			 FROM s$$) AS weekly;
+
+-- The two-step form (clv_activity per customer, then the aggregates over
+-- the activities) gives the same series, cohort matrix and one-period
+-- values, to the last bit.
+CREATE TEMP TABLE master_activity AS
+SELECT customer_id, clv_activity(ordered_at, '1 month') AS a FROM master_orders GROUP BY 1;
+SELECT pg_temp.same_rows('SELECT * FROM series',
+						 $$SELECT s.* FROM (SELECT retention_series(a) AS m FROM master_activity) q, unnest(q.m) s$$) AS two_step_series,
+	   pg_temp.same_rows('SELECT * FROM cohorts',
+						 $$SELECT s.* FROM (SELECT cohort_retention(a) AS m FROM master_activity) q, unnest(q.m) s$$) AS two_step_cohorts,
+	   (SELECT count(*) FILTER (WHERE (SELECT retention_rate(a, m.start) FROM master_activity) = s.retention_rate
+								  AND (SELECT new_customer_share(a, m.start) FROM master_activity) = s.new_share)
+		FROM (SELECT g::date AS start FROM generate_series(date '1997-02-01', '1998-06-01', '1 month') g) m
+		JOIN series s ON s.period_start = m.start) AS two_step_months_equal;

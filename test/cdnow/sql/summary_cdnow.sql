@@ -35,7 +35,9 @@ WITH days AS (
 	SELECT d.customer_id, count(*) - 1 AS x,
 		   (max(d.ordered_at) - f.first) / 7.0 AS t_x,
 		   ('1997-09-30'::date - f.first) / 7.0 AS t,
-		   coalesce(avg(d.amount) FILTER (WHERE d.ordered_at > f.first), 0) AS m,
+		   -- the mean repeat amount to the scale of the amounts plus 4 digits
+		   coalesce(round(avg(d.amount) FILTER (WHERE d.ordered_at > f.first),
+						  scale(sum(d.amount)) + 4), 0) AS m,
 		   sum(d.rows) AS orders
 	FROM days d JOIN firsts f USING (customer_id)
 	GROUP BY d.customer_id, f.first
