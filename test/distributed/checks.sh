@@ -216,7 +216,7 @@ shipped "clv_summary per customer over clv_day" "clv_summary(" 2 "$SUMS"
 shipped "clv_day in a WHERE clause" "clv_day(" 2 \
 	"SELECT count(*) FROM :orders WHERE $D >= date '2025-06-01'"
 shipped "avg_interpurchase, avg_interpurchase_days per customer" "avg_interpurchase_days(" 2 \
-	"SELECT customer_id, avg_interpurchase($TS), avg_interpurchase_days($D) FROM :orders GROUP BY customer_id"
+	"SELECT customer_id, avg_interpurchase(ordered_at), avg_interpurchase_days($D) FROM :orders GROUP BY customer_id"
 shipped "clv(formula) per customer" "clv(" 2 \
 	"SELECT customer_id, clv($D, amount::float8, '1 year') FROM :orders GROUP BY customer_id"
 shipped "the per-customer step of a fit" "clv_summary(" 2 "SELECT bgnbd_fit(s) FROM ($SUMS) c"
