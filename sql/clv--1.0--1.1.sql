@@ -393,6 +393,23 @@ COMMENT ON TYPE clv_pareto_nbd IS
 COMMENT ON TYPE clv_gamma_gamma IS
 'a fitted Gamma-Gamma spend model: p, q, gamma, log-likelihood, repeat customers, iterations, converged';
 
+CREATE TYPE clv_mbgnbd AS (
+	r float8,
+	alpha float8,
+	a float8,
+	b float8,
+	ll float8,
+	customers bigint,
+	iterations int,
+	converged boolean,
+	unit interval,
+	std_errors float8[],
+	aic float8,
+	bic float8
+);
+COMMENT ON TYPE clv_mbgnbd IS
+'a fitted MBG/NBD model (modified BG/NBD: a customer may also drop out right after the first purchase): r, alpha, a, b, log-likelihood, customers, iterations, converged, the time unit of the data, the standard errors of r, alpha, a, b, AIC and BIC';
+
 /* equality and order, so that DISTINCT, GROUP BY, UNION and indexes work */
 DO $$
 DECLARE
@@ -560,7 +577,7 @@ CREATE AGGREGATE clv_stats_merge(clv_stats) (
 COMMENT ON AGGREGATE clv_stats_merge(clv_stats) IS
 'merges clv_stats values of disjoint sets of customers';
 
-/* the fits: bgnbd_fit, pareto_nbd_fit and gamma_gamma_fit */
+/* the fits: bgnbd_fit, mbgnbd_fit, pareto_nbd_fit and gamma_gamma_fit */
 DO $$
 DECLARE
 	model record;
@@ -574,6 +591,12 @@ BEGIN
 			 'fits the BG/NBD model by maximum likelihood to per-customer x, t_x, t in unit',
 			 'fits the BG/NBD model by maximum likelihood to clv_summary values',
 			 'fits the BG/NBD model by maximum likelihood to merged clv_stats values'),
+			('mbgnbd', 'MBG/NBD', 'x bigint, t_x float8, t float8, unit interval',
+			 'bigint, float8, float8, interval', 'clv_mbgnbd', 'a customer''s (x, t_x, t) row',
+			 'the maximum-likelihood MBG/NBD model with standard errors, AIC and BIC (NULL for fewer than two customers)',
+			 'fits the MBG/NBD model by maximum likelihood to per-customer x, t_x, t in unit',
+			 'fits the MBG/NBD model by maximum likelihood to clv_summary values',
+			 'fits the MBG/NBD model by maximum likelihood to merged clv_stats values'),
 			('pareto_nbd', 'Pareto/NBD', 'x bigint, t_x float8, t float8, unit interval',
 			 'bigint, float8, float8, interval', 'clv_pareto_nbd', 'a customer''s (x, t_x, t) row',
 			 'the maximum-likelihood Pareto/NBD model (NULL for fewer than two customers)',
@@ -644,7 +667,8 @@ $$;
 /*
  * Scoring: one C function per overload.  Each purchase model has a form
  * over plain x, t_x, t (in the model's unit) and one over a clv_summary,
- * whose unit must be the model's.  OR REPLACE: the update from 1.0 runs
+ * whose unit must be the model's; expected_purchases and
+ * purchase_probability also have one for a new customer (no history).  OR REPLACE: the update from 1.0 runs
  * this same block over the existing functions, keeping views that call
  * them.
  */
@@ -653,7 +677,7 @@ DECLARE
 	model record;
 BEGIN
 	FOR model IN
-		SELECT * FROM (VALUES ('bgnbd', 'BG/NBD'), ('pareto_nbd', 'Pareto/NBD')) m(name, label)
+		SELECT * FROM (VALUES ('bgnbd', 'BG/NBD'), ('mbgnbd', 'MBG/NBD'), ('pareto_nbd', 'Pareto/NBD')) m(name, label)
 	LOOP
 		EXECUTE format($f$
 CREATE OR REPLACE FUNCTION p_alive(model clv_%1$s, x bigint, t_x float8, t float8)
@@ -683,6 +707,34 @@ AS 'MODULE_PATHNAME', 'clv_expected_purchases_%1$s_summary'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION expected_purchases(clv_%1$s, float8, clv_summary) IS
 '%2$s expected purchases in the next horizon units given a summary in the model''s unit';
+
+CREATE OR REPLACE FUNCTION expected_purchases(model clv_%1$s, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_expected_purchases_%1$s_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION expected_purchases(clv_%1$s, float8) IS
+'%2$s expected purchases of a new customer in its first horizon units after the first purchase (model unit): E[X(horizon)]';
+
+CREATE OR REPLACE FUNCTION purchase_probability(model clv_%1$s, n bigint, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_purchase_probability_%1$s_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_probability(clv_%1$s, bigint, float8) IS
+'%2$s probability that a new customer makes exactly n purchases in its first horizon units after the first purchase (model unit; n at most 10000)';
+
+CREATE OR REPLACE FUNCTION purchase_probability(model clv_%1$s, n bigint, horizon float8, x bigint, t_x float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_purchase_probability_%1$s'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_probability(clv_%1$s, bigint, float8, bigint, float8, float8) IS
+'%2$s probability of exactly n purchases in the next horizon units given x, t_x, t (model unit; n at most 10000)';
+
+CREATE OR REPLACE FUNCTION purchase_probability(model clv_%1$s, n bigint, horizon float8, summary clv_summary)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_purchase_probability_%1$s_summary'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_probability(clv_%1$s, bigint, float8, clv_summary) IS
+'%2$s probability of exactly n purchases in the next horizon units given a summary in the model''s unit (n at most 10000)';
 
 CREATE OR REPLACE FUNCTION clv(model clv_%1$s, spend clv_gamma_gamma, x bigint, t_x float8, t float8, m float8,
 					months int DEFAULT 12, discount float8 DEFAULT 0.01)

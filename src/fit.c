@@ -2,7 +2,7 @@
  *
  * fit.c
  *	  The model aggregates: clv_stats and clv_stats_merge, which build the
- *	  sufficient statistic, and bgnbd_fit, pareto_nbd_fit and
+ *	  sufficient statistic, and bgnbd_fit, mbgnbd_fit, pareto_nbd_fit and
  *	  gamma_gamma_fit, which fit a model to it.
  *
  * Every aggregate's state is a clv_stats value (STYPE = clv_stats), kept
@@ -29,9 +29,15 @@
 
 #include "core/bgnbd.h"
 #include "core/gamma_gamma.h"
+#include "core/inference.h"
+#include "core/mbgnbd.h"
 #include "core/pareto_nbd.h"
 
-/* Number of attributes of clv_summary and of the model composites. */
+/*
+ * Number of attributes of clv_summary and of the model composites; a
+ * purchase model composite with the fit quality (std_errors, aic, bic)
+ * has CLV_FIT_QUALITY_NATTS more.
+ */
 #define SUMMARY_NATTS 6
 #define PURCHASE_MODEL_NATTS 9
 #define GAMMA_GAMMA_NATTS 7
@@ -40,7 +46,8 @@
 typedef enum PurchaseFit
 {
 	FIT_BGNBD,
-	FIT_PARETO_NBD
+	FIT_PARETO_NBD,
+	FIT_MBGNBD
 } PurchaseFit;
 
 /* ---------------------------------------------------------------------
@@ -232,6 +239,30 @@ clv_bgnbd_fit_stats_trans(PG_FUNCTION_ARGS)
 	return stats_trans(fcinfo, "bgnbd_fit");
 }
 
+PG_FUNCTION_INFO_V1(clv_mbgnbd_fit_trans);
+/* mbgnbd_fit(x, t_x, t, unit) transition. */
+Datum
+clv_mbgnbd_fit_trans(PG_FUNCTION_ARGS)
+{
+	return plain_trans(fcinfo, STATS_WANT_TX, "mbgnbd_fit");
+}
+
+PG_FUNCTION_INFO_V1(clv_mbgnbd_fit_summary_trans);
+/* mbgnbd_fit(clv_summary) transition. */
+Datum
+clv_mbgnbd_fit_summary_trans(PG_FUNCTION_ARGS)
+{
+	return summary_trans(fcinfo, STATS_WANT_TX, "mbgnbd_fit");
+}
+
+PG_FUNCTION_INFO_V1(clv_mbgnbd_fit_stats_trans);
+/* mbgnbd_fit(clv_stats) transition and mbgnbd_fit combine. */
+Datum
+clv_mbgnbd_fit_stats_trans(PG_FUNCTION_ARGS)
+{
+	return stats_trans(fcinfo, "mbgnbd_fit");
+}
+
 PG_FUNCTION_INFO_V1(clv_pareto_nbd_fit_trans);
 /* pareto_nbd_fit(x, t_x, t, unit) transition. */
 Datum
@@ -390,9 +421,9 @@ warn_not_converged(const char *fname, bool no_repeats, bool degenerate)
 }
 
 /*
- * The final function of bgnbd_fit and pareto_nbd_fit: fits the sorted
- * distinct rows and returns the model composite; NULL for fewer than 2
- * customers.
+ * The final function of bgnbd_fit, mbgnbd_fit and pareto_nbd_fit: fits
+ * the sorted distinct rows and returns the model composite, with the fit
+ * quality where the composite has it; NULL for fewer than 2 customers.
  */
 static Datum
 purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
@@ -401,9 +432,11 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	ClvStatsTx *tx = STATS_TX(stats);
 	ClvTxRow   *rows = (ClvTxRow *) palloc(sizeof(ClvTxRow) * Max(stats->n_tx, 1));
 	ClvModelFit fit;
+	ClvInference inference;
+	bool		with_quality = false;
 	int64		customers = 0;
-	Datum		values[PURCHASE_MODEL_NATTS];
-	bool		nulls[PURCHASE_MODEL_NATTS] = {0};
+	Datum		values[PURCHASE_MODEL_NATTS + CLV_FIT_QUALITY_NATTS];
+	bool		nulls[PURCHASE_MODEL_NATTS + CLV_FIT_QUALITY_NATTS] = {0};
 	int			i;
 
 	for (i = 0; i < stats->n_tx; i++)
@@ -417,13 +450,24 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	if (customers < 2 || stats->unit_usec == 0)
 		PG_RETURN_NULL();
 
-	if (kind == FIT_BGNBD)
-		clv_bgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
-	else
-		clv_pnbd_fit(rows, stats->n_tx,
-					 MemoryContextAllocHuge(CurrentMemoryContext,
-											clv_pnbd_workspace_size(stats->n_tx)),
-					 clv_models_check_interrupts, NULL, &fit);
+	switch (kind)
+	{
+		case FIT_BGNBD:
+			clv_bgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
+			break;
+		case FIT_MBGNBD:
+			clv_mbgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
+			clv_mbgnbd_inference(fit.param, rows, stats->n_tx,
+								 clv_models_check_interrupts, NULL, &inference);
+			with_quality = true;
+			break;
+		case FIT_PARETO_NBD:
+			clv_pnbd_fit(rows, stats->n_tx,
+						 MemoryContextAllocHuge(CurrentMemoryContext,
+												clv_pnbd_workspace_size(stats->n_tx)),
+						 clv_models_check_interrupts, NULL, &fit);
+			break;
+	}
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
 						   fit.degenerate);
@@ -435,6 +479,9 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	values[6] = Int32GetDatum(fit.iterations);
 	values[7] = BoolGetDatum(fit.converged);
 	values[8] = IntervalPGetDatum(clv_usec_interval_exact(stats->unit_usec));
+	if (with_quality)
+		clv_fit_quality(&inference, fname, values + PURCHASE_MODEL_NATTS,
+						nulls + PURCHASE_MODEL_NATTS);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 
@@ -444,6 +491,14 @@ Datum
 clv_bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
 	return purchase_final(fcinfo, FIT_BGNBD, "bgnbd_fit");
+}
+
+PG_FUNCTION_INFO_V1(clv_mbgnbd_fit_final);
+/* mbgnbd_fit final: the maximum-likelihood MBG/NBD model. */
+Datum
+clv_mbgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return purchase_final(fcinfo, FIT_MBGNBD, "mbgnbd_fit");
 }
 
 PG_FUNCTION_INFO_V1(clv_pareto_nbd_fit_final);

@@ -2,11 +2,12 @@
  *
  * predict.c
  *	  The scoring functions over fitted models: p_alive,
- *	  expected_purchases, expected_spend and clv(model, spend model, ...).
+ *	  expected_purchases, purchase_probability, expected_spend and
+ *	  clv(model, spend model, ...).
  *
  * Each SQL overload has its own C entry point, which knows its model
- * (BG/NBD or Pareto/NBD) and its customer form (plain x, t_x, t[, m] or a
- * clv_summary); the bodies are shared.  Composite arguments are read
+ * (BG/NBD, MBG/NBD or Pareto/NBD) and its customer form (plain x, t_x,
+ * t[, m], a clv_summary, or none: a new customer); the bodies are shared.  Composite arguments are read
  * through readers cached per call site, and clv() also caches the
  * discounted purchases of the (x, t) pairs it has seen.  The formulas are
  * in src/core/.
@@ -21,21 +22,36 @@
 #include "utils/timestamp.h"
 
 #include "core/bgnbd.h"
+#include "core/counts.h"
 #include "core/gamma_gamma.h"
+#include "core/mbgnbd.h"
 #include "core/pareto_nbd.h"
 #include "core/value.h"
 
-/* Number of attributes of the model composites and of clv_summary. */
-#define PURCHASE_MODEL_NATTS 9
-#define GAMMA_GAMMA_NATTS 7
-#define SUMMARY_NATTS 6
-
-/* The two purchase models that share the scoring functions. */
+/* The purchase models that share the scoring functions. */
 typedef enum ModelKind
 {
 	MODEL_BGNBD,
-	MODEL_PARETO_NBD
+	MODEL_PARETO_NBD,
+	MODEL_MBGNBD
 } ModelKind;
+
+/*
+ * Number of attributes of the model composites and of clv_summary.  A
+ * purchase model's composite has PURCHASE_MODEL_NATTS(kind): the 9 of
+ * 1.0, then the fit quality (std_errors, aic, bic), so far MBG/NBD's only.
+ */
+#define PURCHASE_MODEL_NATTS(kind) \
+	(9 + ((kind) == MODEL_MBGNBD ? CLV_FIT_QUALITY_NATTS : 0))
+#define PURCHASE_MODEL_MAX_NATTS (9 + CLV_FIT_QUALITY_NATTS)
+#define GAMMA_GAMMA_NATTS 7
+#define SUMMARY_NATTS 6
+
+/*
+ * The largest n of purchase_probability: its work is O(n) (Pareto/NBD: n
+ * hypergeometric series) in one uninterruptible call.
+ */
+#define MAX_PURCHASE_COUNT 10000
 
 /* The predictions and parameter names of each purchase model. */
 typedef struct PurchasePredictions
@@ -44,21 +60,34 @@ typedef struct PurchasePredictions
 	double		(*expected) (const double *param, double horizon, double x,
 							 double t_x, double t);
 	ClvPurchasesIfAlive if_alive;
+	/* E[X(horizon)] of a new customer */
+	double		(*unconditional) (const double *param, double horizon);
+	/* P(X(horizon) = n) of a new customer */
+	double		(*pmf) (const double *param, double horizon, double n);
+	/* P(X(t, t + horizon) = n | x, t_x, t) */
+	double		(*conditional_pmf) (const double *param, double horizon,
+									double n, double x, double t_x, double t);
 	const char *names[4];
 } PurchasePredictions;
 
 static const PurchasePredictions predictions[] = {
 	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_expected_purchases,
-	clv_bgnbd_purchases_if_alive, {"r", "alpha", "a", "b"}},
+		clv_bgnbd_purchases_if_alive, clv_bgnbd_unconditional_purchases,
+	clv_bgnbd_pmf, clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
 	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_expected_purchases,
-	clv_pnbd_purchases_if_alive, {"r", "alpha", "s", "beta"}}
+		clv_pnbd_purchases_if_alive, clv_pnbd_unconditional_purchases,
+	clv_pnbd_pmf, clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
+	[MODEL_MBGNBD] = {clv_mbgnbd_p_alive, clv_mbgnbd_expected_purchases,
+		clv_mbgnbd_purchases_if_alive, clv_mbgnbd_unconditional_purchases,
+	clv_mbgnbd_pmf, clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
 };
 
 /* The form a scoring function takes its customer in. */
 typedef enum CustomerForm
 {
 	CUSTOMER_PLAIN,				/* x, t_x, t[, m] as plain arguments */
-	CUSTOMER_SUMMARY			/* one clv_summary argument */
+	CUSTOMER_SUMMARY,			/* one clv_summary argument */
+	CUSTOMER_NEW				/* none: a new customer, no history */
 } CustomerForm;
 
 /* Entries of a clv() call site's cache of discounted purchases (a power of 2). */
@@ -138,7 +167,7 @@ model_param(Datum *values, bool *nulls, int i, const char *name,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s model parameter \"%s\" must be a positive number", fname, name),
-				 errhint("Pass a model returned by bgnbd_fit, pareto_nbd_fit or gamma_gamma_fit.")));
+				 errhint("Pass a model returned by bgnbd_fit, mbgnbd_fit, pareto_nbd_fit or gamma_gamma_fit.")));
 	return value;
 }
 
@@ -147,12 +176,12 @@ static void
 read_purchase_model(FunctionCallInfo fcinfo, ModelKind kind,
 					PurchaseModel *model, const char *fname)
 {
-	Datum		values[PURCHASE_MODEL_NATTS];
-	bool		nulls[PURCHASE_MODEL_NATTS];
+	Datum		values[PURCHASE_MODEL_MAX_NATTS];
+	bool		nulls[PURCHASE_MODEL_MAX_NATTS];
 	int			i;
 
 	clv_deform_composite(&scoring_cache(fcinfo)->model, fcinfo->flinfo->fn_mcxt,
-						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
+						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS(kind), values, nulls);
 	model->kind = kind;
 	for (i = 0; i < 4; i++)
 		model->param[i] = model_param(values, nulls, i, predictions[kind].names[i], fname);
@@ -160,7 +189,7 @@ read_purchase_model(FunctionCallInfo fcinfo, ModelKind kind,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s model unit must not be NULL", fname),
-				 errhint("Pass a model returned by bgnbd_fit or pareto_nbd_fit.")));
+				 errhint("Pass a model returned by bgnbd_fit, mbgnbd_fit or pareto_nbd_fit.")));
 	model->unit_usec = clv_unit_usec(DatumGetIntervalP(values[8]), fname);
 }
 
@@ -182,10 +211,10 @@ read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
 
 /*
  * Reads the customer starting at argument argno in form: a clv_summary
- * (whose unit must be unit_usec, when that is not 0), or plain x, t_x, t
- * (with_times) and m (with_m).  Checks the input rules.  Returns false
- * when a field the function needs is NULL in the summary (the result is
- * then NULL).
+ * (whose unit must be unit_usec, when that is not 0), plain x, t_x, t
+ * (with_times) and m (with_m), or none (a new customer: all zero).  Checks
+ * the input rules.  Returns false when a field the function needs is NULL
+ * in the summary (the result is then NULL).
  */
 static bool
 read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
@@ -193,6 +222,8 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 			  Customer *customer, const char *fname)
 {
 	memset(customer, 0, sizeof(*customer));
+	if (form == CUSTOMER_NEW)
+		return true;
 	if (form == CUSTOMER_SUMMARY)
 	{
 		Datum		values[SUMMARY_NATTS];
@@ -269,27 +300,77 @@ p_alive(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 						 "p_alive");
 }
 
-/* expected_purchases(model, horizon, customer). */
+/* Reads the horizon of argument argno: a non-negative finite number. */
+static double
+read_horizon(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	double		horizon = PG_GETARG_FLOAT8(argno);
+
+	if (!(horizon >= 0.0 && isfinite(horizon)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s horizon must be a non-negative finite number", fname),
+				 errdetail("horizon = %g.", horizon),
+				 errhint("The horizon is in the model's unit.")));
+	return horizon;
+}
+
+/*
+ * expected_purchases(model, horizon[, customer]): of a customer with a
+ * history, the purchases in the next horizon units; of a new customer,
+ * E[X(horizon)].
+ */
 static Datum
 expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 {
 	PurchaseModel model;
 	Customer	customer;
-	double		horizon = PG_GETARG_FLOAT8(1);
+	double		horizon;
 
 	read_purchase_model(fcinfo, kind, &model, "expected_purchases");
-	if (!(horizon >= 0.0 && isfinite(horizon)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("expected_purchases horizon must be a non-negative finite number"),
-				 errdetail("horizon = %g.", horizon),
-				 errhint("The horizon is in the model's unit.")));
+	horizon = read_horizon(fcinfo, 1, "expected_purchases");
+	if (form == CUSTOMER_NEW)
+		return finite_result(predictions[kind].unconditional(model.param, horizon),
+							 "expected_purchases");
 	if (!read_customer(fcinfo, 2, form, true, false, model.unit_usec, &customer,
 					   "expected_purchases"))
 		PG_RETURN_NULL();
 	return finite_result(predictions[kind].expected(model.param, horizon, customer.x,
 													customer.t_x, customer.t),
 						 "expected_purchases");
+}
+
+/*
+ * purchase_probability(model, n, horizon[, customer]): the probability of
+ * exactly n purchases in the next horizon units of a customer with a
+ * history, or in the first horizon units of a new customer.
+ */
+static Datum
+purchase_probability(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
+{
+	PurchaseModel model;
+	Customer	customer;
+	int64		n = PG_GETARG_INT64(1);
+	double		horizon;
+
+	read_purchase_model(fcinfo, kind, &model, "purchase_probability");
+	if (n < 0 || n > MAX_PURCHASE_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase_probability n must be between 0 and %d", MAX_PURCHASE_COUNT),
+				 errdetail("n = " INT64_FORMAT ".", n),
+				 errhint("The work grows with n; for the tail beyond a count use 1 minus the sum of the probabilities below it.")));
+	horizon = read_horizon(fcinfo, 2, "purchase_probability");
+	if (form == CUSTOMER_NEW)
+		return finite_result(predictions[kind].pmf(model.param, horizon, (double) n),
+							 "purchase_probability");
+	if (!read_customer(fcinfo, 3, form, true, false, model.unit_usec, &customer,
+					   "purchase_probability"))
+		PG_RETURN_NULL();
+	return finite_result(predictions[kind].conditional_pmf(model.param, horizon, (double) n,
+														   customer.x, customer.t_x,
+														   customer.t),
+						 "purchase_probability");
 }
 
 /*
@@ -455,6 +536,22 @@ clv_p_alive_pareto_nbd_summary(PG_FUNCTION_ARGS)
 	return p_alive(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
 }
 
+PG_FUNCTION_INFO_V1(clv_p_alive_mbgnbd);
+/* p_alive(clv_mbgnbd, x, t_x, t). */
+Datum
+clv_p_alive_mbgnbd(PG_FUNCTION_ARGS)
+{
+	return p_alive(fcinfo, MODEL_MBGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_p_alive_mbgnbd_summary);
+/* p_alive(clv_mbgnbd, clv_summary). */
+Datum
+clv_p_alive_mbgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return p_alive(fcinfo, MODEL_MBGNBD, CUSTOMER_SUMMARY);
+}
+
 PG_FUNCTION_INFO_V1(clv_expected_purchases_bgnbd);
 /* expected_purchases(clv_bgnbd, horizon, x, t_x, t). */
 Datum
@@ -485,6 +582,118 @@ Datum
 clv_expected_purchases_pareto_nbd_summary(PG_FUNCTION_ARGS)
 {
 	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_mbgnbd);
+/* expected_purchases(clv_mbgnbd, horizon, x, t_x, t). */
+Datum
+clv_expected_purchases_mbgnbd(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_MBGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_mbgnbd_summary);
+/* expected_purchases(clv_mbgnbd, horizon, clv_summary). */
+Datum
+clv_expected_purchases_mbgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_MBGNBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_bgnbd_new);
+/* expected_purchases(clv_bgnbd, horizon): E[X(horizon)] of a new customer. */
+Datum
+clv_expected_purchases_bgnbd_new(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_BGNBD, CUSTOMER_NEW);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_pareto_nbd_new);
+/* expected_purchases(clv_pareto_nbd, horizon): E[X(horizon)] of a new customer. */
+Datum
+clv_expected_purchases_pareto_nbd_new(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_NEW);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_mbgnbd_new);
+/* expected_purchases(clv_mbgnbd, horizon): E[X(horizon)] of a new customer. */
+Datum
+clv_expected_purchases_mbgnbd_new(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_MBGNBD, CUSTOMER_NEW);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_bgnbd_new);
+/* purchase_probability(clv_bgnbd, n, horizon). */
+Datum
+clv_purchase_probability_bgnbd_new(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_BGNBD, CUSTOMER_NEW);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_bgnbd);
+/* purchase_probability(clv_bgnbd, n, horizon, x, t_x, t). */
+Datum
+clv_purchase_probability_bgnbd(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_BGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_bgnbd_summary);
+/* purchase_probability(clv_bgnbd, n, horizon, clv_summary). */
+Datum
+clv_purchase_probability_bgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_BGNBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_pareto_nbd_new);
+/* purchase_probability(clv_pareto_nbd, n, horizon). */
+Datum
+clv_purchase_probability_pareto_nbd_new(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_PARETO_NBD, CUSTOMER_NEW);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_pareto_nbd);
+/* purchase_probability(clv_pareto_nbd, n, horizon, x, t_x, t). */
+Datum
+clv_purchase_probability_pareto_nbd(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_PARETO_NBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_pareto_nbd_summary);
+/* purchase_probability(clv_pareto_nbd, n, horizon, clv_summary). */
+Datum
+clv_purchase_probability_pareto_nbd_summary(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_mbgnbd_new);
+/* purchase_probability(clv_mbgnbd, n, horizon). */
+Datum
+clv_purchase_probability_mbgnbd_new(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_MBGNBD, CUSTOMER_NEW);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_mbgnbd);
+/* purchase_probability(clv_mbgnbd, n, horizon, x, t_x, t). */
+Datum
+clv_purchase_probability_mbgnbd(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_MBGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_purchase_probability_mbgnbd_summary);
+/* purchase_probability(clv_mbgnbd, n, horizon, clv_summary). */
+Datum
+clv_purchase_probability_mbgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return purchase_probability(fcinfo, MODEL_MBGNBD, CUSTOMER_SUMMARY);
 }
 
 PG_FUNCTION_INFO_V1(clv_expected_spend);
@@ -533,4 +742,20 @@ Datum
 clv_model_clv_pareto_nbd_summary(PG_FUNCTION_ARGS)
 {
 	return model_clv(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_model_clv_mbgnbd);
+/* clv(clv_mbgnbd, clv_gamma_gamma, x, t_x, t, m, months, discount). */
+Datum
+clv_model_clv_mbgnbd(PG_FUNCTION_ARGS)
+{
+	return model_clv(fcinfo, MODEL_MBGNBD, CUSTOMER_PLAIN);
+}
+
+PG_FUNCTION_INFO_V1(clv_model_clv_mbgnbd_summary);
+/* clv(clv_mbgnbd, clv_gamma_gamma, clv_summary, months, discount). */
+Datum
+clv_model_clv_mbgnbd_summary(PG_FUNCTION_ARGS)
+{
+	return model_clv(fcinfo, MODEL_MBGNBD, CUSTOMER_SUMMARY);
 }

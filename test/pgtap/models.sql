@@ -4,15 +4,19 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(39);
+SELECT plan(41);
 
 -- types
 SELECT has_type('clv_stats', 'clv_stats type');
 SELECT has_composite('clv_bgnbd', 'clv_bgnbd composite');
+SELECT has_composite('clv_mbgnbd', 'clv_mbgnbd composite');
 SELECT has_composite('clv_pareto_nbd', 'clv_pareto_nbd composite');
 SELECT has_composite('clv_gamma_gamma', 'clv_gamma_gamma composite');
 SELECT columns_are('clv_bgnbd', ARRAY['r', 'alpha', 'a', 'b', 'll', 'customers', 'iterations', 'converged', 'unit'],
 				   'clv_bgnbd columns in SPEC order');
+SELECT columns_are('clv_mbgnbd', ARRAY['r', 'alpha', 'a', 'b', 'll', 'customers', 'iterations', 'converged', 'unit',
+									'std_errors', 'aic', 'bic'],
+				   'clv_mbgnbd columns: clv_bgnbd''s, then the fit quality');
 SELECT columns_are('clv_pareto_nbd', ARRAY['r', 'alpha', 's', 'beta', 'll', 'customers', 'iterations', 'converged', 'unit'],
 				   'clv_pareto_nbd columns in SPEC order');
 SELECT columns_are('clv_gamma_gamma', ARRAY['p', 'q', 'gamma', 'll', 'customers', 'iterations', 'converged'],
@@ -42,56 +46,56 @@ SELECT is((SELECT count(*) FROM pg_amproc ap JOIN pg_opclass c ON c.opcfamily = 
 
 -- aggregates: three forms of each fit, two of clv_stats, clv_stats_merge
 SELECT is((SELECT count(*) FROM pg_proc WHERE prokind = 'a'
-		   AND proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit')), 9::bigint,
+		   AND proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit')), 12::bigint,
 		  'each fit takes plain columns, clv_summary and clv_stats');
 SELECT has_function('clv_stats', ARRAY['bigint', 'double precision', 'double precision', 'double precision', 'interval'],
 					'clv_stats over plain columns');
 SELECT has_function('clv_stats', ARRAY['clv_summary'], 'clv_stats over clv_summary');
 SELECT has_function('clv_stats_merge', ARRAY['clv_stats'], 'clv_stats_merge');
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
-		   WHERE p.proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')
+		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')
 			 AND p.prokind = 'a' AND p.proparallel = 's'
 			 AND a.aggtranstype = 'clv_stats'::regtype AND a.aggcombinefn <> 0
 			 AND a.aggserialfn = 0 AND a.aggdeserialfn = 0
-			 AND a.aggtransspace > 0 AND a.aggfinalmodify = 'r' AND a.agginitval IS NULL), 12::bigint,
-		  'the 12 model aggregates: STYPE clv_stats, a combine function, no serialize functions, parallel safe');
+			 AND a.aggtransspace > 0 AND a.aggfinalmodify = 'r' AND a.agginitval IS NULL), 15::bigint,
+		  'the 15 model aggregates: STYPE clv_stats, a combine function, no serialize functions, parallel safe');
 SELECT is((SELECT count(DISTINCT a.aggtransfn) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
-		   WHERE p.proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
-		  12::bigint, 'each model aggregate has its own transition function');
+		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
+		  15::bigint, 'each model aggregate has its own transition function');
 SELECT is((SELECT count(DISTINCT t.prosrc) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   JOIN pg_proc t ON t.oid = a.aggtransfn
-		   WHERE p.proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
-		  12::bigint, 'each model aggregate''s transition is its own C entry point');
+		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
+		  15::bigint, 'each model aggregate''s transition is its own C entry point');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 	JOIN pg_proc f ON f.oid = a.aggfinalfn JOIN pg_proc c ON c.oid = a.aggcombinefn
-	WHERE p.proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')
+	WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')
 	  AND (f.proname NOT LIKE '%' || CASE p.proname WHEN 'clv_stats' THEN 'clv_stats' ELSE p.proname END || '%'
 		   OR c.proname NOT LIKE '%' || CASE p.proname WHEN 'clv_stats' THEN 'clv_stats' ELSE p.proname END || '%')$$,
 	'combine and final functions are the aggregate''s own (they name it in messages)');
 SELECT is((SELECT count(DISTINCT a.aggcombinefn) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
-		   WHERE p.proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
-		  5::bigint, 'one combine function per aggregate name');
+		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
+		  6::bigint, 'one combine function per aggregate name');
 
 -- support functions: IMMUTABLE, PARALLEL SAFE; transitions and combine see
 -- NULL rows and a NULL state, finals are strict
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
-	WHERE (p.proname ~ '^clv_(stats|bgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_'
+	WHERE (p.proname ~ '^clv_(stats|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_'
 		   OR p.proname ~ '^clv_stats_(in|out|recv|send|eq|ne|lt|le|gt|ge|cmp|hash|hash_extended)$')
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's')$$,
 	'models support, I/O and comparison functions are IMMUTABLE and PARALLEL SAFE');
 SELECT is((SELECT count(*) FROM pg_proc p
-		   WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_(trans|combine|final)$'),
-		  18::bigint, 'the 18 support functions: 12 transitions (4 of them also combine functions), clv_stats_combine, 5 finals');
+		   WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_(trans|combine|final)$'),
+		  22::bigint, 'the 22 support functions: 15 transitions (5 of them also combine functions), clv_stats_combine, 6 finals');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
-	WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_(trans|combine)$'
+	WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_(trans|combine)$'
 	  AND p.proisstrict$$,
 	'transitions and combine functions are called on NULL input');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
-	WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_final$'
+	WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_final$'
 	  AND NOT p.proisstrict$$,
 	'final functions are strict (no state, no model)');
 SELECT hasnt_function('clv_models_combine', ARRAY['internal', 'internal'], 'the 1.0 internal-state combine is gone');
@@ -100,16 +104,18 @@ SELECT is_strict('clv_stats_in', ARRAY['cstring'], 'clv_stats_in is strict');
 
 -- scoring: IMMUTABLE STRICT PARALLEL SAFE, every overload its own C function
 SELECT is((SELECT count(*) FROM pg_proc
-		   WHERE proname IN ('p_alive', 'expected_purchases', 'expected_spend', 'clv')
-			 AND prokind = 'f'), 14::bigint,
-		  'p_alive, expected_purchases (4 each), expected_spend (2) and model clv (4) overloads');
+		   WHERE proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend', 'clv')
+			 AND prokind = 'f'), 32::bigint,
+		  'p_alive (6), expected_purchases (9), purchase_probability (9), expected_spend (2) and model clv (6) overloads');
 SELECT is((SELECT count(DISTINCT prosrc) FROM pg_proc
-		   WHERE proname IN ('p_alive', 'expected_purchases', 'expected_spend') AND prokind = 'f'
+		   WHERE proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend')
+			 AND prokind = 'f'
 			  OR (proname = 'clv' AND prokind = 'f' AND proargtypes[0] <> 'timestamptz'::regtype)),
-		  14::bigint, 'each scoring overload has its own C entry point');
+		  32::bigint, 'each scoring overload has its own C entry point');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
-	WHERE p.proname IN ('p_alive', 'expected_purchases', 'expected_spend', 'clv') AND p.prokind = 'f'
+	WHERE p.proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend', 'clv')
+	  AND p.prokind = 'f'
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's' OR NOT p.proisstrict)$$,
 	'scoring functions are IMMUTABLE, STRICT and PARALLEL SAFE');
 SELECT volatility_is('p_alive', ARRAY['clv_bgnbd', 'clv_summary'], 'immutable', 'p_alive(clv_bgnbd, clv_summary) is IMMUTABLE');
@@ -119,14 +125,15 @@ SELECT function_returns('clv', ARRAY['clv_pareto_nbd', 'clv_gamma_gamma', 'clv_s
 -- every models object has a comment
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p
-	WHERE (p.proname IN ('bgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge',
-						 'p_alive', 'expected_purchases', 'expected_spend')
-		   OR p.proname ~ '^clv_(stats|bgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_'
+	WHERE (p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats',
+						 'clv_stats_merge', 'p_alive', 'expected_purchases', 'purchase_probability',
+						 'expected_spend')
+		   OR p.proname ~ '^clv_(stats|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_'
 		   OR (p.proname = 'clv' AND p.prokind = 'f'))
 	  AND obj_description(p.oid, 'pg_proc') IS NULL
 	UNION ALL
 	SELECT t.typname::text FROM pg_type t
-	WHERE t.typname IN ('clv_stats', 'clv_bgnbd', 'clv_pareto_nbd', 'clv_gamma_gamma')
+	WHERE t.typname IN ('clv_stats', 'clv_bgnbd', 'clv_mbgnbd', 'clv_pareto_nbd', 'clv_gamma_gamma')
 	  AND obj_description(t.oid, 'pg_type') IS NULL
 	UNION ALL
 	SELECT o.oid::regoperator::text FROM pg_operator o
