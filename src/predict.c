@@ -7,10 +7,10 @@
  *
  * Each SQL overload has its own C entry point, which knows its model
  * (BG/NBD, MBG/NBD or Pareto/NBD) and its customer form (plain x, t_x,
- * t[, m], a clv_summary, or none: a new customer); the bodies are shared.  Composite arguments are read
- * through readers cached per call site, and clv() also caches the
- * discounted purchases of the (x, t) pairs it has seen.  The formulas are
- * in src/core/.
+ * t[, m], a clv_summary, or none: a new customer); the bodies are shared.
+ * Composite arguments are read through readers cached per call site, and
+ * clv() also caches the discounted purchases of the (x, t) pairs it has
+ * seen.  The formulas are in src/core/.
  *
  *-------------------------------------------------------------------------
  */
@@ -72,13 +72,13 @@ typedef struct PurchasePredictions
 
 static const PurchasePredictions predictions[] = {
 	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_expected_purchases,
-		clv_bgnbd_purchases_if_alive, clv_bgnbd_unconditional_purchases,
+	clv_bgnbd_purchases_if_alive, clv_bgnbd_unconditional_purchases,
 	clv_bgnbd_pmf, clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
 	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_expected_purchases,
-		clv_pnbd_purchases_if_alive, clv_pnbd_unconditional_purchases,
+	clv_pnbd_purchases_if_alive, clv_pnbd_unconditional_purchases,
 	clv_pnbd_pmf, clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
 	[MODEL_MBGNBD] = {clv_mbgnbd_p_alive, clv_mbgnbd_expected_purchases,
-		clv_mbgnbd_purchases_if_alive, clv_mbgnbd_unconditional_purchases,
+	clv_mbgnbd_purchases_if_alive, clv_mbgnbd_unconditional_purchases,
 	clv_mbgnbd_pmf, clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
 };
 
@@ -211,10 +211,10 @@ read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
 
 /*
  * Reads the customer starting at argument argno in form: a clv_summary
- * (whose unit must be unit_usec, when that is not 0), plain x, t_x, t
- * (with_times) and m (with_m), or none (a new customer: all zero).  Checks
- * the input rules.  Returns false when a field the function needs is NULL
- * in the summary (the result is then NULL).
+ * (whose unit must be unit_usec, when that is not 0), or plain x, t_x, t
+ * (with_times) and m (with_m).  Checks the input rules.  Returns false
+ * when a field the function needs is NULL in the summary (the result is
+ * then NULL).
  */
 static bool
 read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
@@ -222,8 +222,6 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 			  Customer *customer, const char *fname)
 {
 	memset(customer, 0, sizeof(*customer));
-	if (form == CUSTOMER_NEW)
-		return true;
 	if (form == CUSTOMER_SUMMARY)
 	{
 		Datum		values[SUMMARY_NATTS];

@@ -3,10 +3,11 @@
 -- one run; then Pareto/NBD fits of tiny and degenerate inputs.
 --
 -- reference: clv_summary(ordered_at::date, ...) GROUP BY customer_id, the
--- step before any fit.  Goals: bgnbd_fit <= 1x the reference,
--- pareto_nbd_fit <= 10x, clv(model, ...) for every customer (12 months)
--- <= 2x; each of the twelve model aggregates (three input forms of each
--- fit, two of clv_stats, clv_stats_merge) at most 1.1x its time in
+-- step before any fit.  Goals: bgnbd_fit and mbgnbd_fit (its standard
+-- errors included) <= 1x the reference, pareto_nbd_fit <= 10x, clv(model,
+-- ...) for every customer (12 months) <= 2x; each of the model aggregates
+-- of 1.0 (three input forms of each fit, two of clv_stats,
+-- clv_stats_merge) at most 1.1x its time in
 -- version 1.0 (compare the x_clv_summary column of two runs: the
 -- reference is the same query in both).  The fits read summaries stored in
 -- a table, as a nightly job does; the clv_stats forms read the per-shard
@@ -28,7 +29,7 @@ CREATE TEMP TABLE bench_pieces AS
 SELECT customer_id % 10000 AS piece, clv_stats(s) AS stats
 FROM bench_summaries GROUP BY customer_id % 10000;
 CREATE TEMP TABLE bench_models AS
-SELECT bgnbd_fit(s) AS bg, pareto_nbd_fit(s) AS pn, gamma_gamma_fit(s) AS gg
+SELECT bgnbd_fit(s) AS bg, mbgnbd_fit(s) AS mb, pareto_nbd_fit(s) AS pn, gamma_gamma_fit(s) AS gg
 FROM bench_summaries;
 CREATE TEMP TABLE bench_models_ms (name text, ms float8);
 INSERT INTO bench_models_ms VALUES
@@ -40,6 +41,9 @@ INSERT INTO bench_models_ms VALUES
 ('bgnbd_fit(x, t_x, t, unit)', pg_temp.bench_ms($$SELECT bgnbd_fit(x, t_x, t, unit) FROM bench_plain$$, 5)),
 ('bgnbd_fit(clv_summary)', pg_temp.bench_ms($$SELECT bgnbd_fit(s) FROM bench_summaries$$, 5)),
 ('bgnbd_fit(clv_stats)', pg_temp.bench_ms($$SELECT bgnbd_fit(stats) FROM bench_pieces$$, 5)),
+('mbgnbd_fit(x, t_x, t, unit)', pg_temp.bench_ms($$SELECT mbgnbd_fit(x, t_x, t, unit) FROM bench_plain$$, 5)),
+('mbgnbd_fit(clv_summary)', pg_temp.bench_ms($$SELECT mbgnbd_fit(s) FROM bench_summaries$$, 5)),
+('mbgnbd_fit(clv_stats)', pg_temp.bench_ms($$SELECT mbgnbd_fit(stats) FROM bench_pieces$$, 5)),
 ('gamma_gamma_fit(x, m)', pg_temp.bench_ms($$SELECT gamma_gamma_fit(x, m) FROM bench_plain$$, 5)),
 ('gamma_gamma_fit(clv_summary)', pg_temp.bench_ms($$SELECT gamma_gamma_fit(s) FROM bench_summaries$$, 5)),
 ('gamma_gamma_fit(clv_stats)', pg_temp.bench_ms($$SELECT gamma_gamma_fit(stats) FROM bench_pieces$$, 5)),
@@ -50,11 +54,15 @@ INSERT INTO bench_models_ms VALUES
 	FROM bench_summaries, bench_models$$, 3)),
 ('clv(pareto_nbd, gg), 12 months', pg_temp.bench_ms($$SELECT customer_id, clv(pn, gg, s)
 	FROM bench_summaries, bench_models$$, 3)),
+('clv(mbgnbd, gg), 12 months', pg_temp.bench_ms($$SELECT customer_id, clv(mb, gg, s)
+	FROM bench_summaries, bench_models$$, 3)),
 ('p_alive(bgnbd)', pg_temp.bench_ms($$SELECT customer_id, p_alive(bg, s)
+	FROM bench_summaries, bench_models$$, 3)),
+('p_alive(mbgnbd)', pg_temp.bench_ms($$SELECT customer_id, p_alive(mb, s)
 	FROM bench_summaries, bench_models$$, 3));
 \set QUIET off
 SELECT (SELECT count(*) FROM bench_summaries) AS customers,
-	   (SELECT (bg).converged AND (pn).converged AND (gg).converged FROM bench_models) AS converged;
+	   (SELECT (bg).converged AND (mb).converged AND (pn).converged AND (gg).converged FROM bench_models) AS converged;
 SELECT name, round(ms) AS ms,
 	   round((ms / (SELECT ms FROM bench_models_ms WHERE name = 'clv_summary (reference)'))::numeric, 3)
 	   AS x_clv_summary
