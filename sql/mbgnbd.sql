@@ -245,6 +245,13 @@ SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, -0.8, 2.4, 0, 10, 5, true, '7 
 SELECT pg_temp.error_of($$SELECT purchase_probability((0.2, 4, 0.8, 2.4, 0, 10, 5, true, NULL, NULL, NULL, NULL)::clv_mbgnbd, 1, 3)$$);
 -- Pareto/NBD with alpha and beta more than 1e4 apart has no count distribution here
 SELECT pg_temp.error_of($$SELECT purchase_probability((0.5, 1, 0.6, 1e5, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 1, 3)$$);
+-- Pareto/NBD with alpha and beta far apart: each count takes many series
+-- terms, so n is bounded by the work (about a second), not only by 10,000;
+-- nearer parameters take n up to 10,000
+SELECT pg_temp.error_of($$SELECT purchase_probability((0.5, 1, 0.6, 9000, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 1000, 3)$$);
+SELECT purchase_probability((0.5, 1, 0.6, 9000, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 20, 3) > 0 AS far_apart_small_n,
+	   purchase_probability((0.553, 10.578, 0.606, 11.669, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 10000, 39) >= 0
+	   AS near_n_10000;
 -- statement_timeout is honoured by the fit (50,000 distinct rows, the
 -- statistic built beforehand, so that only the optimiser runs)
 CREATE TEMP TABLE slow_stats AS

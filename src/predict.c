@@ -48,10 +48,12 @@ typedef enum ModelKind
 #define SUMMARY_NATTS 6
 
 /*
- * The largest n of purchase_probability: its work is O(n) (Pareto/NBD: n
- * hypergeometric series) in one uninterruptible call.
+ * The largest n of purchase_probability, whose work is O(n) in one
+ * uninterruptible call; and the most hypergeometric series terms a
+ * Pareto/NBD probability may take (about a second).
  */
 #define MAX_PURCHASE_COUNT 10000
+#define MAX_PNBD_COUNT_TERMS 5e8
 
 /* The predictions and parameter names of each purchase model. */
 typedef struct PurchasePredictions
@@ -339,6 +341,25 @@ expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 }
 
 /*
+ * The hypergeometric series terms of a Pareto/NBD probability of n
+ * purchases for a customer of age t (0: a new customer), an upper bound:
+ * n + 2 series at the posterior (alpha + t, beta + t) with argument z =
+ * |alpha - beta| / max(alpha, beta) at most (src/core/counts.c); the
+ * i-th of them rises for about i z / (1 - z) terms before it falls
+ * (its first two parameters grow with i), then needs about 37 / (1 - z)
+ * more.
+ */
+static double
+pnbd_count_terms(const double *param, double n, double t)
+{
+	double		alpha = param[1] + t,
+				beta = param[3] + t;
+	double		z = fabs(alpha - beta) / fmax(alpha, beta);
+
+	return (n + 2) * (n * z / 2 + 37.0) * fmax(alpha, beta) / fmin(alpha, beta);
+}
+
+/*
  * purchase_probability(model, n, horizon[, customer]): the probability of
  * exactly n purchases in the next horizon units of a customer with a
  * history, or in the first horizon units of a new customer.
@@ -347,7 +368,7 @@ static Datum
 purchase_probability(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 {
 	PurchaseModel model;
-	Customer	customer;
+	Customer	customer = {0};
 	int64		n = PG_GETARG_INT64(1);
 	double		horizon;
 
@@ -359,12 +380,25 @@ purchase_probability(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 				 errdetail("n = " INT64_FORMAT ".", n),
 				 errhint("The work grows with n; for the tail beyond a count use 1 minus the sum of the probabilities below it.")));
 	horizon = read_horizon(fcinfo, 2, "purchase_probability");
+	if (form != CUSTOMER_NEW &&
+		!read_customer(fcinfo, 3, form, true, false, model.unit_usec, &customer,
+					   "purchase_probability"))
+		PG_RETURN_NULL();
+	if (kind == MODEL_PARETO_NBD)
+	{
+		double		terms = pnbd_count_terms(model.param, (double) n, customer.t);
+
+		if (terms > MAX_PNBD_COUNT_TERMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("purchase_probability n is too large for this Pareto/NBD model"),
+					 errdetail("n = " INT64_FORMAT ", alpha = %g, beta = %g: the probability would take about %.3g hypergeometric series terms, more than %.3g.",
+							   n, model.param[1], model.param[3], terms, MAX_PNBD_COUNT_TERMS),
+					 errhint("Use a smaller n: the further apart alpha and beta, the more terms each count takes.")));
+	}
 	if (form == CUSTOMER_NEW)
 		return finite_result(predictions[kind].pmf(model.param, horizon, (double) n),
 							 "purchase_probability");
-	if (!read_customer(fcinfo, 3, form, true, false, model.unit_usec, &customer,
-					   "purchase_probability"))
-		PG_RETURN_NULL();
 	return finite_result(predictions[kind].conditional_pmf(model.param, horizon, (double) n,
 														   customer.x, customer.t_x,
 														   customer.t),
