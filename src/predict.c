@@ -5,8 +5,9 @@
  *	  expected_purchases, expected_spend and clv(model, spend model, ...).
  *
  * Each SQL overload has its own C entry point, which knows its model
- * (BG/NBD or Pareto/NBD) and its customer form (plain x, t_x, t[, m] or a
- * clv_summary); the bodies are shared.  Composite arguments are read
+ * (BG/NBD or Pareto/NBD) and its customer form (plain x, t_x, t[, m], a
+ * clv_summary, or for expected_purchases a clv_holdout, whose horizon is
+ * its holdout_duration); the bodies are shared.  Composite arguments are read
  * through readers cached per call site, and clv() also caches the
  * discounted purchases of the (x, t) pairs it has seen.  The formulas are
  * in src/core/.
@@ -25,10 +26,14 @@
 #include "core/pareto_nbd.h"
 #include "core/value.h"
 
-/* Number of attributes of the model composites and of clv_summary. */
+/* Number of attributes of the model composites, clv_summary, clv_holdout. */
 #define PURCHASE_MODEL_NATTS 9
 #define GAMMA_GAMMA_NATTS 7
 #define SUMMARY_NATTS 6
+#define HOLDOUT_NATTS 9
+
+/* The attribute of clv_holdout that is its holdout duration. */
+#define HOLDOUT_DURATION_ATT 7
 
 /* The two purchase models that share the scoring functions. */
 typedef enum ModelKind
@@ -58,7 +63,8 @@ static const PurchasePredictions predictions[] = {
 typedef enum CustomerForm
 {
 	CUSTOMER_PLAIN,				/* x, t_x, t[, m] as plain arguments */
-	CUSTOMER_SUMMARY			/* one clv_summary argument */
+	CUSTOMER_SUMMARY,			/* one clv_summary argument */
+	CUSTOMER_HOLDOUT			/* one clv_holdout argument */
 } CustomerForm;
 
 /* Entries of a clv() call site's cache of discounted purchases (a power of 2). */
@@ -115,6 +121,7 @@ typedef struct Customer
 	double		t_x;
 	double		t;
 	double		m;
+	double		holdout_duration;	/* CUSTOMER_HOLDOUT only */
 } Customer;
 
 /* The call site's cache, made on the first call. */
@@ -181,11 +188,11 @@ read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
 }
 
 /*
- * Reads the customer starting at argument argno in form: a clv_summary
- * (whose unit must be unit_usec, when that is not 0), or plain x, t_x, t
- * (with_times) and m (with_m).  Checks the input rules.  Returns false
- * when a field the function needs is NULL in the summary (the result is
- * then NULL).
+ * Reads the customer starting at argument argno in form: a clv_summary or
+ * clv_holdout (whose unit must be unit_usec, when that is not 0), or plain
+ * x, t_x, t (with_times) and m (with_m).  Checks the input rules.  Returns
+ * false when a field the function needs is NULL in the summary (the result
+ * is then NULL); of a clv_holdout it needs the holdout duration too.
  */
 static bool
 read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
@@ -193,16 +200,21 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 			  Customer *customer, const char *fname)
 {
 	memset(customer, 0, sizeof(*customer));
-	if (form == CUSTOMER_SUMMARY)
+	if (form != CUSTOMER_PLAIN)
 	{
-		Datum		values[SUMMARY_NATTS];
-		bool		nulls[SUMMARY_NATTS];
+		Datum		values[HOLDOUT_NATTS];
+		bool		nulls[HOLDOUT_NATTS];
 		int64		summary_unit;
 
 		clv_deform_composite(&scoring_cache(fcinfo)->summary, fcinfo->flinfo->fn_mcxt,
-							 PG_GETARG_DATUM(argno), SUMMARY_NATTS, values, nulls);
-		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]))
+							 PG_GETARG_DATUM(argno),
+							 form == CUSTOMER_HOLDOUT ? HOLDOUT_NATTS : SUMMARY_NATTS,
+							 values, nulls);
+		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]) ||
+			(form == CUSTOMER_HOLDOUT && nulls[HOLDOUT_DURATION_ATT]))
 			return false;
+		if (form == CUSTOMER_HOLDOUT)
+			customer->holdout_duration = DatumGetFloat8(values[HOLDOUT_DURATION_ATT]);
 		customer->x = DatumGetInt64(values[0]);
 		customer->t_x = DatumGetFloat8(values[1]);
 		customer->t = DatumGetFloat8(values[2]);
@@ -269,24 +281,43 @@ p_alive(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 						 "p_alive");
 }
 
-/* expected_purchases(model, horizon, customer). */
-static Datum
-expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
+/* Raises the error of a horizon that is negative or not finite. */
+static void
+check_horizon(double horizon)
 {
-	PurchaseModel model;
-	Customer	customer;
-	double		horizon = PG_GETARG_FLOAT8(1);
-
-	read_purchase_model(fcinfo, kind, &model, "expected_purchases");
 	if (!(horizon >= 0.0 && isfinite(horizon)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected_purchases horizon must be a non-negative finite number"),
 				 errdetail("horizon = %g.", horizon),
 				 errhint("The horizon is in the model's unit.")));
-	if (!read_customer(fcinfo, 2, form, true, false, model.unit_usec, &customer,
-					   "expected_purchases"))
+}
+
+/*
+ * expected_purchases(model, horizon, customer), and
+ * expected_purchases(model, holdout) over the holdout's duration.
+ */
+static Datum
+expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
+{
+	PurchaseModel model;
+	Customer	customer;
+	double		horizon = 0.0;
+
+	read_purchase_model(fcinfo, kind, &model, "expected_purchases");
+	if (form != CUSTOMER_HOLDOUT)
+	{
+		horizon = PG_GETARG_FLOAT8(1);
+		check_horizon(horizon);
+	}
+	if (!read_customer(fcinfo, form == CUSTOMER_HOLDOUT ? 1 : 2, form, true, false,
+					   model.unit_usec, &customer, "expected_purchases"))
 		PG_RETURN_NULL();
+	if (form == CUSTOMER_HOLDOUT)
+	{
+		horizon = customer.holdout_duration;
+		check_horizon(horizon);
+	}
 	return finite_result(predictions[kind].expected(model.param, horizon, customer.x,
 													customer.t_x, customer.t),
 						 "expected_purchases");
@@ -485,6 +516,22 @@ Datum
 clv_expected_purchases_pareto_nbd_summary(PG_FUNCTION_ARGS)
 {
 	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_bgnbd_holdout);
+/* expected_purchases(clv_bgnbd, clv_holdout). */
+Datum
+clv_expected_purchases_bgnbd_holdout(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_BGNBD, CUSTOMER_HOLDOUT);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_pareto_nbd_holdout);
+/* expected_purchases(clv_pareto_nbd, clv_holdout). */
+Datum
+clv_expected_purchases_pareto_nbd_holdout(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_HOLDOUT);
 }
 
 PG_FUNCTION_INFO_V1(clv_expected_spend);
