@@ -136,6 +136,20 @@ CREATE TYPE clv_summary AS (
 COMMENT ON TYPE clv_summary IS
 'per-customer summary for the probabilistic models: x repeat purchases, t_x time of the last repeat, t age at as_of (both in unit), m mean repeat amount, orders rows counted, unit';
 
+CREATE TYPE clv_holdout AS (
+	x bigint,
+	t_x float8,
+	t float8,
+	m numeric,
+	orders bigint,
+	unit interval,
+	holdout_purchases bigint,
+	holdout_duration float8,
+	holdout_spend numeric
+);
+COMMENT ON TYPE clv_holdout IS
+'per-customer calibration and holdout: clv_summary''s x, t_x, t, m, orders, unit up to calibration_end, then holdout_purchases (purchase occasions in (calibration_end, holdout_end]), holdout_duration (in unit) and holdout_spend (their total amount)';
+
 CREATE FUNCTION clv_history_combine(internal, internal)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'clv_history_combine'
@@ -185,6 +199,13 @@ LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_summary_final(internal) IS
 'final function of clv_summary';
 
+CREATE FUNCTION clv_holdout_final(internal)
+RETURNS clv_holdout
+AS 'MODULE_PATHNAME', 'clv_holdout_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_holdout_final(internal) IS
+'final function of clv_holdout';
+
 CREATE FUNCTION clv_formula_final(internal)
 RETURNS numeric
 AS 'MODULE_PATHNAME', 'clv_formula_final'
@@ -196,10 +217,11 @@ COMMENT ON FUNCTION clv_formula_final(internal) IS
  * The overloads: for each purchase-time type t, avg_interpurchase(t) and
  * avg_interpurchase_days(t) with moving-frame support, and for each amount
  * type a, rfm(t, a, t), clv_summary(t, a, t), clv_summary(t, a, t,
- * interval) and clv(t, a, interval), each with its transition function;
- * for timestamptz and timestamp also rfm and clv_summary with a date as_of,
- * which raise an error with a hint (an implicit cast would silently take
- * the date's midnight and leave out that day's orders).
+ * interval), clv_holdout(t, a, t, t), clv_holdout(t, a, t, t, interval)
+ * and clv(t, a, interval), each with its transition function; for
+ * timestamptz and timestamp also rfm, clv_summary and clv_holdout with date
+ * bounds, which raise an error with a hint (an implicit cast would silently
+ * take the date's midnight and leave out that day's orders).
  */
 DO $overloads$
 DECLARE
@@ -265,13 +287,19 @@ COMMENT ON AGGREGATE %1$s(%2$s) IS
 					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of %1$s, unit interval',
 					 'clv_summary with a unit',
 					 'model summary (x, t_x, t, m, orders, unit) of one customer, times in the given unit'),
+					('clv_holdout', 'clv_holdout', 'ordered_at %1$s, amount %2$s, calibration_end %1$s, holdout_end %1$s',
+					 'clv_holdout',
+					 'model summary of one customer up to calibration_end, then purchase occasions, duration and spend in (calibration_end, holdout_end], times in days (NULL without calibration orders)'),
+					('clv_holdout', 'clv_holdout', 'ordered_at %1$s, amount %2$s, calibration_end %1$s, holdout_end %1$s, unit interval',
+					 'clv_holdout with a unit',
+					 'model summary of one customer up to calibration_end, then purchase occasions, duration and spend in (calibration_end, holdout_end], times in the given unit (NULL without calibration orders)'),
 					('clv', 'clv_formula', 'ordered_at %1$s, amount %2$s, lifespan interval',
 					 'clv(ordered_at, amount, lifespan)',
 					 'customer lifetime value by the formula: average purchase value x purchase frequency x lifespan')
 				) v(aggregate, prefix, arguments, described, description)
 			LOOP
 				-- the argument types alone, for the signatures
-				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|unit|lifespan) ', '', 'g');
+				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|calibration_end|holdout_end|unit|lifespan) ', '', 'g');
 				EXECUTE format($$
 CREATE FUNCTION %1$s_trans(internal, %2$s)
 RETURNS internal
@@ -297,12 +325,16 @@ COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args, f.description);
 			CONTINUE WHEN t = 'date';
 			FOR f IN
 				SELECT * FROM (VALUES
-					('rfm', 'clv_rfm', 'ordered_at %1$s, amount %2$s, as_of date'),
-					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of date'),
-					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of date, unit interval')
-				) v(aggregate, prefix, arguments)
+					('rfm', 'clv_rfm', 'ordered_at %1$s, amount %2$s, as_of date', 'as_of'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of date', 'as_of'),
+					('clv_summary', 'clv_summary', 'ordered_at %1$s, amount %2$s, as_of date, unit interval', 'as_of'),
+					('clv_holdout', 'clv_holdout', 'ordered_at %1$s, amount %2$s, calibration_end date, holdout_end date',
+					 'calibration_end and holdout_end'),
+					('clv_holdout', 'clv_holdout', 'ordered_at %1$s, amount %2$s, calibration_end date, holdout_end date, unit interval',
+					 'calibration_end and holdout_end')
+				) v(aggregate, prefix, arguments, bounds)
 			LOOP
-				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|unit) ', '', 'g');
+				args := regexp_replace(format(f.arguments, t, a), '(ordered_at|amount|as_of|calibration_end|holdout_end|unit) ', '', 'g');
 				EXECUTE format($$
 CREATE FUNCTION %1$s_trans(internal, %2$s)
 RETURNS internal
@@ -310,8 +342,8 @@ AS 'MODULE_PATHNAME', '%1$s_trans'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE$$, f.prefix, args);
 				EXECUTE format($$
 COMMENT ON FUNCTION %1$s_trans(internal, %2$s) IS
-'transition function of %3$s over %4$s with a date as_of: raises an error with a hint'$$,
-							   f.prefix, args, f.aggregate, t);
+'transition function of %3$s over %4$s with a date %5$s: raises an error with a hint'$$,
+							   f.prefix, args, f.aggregate, t, f.bounds);
 				EXECUTE format($$
 CREATE AGGREGATE %1$s(%2$s) (
 	SFUNC = %3$s_trans,
@@ -322,7 +354,7 @@ CREATE AGGREGATE %1$s(%2$s) (
 )$$, f.aggregate, format(f.arguments, t, a), f.prefix, support);
 				EXECUTE format($$
 COMMENT ON AGGREGATE %1$s(%2$s) IS %3$L$$, f.aggregate, args,
-							   'rejects a date as_of with ' || t || ' purchase times (it would mean midnight): pass days, e.g. clv_day(ordered_at, zone), or a ' || t || ' as_of');
+							   'rejects a date ' || f.bounds || ' with ' || t || ' purchase times (it would mean midnight): pass days, e.g. clv_day(ordered_at, zone), or a ' || t || ' ' || f.bounds);
 			END LOOP;
 		END LOOP;
 	END LOOP;
@@ -579,9 +611,10 @@ COMMENT ON TYPE clv_gamma_gamma IS
 /*
  * The aggregates.  Each has its own support functions, so that messages
  * name the aggregate called however it is called: a transition per input
- * form (plain columns, clv_summary, clv_stats), and the transition over
- * clv_stats doubles as the combine function (both merge statistics).  No
- * serialize functions: the state is a real type.
+ * form (plain columns, clv_summary, clv_stats, and clv_holdout, whose
+ * calibration part the clv_summary transition reads), and the transition
+ * over clv_stats doubles as the combine function (both merge statistics).
+ * No serialize functions: the state is a real type.
  */
 
 CREATE FUNCTION clv_stats_trans(clv_stats, bigint, float8, float8, float8, interval)
@@ -597,6 +630,13 @@ AS 'MODULE_PATHNAME', 'clv_stats_summary_trans'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_stats_trans(clv_stats, clv_summary) IS
 'transition function of clv_stats over clv_summary values: adds a customer''s (x, t_x, t) and (x, m) rows';
+
+CREATE FUNCTION clv_stats_trans(clv_stats, clv_holdout)
+RETURNS clv_stats
+AS 'MODULE_PATHNAME', 'clv_stats_summary_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_stats_trans(clv_stats, clv_holdout) IS
+'transition function of clv_stats over clv_holdout values: adds a customer''s calibration (x, t_x, t) and (x, m) rows';
 
 CREATE FUNCTION clv_stats_combine(clv_stats, clv_stats)
 RETURNS clv_stats
@@ -635,6 +675,18 @@ CREATE AGGREGATE clv_stats(clv_summary) (
 );
 COMMENT ON AGGREGATE clv_stats(clv_summary) IS
 'the sufficient statistic of the model fits over clv_summary values';
+
+CREATE AGGREGATE clv_stats(clv_holdout) (
+	SFUNC = clv_stats_trans,
+	STYPE = clv_stats,
+	SSPACE = 16384,
+	FINALFUNC = clv_stats_final,
+	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = clv_stats_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv_stats(clv_holdout) IS
+'the sufficient statistic of the model fits over the calibration part of clv_holdout values';
 
 CREATE FUNCTION clv_stats_merge_trans(clv_stats, clv_stats)
 RETURNS clv_stats
@@ -712,6 +764,13 @@ LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_summary) IS
 %8$L;
 
+CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_holdout)
+RETURNS clv_stats
+AS 'MODULE_PATHNAME', 'clv_%1$s_fit_summary_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_holdout) IS
+%9$L;
+
 CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_stats)
 RETURNS clv_stats
 AS 'MODULE_PATHNAME', 'clv_%1$s_fit_stats_trans'
@@ -728,8 +787,9 @@ COMMENT ON FUNCTION clv_%1$s_fit_final(clv_stats) IS
 $f$, model.name, model.label, model.plain_types, model.result, model.row_added,
 		   model.final_note,
 		   format('transition function of %s_fit over plain columns: adds %s', model.name, model.row_added),
-		   format('transition function of %s_fit over clv_summary values: adds %s', model.name, model.row_added));
-		FOR form IN 1..3 LOOP
+		   format('transition function of %s_fit over clv_summary values: adds %s', model.name, model.row_added),
+		   format('transition function of %s_fit over clv_holdout values: adds %s of the calibration period', model.name, model.row_added));
+		FOR form IN 1..4 LOOP
 			EXECUTE format($f$
 CREATE AGGREGATE %1$s_fit(%2$s) (
 	SFUNC = clv_%1$s_fit_trans,
@@ -742,8 +802,9 @@ CREATE AGGREGATE %1$s_fit(%2$s) (
 );
 COMMENT ON AGGREGATE %1$s_fit(%2$s) IS
 '%3$s';
-$f$, model.name, (ARRAY[model.plain_args, 'clv_summary', 'clv_stats'])[form],
-			   (ARRAY[model.plain_comment, model.summary_comment, model.stats_comment])[form]);
+$f$, model.name, (ARRAY[model.plain_args, 'clv_summary', 'clv_stats', 'clv_holdout'])[form],
+			   (ARRAY[model.plain_comment, model.summary_comment, model.stats_comment,
+					  replace(model.summary_comment, 'clv_summary values', 'the calibration part of clv_holdout values')])[form]);
 		END LOOP;
 	END LOOP;
 END
@@ -752,10 +813,11 @@ $$;
 /*
  * Scoring: one C function per overload.  Each purchase model has a form
  * over plain x, t_x, t (in the model's unit) and one over a clv_summary,
- * whose unit must be the model's; expected_purchases and
- * purchase_probability also have one for a new customer (no history).  OR REPLACE: the update from 1.0 runs
- * this same block over the existing functions, keeping views that call
- * them.
+ * whose unit must be the model's; expected_purchases also has one over a
+ * clv_holdout, predicting over its holdout_duration, and with
+ * purchase_probability one for a new customer (no history).  OR REPLACE:
+ * the update from 1.0 runs this same block over the existing functions,
+ * keeping views that call them.
  */
 DO $$
 DECLARE
@@ -792,6 +854,13 @@ AS 'MODULE_PATHNAME', 'clv_expected_purchases_%1$s_summary'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION expected_purchases(clv_%1$s, float8, clv_summary) IS
 '%2$s expected purchases in the next horizon units given a summary in the model''s unit';
+
+CREATE OR REPLACE FUNCTION expected_purchases(model clv_%1$s, holdout clv_holdout)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_expected_purchases_%1$s_holdout'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION expected_purchases(clv_%1$s, clv_holdout) IS
+'%2$s expected purchases over the holdout_duration of a clv_holdout, given its calibration summary in the model''s unit';
 
 CREATE OR REPLACE FUNCTION expected_purchases(model clv_%1$s, horizon float8)
 RETURNS float8

@@ -332,15 +332,21 @@ clv_composite_result(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
 	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
 }
 
-/* Deforms a composite value, caching its tuple descriptor in reader. */
-void
-clv_deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
-					 Datum composite, int natts, Datum *values, bool *nulls)
+/*
+ * Deforms the first natts attributes of a composite value, caching its
+ * tuple descriptor in reader; a row type with fewer attributes, or with
+ * more unless prefix, is a can't-happen error.
+ */
+static void
+deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
+				 Datum composite, int natts, bool prefix, Datum *values,
+				 bool *nulls)
 {
 	HeapTupleHeader th = DatumGetHeapTupleHeader(composite);
 	Oid			typid = HeapTupleHeaderGetTypeId(th);
 	int32		typmod = HeapTupleHeaderGetTypMod(th);
 	HeapTupleData tuple;
+	int			i;
 
 	if (reader->desc == NULL || reader->typid != typid || reader->typmod != typmod)
 	{
@@ -350,7 +356,7 @@ clv_deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
 		MemoryContextSwitchTo(old);
 		reader->typid = typid;
 		reader->typmod = typmod;
-		if (reader->desc->natts != natts)
+		if (reader->desc->natts < natts || (!prefix && reader->desc->natts != natts))
 			elog(ERROR, "composite of type %u has %d attributes, expected %d",
 				 typid, reader->desc->natts, natts);
 	}
@@ -358,7 +364,28 @@ clv_deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
 	ItemPointerSetInvalid(&tuple.t_self);
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = th;
-	heap_deform_tuple(&tuple, reader->desc, values, nulls);
+	if (reader->desc->natts == natts)
+		heap_deform_tuple(&tuple, reader->desc, values, nulls);
+	else
+		for (i = 0; i < natts; i++)
+			values[i] = heap_getattr(&tuple, i + 1, reader->desc, &nulls[i]);
+}
+
+/* Deforms a composite value of exactly natts attributes. */
+void
+clv_deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
+					 Datum composite, int natts, Datum *values, bool *nulls)
+{
+	deform_composite(reader, mcxt, composite, natts, false, values, nulls);
+}
+
+/* Deforms the first natts attributes of a composite value. */
+void
+clv_deform_composite_prefix(ClvCompositeReader *reader, MemoryContext mcxt,
+							Datum composite, int natts, Datum *values,
+							bool *nulls)
+{
+	deform_composite(reader, mcxt, composite, natts, true, values, nulls);
 }
 
 /* Raises 54000 when a state would hold more than clv.max_state_memory. */

@@ -132,6 +132,14 @@ extern void clv_deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
 								 Datum *values, bool *nulls);
 
 /*
+ * The same for the first natts attributes of a row type that may have more:
+ * a clv_holdout read as the clv_summary it begins with.
+ */
+extern void clv_deform_composite_prefix(ClvCompositeReader *reader,
+										MemoryContext mcxt, Datum composite,
+										int natts, Datum *values, bool *nulls);
+
+/*
  * The bound on the memory of one aggregate state that grows with the data
  * (customer sets, distinct-row statistics): the setting
  * clv.max_state_memory, in kilobytes.

@@ -126,9 +126,11 @@ plain_trans(FunctionCallInfo fcinfo, int want, const char *fname)
 }
 
 /*
- * The transition over clv_summary values: a summary with a NULL x, t_x, t
- * or unit is ignored; m is read (numeric to float8) only when the spend
- * part is wanted.  The summary's unit is the fit's.
+ * The transition over clv_summary values, and over clv_holdout values,
+ * whose first attributes are a clv_summary's (their holdout attributes are
+ * not read): a summary with a NULL x, t_x, t or unit is ignored; m is read
+ * (numeric to float8) only when the spend part is wanted.  The summary's
+ * unit is the fit's.
  */
 static Datum
 summary_trans(FunctionCallInfo fcinfo, int want, const char *fname)
@@ -146,8 +148,8 @@ summary_trans(FunctionCallInfo fcinfo, int want, const char *fname)
 		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 														  sizeof(ClvCompositeReader));
 	reader = (ClvCompositeReader *) fcinfo->flinfo->fn_extra;
-	clv_deform_composite(reader, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(1),
-						 SUMMARY_NATTS, values, nulls);
+	clv_deform_composite_prefix(reader, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(1),
+								SUMMARY_NATTS, values, nulls);
 	if (nulls[0] || nulls[1] || nulls[2] || nulls[5])
 		return CLV_STATS_STATE_RESULT(state);
 	if (want & STATS_WANT_TX)
@@ -192,7 +194,7 @@ clv_stats_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_stats_summary_trans);
-/* clv_stats(clv_summary) transition. */
+/* clv_stats(clv_summary) and clv_stats(clv_holdout) transition. */
 Datum
 clv_stats_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -224,7 +226,7 @@ clv_bgnbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_bgnbd_fit_summary_trans);
-/* bgnbd_fit(clv_summary) transition. */
+/* bgnbd_fit(clv_summary) and bgnbd_fit(clv_holdout) transition. */
 Datum
 clv_bgnbd_fit_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -248,7 +250,7 @@ clv_mbgnbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_mbgnbd_fit_summary_trans);
-/* mbgnbd_fit(clv_summary) transition. */
+/* mbgnbd_fit(clv_summary) and mbgnbd_fit(clv_holdout) transition. */
 Datum
 clv_mbgnbd_fit_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -272,7 +274,7 @@ clv_pareto_nbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_pareto_nbd_fit_summary_trans);
-/* pareto_nbd_fit(clv_summary) transition. */
+/* pareto_nbd_fit(clv_summary) and pareto_nbd_fit(clv_holdout) transition. */
 Datum
 clv_pareto_nbd_fit_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -296,7 +298,7 @@ clv_gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_gamma_gamma_fit_summary_trans);
-/* gamma_gamma_fit(clv_summary) transition. */
+/* gamma_gamma_fit(clv_summary) and gamma_gamma_fit(clv_holdout) transition. */
 Datum
 clv_gamma_gamma_fit_summary_trans(PG_FUNCTION_ARGS)
 {

@@ -2,8 +2,8 @@
  *
  * history.c
  *	  Level 1: the per-customer aggregates avg_interpurchase,
- *	  avg_interpurchase_days, rfm, clv_summary and clv(ordered_at, amount,
- *	  lifespan), all over ONE purchase-history state.
+ *	  avg_interpurchase_days, rfm, clv_summary, clv_holdout and
+ *	  clv(ordered_at, amount, lifespan), all over ONE purchase-history state.
  *
  * The state keeps the customer's purchase times (to count purchase
  * occasions, merging rows at the same instant), the total amount and the
@@ -17,6 +17,11 @@
  * numeric types (core/decimal.c, falling back to numeric arithmetic on
  * overflow) and with compensation in float8 for floating types
  * (core/fsum.c); durations are taken in 128 bits (core/span.c).
+ *
+ * clv_holdout is clv_summary with a second period: rows after as_of (its
+ * calibration_end) up to holdout_end are kept too, their times in the same
+ * array and their amounts in a sum of their own, and the final function
+ * splits the occasions at as_of.
  *
  *-------------------------------------------------------------------------
  */
@@ -36,6 +41,7 @@ PG_FUNCTION_INFO_V1(clv_avg_interpurchase_trans);
 PG_FUNCTION_INFO_V1(clv_avg_interpurchase_days_trans);
 PG_FUNCTION_INFO_V1(clv_rfm_trans);
 PG_FUNCTION_INFO_V1(clv_summary_trans);
+PG_FUNCTION_INFO_V1(clv_holdout_trans);
 PG_FUNCTION_INFO_V1(clv_formula_trans);
 PG_FUNCTION_INFO_V1(clv_avg_interpurchase_inverse);
 PG_FUNCTION_INFO_V1(clv_avg_interpurchase_days_inverse);
@@ -46,6 +52,7 @@ PG_FUNCTION_INFO_V1(clv_avg_interpurchase_final);
 PG_FUNCTION_INFO_V1(clv_avg_interpurchase_days_final);
 PG_FUNCTION_INFO_V1(clv_rfm_final);
 PG_FUNCTION_INFO_V1(clv_summary_final);
+PG_FUNCTION_INFO_V1(clv_holdout_final);
 PG_FUNCTION_INFO_V1(clv_formula_final);
 
 /* The aggregate a state belongs to; indexes history_aggs. */
@@ -55,7 +62,8 @@ typedef enum HistoryAgg
 	AGG_AVG_INTERPURCHASE_DAYS,
 	AGG_RFM,
 	AGG_SUMMARY,
-	AGG_FORMULA
+	AGG_FORMULA,
+	AGG_HOLDOUT
 } HistoryAgg;
 
 /* The configuration arguments after (ordered_at, amount) of an overload. */
@@ -63,19 +71,27 @@ typedef enum ConfigArgs
 {
 	CONFIG_NONE,				/* avg_interpurchase(ordered_at) */
 	CONFIG_AS_OF,				/* rfm, clv_summary: as_of [, unit] */
-	CONFIG_LIFESPAN				/* clv: lifespan */
+	CONFIG_LIFESPAN,			/* clv: lifespan */
+	CONFIG_HOLDOUT				/* clv_holdout: calibration_end, holdout_end
+								 * [, unit] */
 } ConfigArgs;
+
+/* Whether an aggregate's configuration has as_of (and a unit). */
+#define CONFIG_HAS_AS_OF(config) \
+	((config) == CONFIG_AS_OF || (config) == CONFIG_HOLDOUT)
 
 static const struct
 {
 	const char *name;			/* SQL name, for messages */
 	ConfigArgs	config;
+	const char *as_of_name;		/* SQL name of its as_of argument */
 } history_aggs[] = {
-	{"avg_interpurchase", CONFIG_NONE},
-	{"avg_interpurchase_days", CONFIG_NONE},
-	{"rfm", CONFIG_AS_OF},
-	{"clv_summary", CONFIG_AS_OF},
-	{"clv", CONFIG_LIFESPAN}
+	{"avg_interpurchase", CONFIG_NONE, NULL},
+	{"avg_interpurchase_days", CONFIG_NONE, NULL},
+	{"rfm", CONFIG_AS_OF, "as_of"},
+	{"clv_summary", CONFIG_AS_OF, "as_of"},
+	{"clv", CONFIG_LIFESPAN, NULL},
+	{"clv_holdout", CONFIG_HOLDOUT, "calibration_end"}
 };
 
 #define HISTORY_WIRE_WHAT "purchase-history state"
@@ -89,7 +105,8 @@ static const struct
 /*
  * The state, laid out small: a hash aggregate keeps one per customer.
  * Aggregates without amounts and configuration (avg_interpurchase)
- * allocate only the 64 bytes before as_of (history_state_size).
+ * allocate only the 64 bytes before as_of, and only clv_holdout the
+ * holdout fields at the end (history_state_size).
  */
 typedef struct HistoryState
 {
@@ -101,6 +118,7 @@ typedef struct HistoryState
 	bool		as_of_recorded;
 	bool		unit_recorded;
 	bool		lifespan_recorded;
+	bool		holdout_recorded;
 
 	/*
 	 * Times of the rows counted, live in times[head .. ntimes).  While they
@@ -120,14 +138,23 @@ typedef struct HistoryState
 	int64		unit_usec;
 	int64		lifespan_usec;
 
-	/* amounts of the rows counted, and of the first purchase occasion */
+	/*
+	 * amounts of the rows counted up to as_of, and of the first purchase
+	 * occasion
+	 */
 	ClvAmountSum total;
 	ClvAmountSum first_total;
+
+	/* clv_holdout: its holdout_end (valid if recorded), holdout amounts */
+	int64		holdout_end;
+	ClvAmountSum holdout_total;
 } HistoryState;
 
-/* Bytes of a state whose amounts are of kind. */
-#define history_state_size(kind) \
-	((kind) == CLV_AMOUNT_NONE ? offsetof(HistoryState, as_of) : sizeof(HistoryState))
+/* Bytes of a state of agg whose amounts are of kind. */
+#define history_state_size(agg, kind) \
+	((kind) == CLV_AMOUNT_NONE ? offsetof(HistoryState, as_of) : \
+	 (agg) == AGG_HOLDOUT ? sizeof(HistoryState) : \
+	 offsetof(HistoryState, holdout_end))
 
 StaticAssertDecl(offsetof(HistoryState, as_of) == 64,
 				 "an avg_interpurchase state fills a 64-byte allocation");
@@ -142,12 +169,18 @@ typedef struct HistoryCallSite
 	ClvAmountKind amount_kind;
 } HistoryCallSite;
 
-/* Purchase occasions of a state: their number, first and last time. */
+/*
+ * Purchase occasions of a state up to as_of (all of them but clv_holdout's
+ * holdout): their number, first and last time, and the rows they have;
+ * and the number of occasions after as_of.
+ */
 typedef struct Occasions
 {
 	int64		count;
 	int64		first;
 	int64		last;
+	int64		rows;
+	int64		later;
 } Occasions;
 
 /*
@@ -163,15 +196,17 @@ history_call_site(FunctionCallInfo fcinfo, HistoryAgg agg)
 	{
 		ClvTimeKind time_kind = clv_arg_time_kind(fcinfo, 1);
 
-		if (history_aggs[agg].config == CONFIG_AS_OF && time_kind != CLV_TIME_DATE &&
+		if (CONFIG_HAS_AS_OF(history_aggs[agg].config) && time_kind != CLV_TIME_DATE &&
 			clv_declared_argtype(fcinfo, 3) == DATEOID)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s as_of is a date but ordered_at is a %s",
-							history_aggs[agg].name,
+					 errmsg("%s %s is a date but ordered_at is a %s",
+							history_aggs[agg].name, history_aggs[agg].as_of_name,
 							time_kind == CLV_TIME_TIMESTAMPTZ ? "timestamptz" : "timestamp"),
-					 errdetail("A date as_of would be taken as its midnight, leaving out that day's orders."),
-					 errhint("For day-level analysis pass days, clv_day(ordered_at, 'Europe/Riga') or ordered_at::date; to measure to an instant pass a timestamp as_of, such as now() or (current_date + 1)::timestamptz.")));
+					 errdetail("A date %s would be taken as its midnight, leaving out that day's orders.",
+							   history_aggs[agg].as_of_name),
+					 errhint("For day-level analysis pass days, clv_day(ordered_at, 'Europe/Riga') or ordered_at::date; to measure to an instant pass a timestamp %s, such as now() or (current_date + 1)::timestamptz.",
+							 history_aggs[agg].as_of_name)));
 		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(*site));
 		site->time_kind = time_kind;
 		site->amount_kind = history_aggs[agg].config == CONFIG_NONE ?
@@ -187,7 +222,7 @@ history_new(MemoryContext aggcontext, HistoryAgg agg, ClvTimeKind time_kind,
 			ClvAmountKind amount_kind)
 {
 	HistoryState *st = MemoryContextAllocZero(aggcontext,
-											  history_state_size(amount_kind));
+											  history_state_size(agg, amount_kind));
 
 	st->agg = agg;
 	st->time_kind = time_kind;
@@ -300,27 +335,49 @@ history_check_config(HistoryState *st, FunctionCallInfo fcinfo, HistoryAgg agg)
 								 fname, "lifespan");
 			return;
 		case CONFIG_AS_OF:
-			clv_check_not_null(fcinfo, 3, fname, "as_of",
-							   "Pass the same non-null value in every row of a group, for example a constant.");
-			clv_check_same_int64(&st->as_of, &st->as_of_recorded,
-								 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
-								 fname, "as_of");
-			if (PG_NARGS() > 4)
+		case CONFIG_HOLDOUT:
 			{
-				clv_check_not_null(fcinfo, 4, fname, "unit",
-								   "Pass a time unit of fixed length, for example '1 day' or '1 week'.");
-				clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
-									 clv_unit_usec(PG_GETARG_INTERVAL_P(4), fname),
-									 fname, "unit");
+				const char *as_of_name = history_aggs[agg].as_of_name;
+				int			unit_arg = 4;
+
+				clv_check_not_null(fcinfo, 3, fname, as_of_name,
+								   "Pass the same non-null value in every row of a group, for example a constant.");
+				clv_check_same_int64(&st->as_of, &st->as_of_recorded,
+									 clv_time_usec(PG_GETARG_DATUM(3), st->time_kind, fname),
+									 fname, as_of_name);
+				if (history_aggs[agg].config == CONFIG_HOLDOUT)
+				{
+					clv_check_not_null(fcinfo, 4, fname, "holdout_end",
+									   "Pass the same non-null value in every row of a group, for example a constant.");
+					clv_check_same_int64(&st->holdout_end, &st->holdout_recorded,
+										 clv_time_usec(PG_GETARG_DATUM(4), st->time_kind, fname),
+										 fname, "holdout_end");
+					if (st->holdout_end < st->as_of)
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("%s holdout_end must not be before calibration_end", fname),
+								 errhint("The holdout period is (calibration_end, holdout_end]; pass a holdout_end at or after calibration_end.")));
+					unit_arg = 5;
+				}
+				if (PG_NARGS() > unit_arg)
+				{
+					clv_check_not_null(fcinfo, unit_arg, fname, "unit",
+									   "Pass a time unit of fixed length, for example '1 day' or '1 week'.");
+					clv_check_same_int64(&st->unit_usec, &st->unit_recorded,
+										 clv_unit_usec(PG_GETARG_INTERVAL_P(unit_arg), fname),
+										 fname, "unit");
+				}
+				return;
 			}
-			return;
 	}
 }
 
 /*
  * The transition of every per-customer aggregate, agg naming which:
- * (state, ordered_at [, amount, as_of | lifespan [, unit]]).  Rows with a
- * NULL time or amount, or after as_of, are not counted.
+ * (state, ordered_at [, amount, as_of | lifespan [, holdout_end] [, unit]]).
+ * Rows with a NULL time or amount, or after as_of (clv_holdout: after
+ * holdout_end), are not counted; clv_holdout sums the amounts after as_of
+ * apart.
  */
 static pg_attribute_always_inline Datum
 history_trans(FunctionCallInfo fcinfo, HistoryAgg agg)
@@ -329,6 +386,7 @@ history_trans(FunctionCallInfo fcinfo, HistoryAgg agg)
 	MemoryContext aggcontext = clv_agg_context(fcinfo, fname);
 	HistoryState *st;
 	int64		t;
+	bool		later;
 
 	if (PG_ARGISNULL(0))
 	{
@@ -343,7 +401,8 @@ history_trans(FunctionCallInfo fcinfo, HistoryAgg agg)
 	if (PG_ARGISNULL(1) || (st->amount_kind != CLV_AMOUNT_NONE && PG_ARGISNULL(2)))
 		PG_RETURN_POINTER(st);
 	t = clv_time_usec(PG_GETARG_DATUM(1), st->time_kind, fname);
-	if (st->as_of_recorded && t > st->as_of)
+	later = st->as_of_recorded && t > st->as_of;
+	if (later && !(st->holdout_recorded && t <= st->holdout_end))
 		PG_RETURN_POINTER(st);
 
 	if (HISTORY_ROWS(st) == 0 || t < st->first)
@@ -356,10 +415,16 @@ history_trans(FunctionCallInfo fcinfo, HistoryAgg agg)
 	{
 		Datum		amount = PG_GETARG_DATUM(2);
 
-		clv_amount_add(&st->total, st->amount_kind, amount, aggcontext, fname);
-		if (t == st->first)
-			clv_amount_add(&st->first_total, st->amount_kind, amount,
+		if (later)
+			clv_amount_add(&st->holdout_total, st->amount_kind, amount,
 						   aggcontext, fname);
+		else
+		{
+			clv_amount_add(&st->total, st->amount_kind, amount, aggcontext, fname);
+			if (t == st->first)
+				clv_amount_add(&st->first_total, st->amount_kind, amount,
+							   aggcontext, fname);
+		}
 	}
 	history_add_time(st, t, aggcontext);
 	PG_RETURN_POINTER(st);
@@ -391,6 +456,16 @@ Datum
 clv_summary_trans(PG_FUNCTION_ARGS)
 {
 	return history_trans(fcinfo, AGG_SUMMARY);
+}
+
+/*
+ * Transition of clv_holdout(ordered_at, amount, calibration_end,
+ * holdout_end [, unit]).
+ */
+Datum
+clv_holdout_trans(PG_FUNCTION_ARGS)
+{
+	return history_trans(fcinfo, AGG_HOLDOUT);
 }
 
 /* Transition of clv(ordered_at, amount, lifespan). */
@@ -506,7 +581,10 @@ history_merge_config(HistoryState *dst, const HistoryState *src)
 
 	if (src->as_of_recorded)
 		clv_check_same_int64(&dst->as_of, &dst->as_of_recorded, src->as_of,
-							 fname, "as_of");
+							 fname, history_aggs[dst->agg].as_of_name);
+	if (src->holdout_recorded)
+		clv_check_same_int64(&dst->holdout_end, &dst->holdout_recorded,
+							 src->holdout_end, fname, "holdout_end");
 	if (src->unit_recorded)
 		clv_check_same_int64(&dst->unit_usec, &dst->unit_recorded,
 							 src->unit_usec, fname, "unit");
@@ -554,6 +632,9 @@ clv_history_combine(PG_FUNCTION_ARGS)
 		if (other_is_first || other->first == st->first)
 			clv_amount_merge(&st->first_total, &other->first_total,
 							 st->amount_kind, aggcontext, HISTORY_NAME(st));
+		if (st->agg == AGG_HOLDOUT)
+			clv_amount_merge(&st->holdout_total, &other->holdout_total,
+							 st->amount_kind, aggcontext, HISTORY_NAME(st));
 	}
 	if (other_is_first)
 		st->first = other->first;
@@ -578,7 +659,7 @@ wire_flag(StringInfo buf, bool may_be_set)
 }
 
 /* Serialization version; bump when the layout changes. */
-#define HISTORY_WIRE_VERSION 4
+#define HISTORY_WIRE_VERSION 5
 
 /* Serialize function: the state as bytea, for parallel workers. */
 Datum
@@ -603,11 +684,16 @@ clv_history_serialize(PG_FUNCTION_ARGS)
 	pq_sendint8(&buf, st->lifespan_recorded);
 	if (st->lifespan_recorded)
 		pq_sendint64(&buf, st->lifespan_usec);
+	pq_sendint8(&buf, st->holdout_recorded);
+	if (st->holdout_recorded)
+		pq_sendint64(&buf, st->holdout_end);
 	pq_sendint64(&buf, st->first);
 	if (st->amount_kind != CLV_AMOUNT_NONE)
 	{
 		clv_amount_send(&buf, &st->total);
 		clv_amount_send(&buf, &st->first_total);
+		if (st->agg == AGG_HOLDOUT)
+			clv_amount_send(&buf, &st->holdout_total);
 	}
 	pq_sendint32(&buf, (int32) HISTORY_ROWS(st));
 	for (i = st->head; i < st->ntimes; i++)
@@ -628,13 +714,14 @@ clv_history_deserialize(PG_FUNCTION_ARGS)
 	ConfigArgs	config;
 	int32		n;
 	int32		i;
+	int64		last_allowed;
 
 	clv_wire_open(&buf, PG_GETARG_BYTEA_PP(0), HISTORY_WIRE_VERSION,
 				  HISTORY_WIRE_WHAT);
 	agg = pq_getmsgbyte(&buf);
 	time_kind = pq_getmsgbyte(&buf);
 	amount_kind = pq_getmsgbyte(&buf);
-	if (agg > AGG_FORMULA || time_kind > CLV_TIME_DATE ||
+	if (agg > AGG_HOLDOUT || time_kind > CLV_TIME_DATE ||
 		amount_kind > CLV_AMOUNT_FLOAT8)
 		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its kind bytes are out of range.");
 	config = history_aggs[agg].config;
@@ -643,31 +730,39 @@ clv_history_deserialize(PG_FUNCTION_ARGS)
 	st = history_new(aggcontext, (HistoryAgg) agg, (ClvTimeKind) time_kind,
 					 (ClvAmountKind) amount_kind);
 	/* configuration only where the aggregate has it */
-	if ((st->as_of_recorded = wire_flag(&buf, config == CONFIG_AS_OF)))
+	if ((st->as_of_recorded = wire_flag(&buf, CONFIG_HAS_AS_OF(config))))
 		st->as_of = pq_getmsgint64(&buf);
-	if ((st->unit_recorded = wire_flag(&buf, config == CONFIG_AS_OF)))
+	if ((st->unit_recorded = wire_flag(&buf, CONFIG_HAS_AS_OF(config))))
 		st->unit_usec = pq_getmsgint64(&buf);
 	if ((st->lifespan_recorded = wire_flag(&buf, config == CONFIG_LIFESPAN)))
 		st->lifespan_usec = pq_getmsgint64(&buf);
+	if ((st->holdout_recorded = wire_flag(&buf, config == CONFIG_HOLDOUT)))
+		st->holdout_end = pq_getmsgint64(&buf);
 	if ((st->unit_recorded && st->unit_usec <= 0) ||
 		(st->lifespan_recorded &&
-		 (st->lifespan_usec <= 0 || st->lifespan_usec > CLV_MAX_LIFESPAN_USEC)))
+		 (st->lifespan_usec <= 0 || st->lifespan_usec > CLV_MAX_LIFESPAN_USEC)) ||
+		(st->holdout_recorded &&
+		 (!st->as_of_recorded || st->holdout_end < st->as_of)))
 		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its configuration is out of range.");
 	st->first = pq_getmsgint64(&buf);
 	if (st->amount_kind != CLV_AMOUNT_NONE)
 	{
 		clv_amount_recv(&buf, &st->total, aggcontext, HISTORY_WIRE_WHAT);
 		clv_amount_recv(&buf, &st->first_total, aggcontext, HISTORY_WIRE_WHAT);
+		if (st->agg == AGG_HOLDOUT)
+			clv_amount_recv(&buf, &st->holdout_total, aggcontext, HISTORY_WIRE_WHAT);
 	}
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || (Size) n * sizeof(int64) != (Size) (buf.len - buf.cursor))
 		clv_wire_invalid(HISTORY_WIRE_WHAT, "Its time count does not match its length.");
 	history_reserve(st, n, aggcontext);
+	last_allowed = st->holdout_recorded ? st->holdout_end :
+		st->as_of_recorded ? st->as_of : PG_INT64_MAX;
 	for (i = 0; i < n; i++)
 	{
 		int64		t = pq_getmsgint64(&buf);
 
-		if (t < st->first || (st->as_of_recorded && t > st->as_of))
+		if (t < st->first || t > last_allowed)
 			clv_wire_invalid(HISTORY_WIRE_WHAT, "A time is outside its range.");
 		st->times[st->ntimes++] = t;
 	}
@@ -676,34 +771,42 @@ clv_history_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* The purchase occasions of a state with at least one row. */
+/*
+ * The purchase occasions of a state with at least one row, split at as_of
+ * (only clv_holdout's states have times after it).
+ */
 static void
 history_occasions(const HistoryState *st, Occasions *occ)
 {
 	int64		n = HISTORY_ROWS(st);
+	const int64 *sorted = st->times + st->head;
+	int64	   *copy = NULL;
+	int64		rows = n;
 
-	if (st->in_order)
+	if (!st->in_order)
 	{
-		occ->count = st->noccasions;
-		occ->first = st->times[st->head];
-		occ->last = st->times[st->ntimes - 1];
+		copy = palloc(n * sizeof(int64));
+		memcpy(copy, sorted, n * sizeof(int64));
+		clv_occasions_sort((int64_t *) copy, n);
+		sorted = copy;
 	}
-	else
-	{
-		int64	   *sorted = palloc(n * sizeof(int64));
-
-		memcpy(sorted, st->times + st->head, n * sizeof(int64));
-		clv_occasions_sort((int64_t *) sorted, n);
-		occ->count = clv_occasions_count_sorted((const int64_t *) sorted, n);
-		occ->first = sorted[0];
-		occ->last = sorted[n - 1];
-		pfree(sorted);
-	}
+	if (st->as_of_recorded)
+		while (rows > 0 && sorted[rows - 1] > st->as_of)
+			rows--;
+	occ->rows = rows;
+	occ->later = clv_occasions_count_sorted((const int64_t *) sorted + rows,
+											n - rows);
+	occ->count = st->in_order ? st->noccasions - occ->later :
+		clv_occasions_count_sorted((const int64_t *) sorted, rows);
+	occ->first = sorted[0];
+	occ->last = rows > 0 ? sorted[rows - 1] : sorted[0];
+	if (copy)
+		pfree(copy);
 }
 
 /*
  * The state of a final function's call for agg and its occasions, or NULL
- * when the group counted no rows.
+ * when the group counted no rows up to as_of.
  */
 static HistoryState *
 history_final_state(FunctionCallInfo fcinfo, HistoryAgg agg, Occasions *occ)
@@ -720,7 +823,7 @@ history_final_state(FunctionCallInfo fcinfo, HistoryAgg agg, Occasions *occ)
 	if (HISTORY_ROWS(st) == 0)
 		return NULL;
 	history_occasions(st, occ);
-	return st;
+	return occ->rows > 0 ? st : NULL;
 }
 
 /* avg_interpurchase: mean gap between consecutive occasions, as interval. */
@@ -778,28 +881,70 @@ clv_rfm_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(clv_composite_result(fcinfo, values, nulls));
 }
 
+/* Attributes of clv_summary, and of clv_holdout (which begins with them). */
+#define SUMMARY_NATTS 6
+#define HOLDOUT_NATTS 9
+
+/* The time unit of a clv_summary or clv_holdout state: '1 day' by default. */
+#define HISTORY_UNIT_USEC(st) ((st)->unit_recorded ? (st)->unit_usec : USECS_PER_DAY)
+
+/*
+ * The clv_summary attributes (x, t_x, t, m, orders, unit) of a state's
+ * occasions up to as_of, into values[0 .. SUMMARY_NATTS).
+ */
+static void
+summary_values(const HistoryState *st, const Occasions *occ, Datum *values)
+{
+	int64		unit_usec = HISTORY_UNIT_USEC(st);
+
+	values[0] = Int64GetDatum(occ->count - 1);
+	values[1] = Float8GetDatum(clv_span_usec(occ->first, occ->last) / (double) unit_usec);
+	values[2] = Float8GetDatum(clv_span_usec(occ->first, st->as_of) / (double) unit_usec);
+	values[3] = NumericGetDatum(occ->count == 1 ? int64_to_numeric(0) :
+								clv_amount_mean_rest(&st->total, &st->first_total,
+													 st->amount_kind, occ->count - 1,
+													 HISTORY_NAME(st)));
+	values[4] = Int64GetDatum(occ->rows);
+	values[5] = IntervalPGetDatum(clv_usec_interval_exact(unit_usec));
+}
+
 /* clv_summary: (x, t_x, t, m, orders, unit) of the probabilistic models. */
 Datum
 clv_summary_final(PG_FUNCTION_ARGS)
 {
 	Occasions	occ;
 	HistoryState *st = history_final_state(fcinfo, AGG_SUMMARY, &occ);
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
-	int64		unit_usec;
+	Datum		values[SUMMARY_NATTS];
+	bool		nulls[SUMMARY_NATTS] = {0};
 
 	if (!st)
 		PG_RETURN_NULL();
-	unit_usec = st->unit_recorded ? st->unit_usec : USECS_PER_DAY;
-	values[0] = Int64GetDatum(occ.count - 1);
-	values[1] = Float8GetDatum(clv_span_usec(occ.first, occ.last) / (double) unit_usec);
-	values[2] = Float8GetDatum(clv_span_usec(occ.first, st->as_of) / (double) unit_usec);
-	values[3] = NumericGetDatum(occ.count == 1 ? int64_to_numeric(0) :
-								clv_amount_mean_rest(&st->total, &st->first_total,
-													 st->amount_kind, occ.count - 1,
-													 "clv_summary"));
-	values[4] = Int64GetDatum(HISTORY_ROWS(st));
-	values[5] = IntervalPGetDatum(clv_usec_interval_exact(unit_usec));
+	summary_values(st, &occ, values);
+	PG_RETURN_DATUM(clv_composite_result(fcinfo, values, nulls));
+}
+
+/*
+ * clv_holdout: clv_summary's attributes over the calibration period (up to
+ * calibration_end), then the purchase occasions, duration (in unit) and
+ * total amount of the holdout period (calibration_end, holdout_end].  NULL
+ * for a customer without orders in the calibration period.
+ */
+Datum
+clv_holdout_final(PG_FUNCTION_ARGS)
+{
+	Occasions	occ;
+	HistoryState *st = history_final_state(fcinfo, AGG_HOLDOUT, &occ);
+	Datum		values[HOLDOUT_NATTS];
+	bool		nulls[HOLDOUT_NATTS] = {0};
+
+	if (!st)
+		PG_RETURN_NULL();
+	summary_values(st, &occ, values);
+	values[6] = Int64GetDatum(occ.later);
+	values[7] = Float8GetDatum(clv_span_usec(st->as_of, st->holdout_end) /
+							   (double) HISTORY_UNIT_USEC(st));
+	values[8] = NumericGetDatum(clv_amount_numeric(&st->holdout_total,
+												   st->amount_kind, "clv_holdout"));
 	PG_RETURN_DATUM(clv_composite_result(fcinfo, values, nulls));
 }
 

@@ -7,10 +7,11 @@
  *
  * Each SQL overload has its own C entry point, which knows its model
  * (BG/NBD, MBG/NBD or Pareto/NBD) and its customer form (plain x, t_x,
- * t[, m], a clv_summary, or none: a new customer); the bodies are shared.
- * Composite arguments are read through readers cached per call site, and
- * clv() also caches the discounted purchases of the (x, t) pairs it has
- * seen.  The formulas are in src/core/.
+ * t[, m], a clv_summary, for expected_purchases a clv_holdout, whose
+ * horizon is its holdout_duration, or none: a new customer); the bodies
+ * are shared.  Composite arguments are read through readers cached per
+ * call site, and clv() also caches the discounted purchases of the (x, t)
+ * pairs it has seen.  The formulas are in src/core/.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,15 +38,20 @@ typedef enum ModelKind
 } ModelKind;
 
 /*
- * Number of attributes of the model composites and of clv_summary.  A
- * purchase model's composite has PURCHASE_MODEL_NATTS(kind): the 9 of
- * 1.0, then the fit quality (std_errors, aic, bic), so far MBG/NBD's only.
+ * Number of attributes of the model composites, clv_summary and
+ * clv_holdout.  A purchase model's composite has
+ * PURCHASE_MODEL_NATTS(kind): the 9 of 1.0, then the fit quality
+ * (std_errors, aic, bic), so far MBG/NBD's only.
  */
 #define PURCHASE_MODEL_NATTS(kind) \
 	(9 + ((kind) == MODEL_MBGNBD ? CLV_FIT_QUALITY_NATTS : 0))
 #define PURCHASE_MODEL_MAX_NATTS (9 + CLV_FIT_QUALITY_NATTS)
 #define GAMMA_GAMMA_NATTS 7
 #define SUMMARY_NATTS 6
+#define HOLDOUT_NATTS 9
+
+/* The attribute of clv_holdout that is its holdout duration. */
+#define HOLDOUT_DURATION_ATT 7
 
 /*
  * The largest n of purchase_probability, whose work is O(n) in one
@@ -89,6 +95,7 @@ typedef enum CustomerForm
 {
 	CUSTOMER_PLAIN,				/* x, t_x, t[, m] as plain arguments */
 	CUSTOMER_SUMMARY,			/* one clv_summary argument */
+	CUSTOMER_HOLDOUT,			/* one clv_holdout argument */
 	CUSTOMER_NEW				/* none: a new customer, no history */
 } CustomerForm;
 
@@ -146,6 +153,7 @@ typedef struct Customer
 	double		t_x;
 	double		t;
 	double		m;
+	double		holdout_duration;	/* CUSTOMER_HOLDOUT only */
 } Customer;
 
 /* The call site's cache, made on the first call. */
@@ -212,11 +220,11 @@ read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
 }
 
 /*
- * Reads the customer starting at argument argno in form: a clv_summary
- * (whose unit must be unit_usec, when that is not 0), or plain x, t_x, t
- * (with_times) and m (with_m).  Checks the input rules.  Returns false
- * when a field the function needs is NULL in the summary (the result is
- * then NULL).
+ * Reads the customer starting at argument argno in form: a clv_summary or
+ * clv_holdout (whose unit must be unit_usec, when that is not 0), or plain
+ * x, t_x, t (with_times) and m (with_m).  Checks the input rules.  Returns
+ * false when a field the function needs is NULL in the summary (the result
+ * is then NULL); of a clv_holdout it needs the holdout duration too.
  */
 static bool
 read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
@@ -224,16 +232,21 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 			  Customer *customer, const char *fname)
 {
 	memset(customer, 0, sizeof(*customer));
-	if (form == CUSTOMER_SUMMARY)
+	if (form != CUSTOMER_PLAIN)
 	{
-		Datum		values[SUMMARY_NATTS];
-		bool		nulls[SUMMARY_NATTS];
+		Datum		values[HOLDOUT_NATTS];
+		bool		nulls[HOLDOUT_NATTS];
 		int64		summary_unit;
 
 		clv_deform_composite(&scoring_cache(fcinfo)->summary, fcinfo->flinfo->fn_mcxt,
-							 PG_GETARG_DATUM(argno), SUMMARY_NATTS, values, nulls);
-		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]))
+							 PG_GETARG_DATUM(argno),
+							 form == CUSTOMER_HOLDOUT ? HOLDOUT_NATTS : SUMMARY_NATTS,
+							 values, nulls);
+		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]) ||
+			(form == CUSTOMER_HOLDOUT && nulls[HOLDOUT_DURATION_ATT]))
 			return false;
+		if (form == CUSTOMER_HOLDOUT)
+			customer->holdout_duration = DatumGetFloat8(values[HOLDOUT_DURATION_ATT]);
 		customer->x = DatumGetInt64(values[0]);
 		customer->t_x = DatumGetFloat8(values[1]);
 		customer->t = DatumGetFloat8(values[2]);
@@ -300,41 +313,48 @@ p_alive(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 						 "p_alive");
 }
 
-/* Reads the horizon of argument argno: a non-negative finite number. */
-static double
-read_horizon(FunctionCallInfo fcinfo, int argno, const char *fname)
+/* Raises fname's error of a horizon that is negative or not finite. */
+static void
+check_horizon(double horizon, const char *fname)
 {
-	double		horizon = PG_GETARG_FLOAT8(argno);
-
 	if (!(horizon >= 0.0 && isfinite(horizon)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s horizon must be a non-negative finite number", fname),
 				 errdetail("horizon = %g.", horizon),
 				 errhint("The horizon is in the model's unit.")));
-	return horizon;
 }
 
 /*
  * expected_purchases(model, horizon[, customer]): of a customer with a
  * history, the purchases in the next horizon units; of a new customer,
- * E[X(horizon)].
+ * E[X(horizon)]; and expected_purchases(model, holdout) over the
+ * holdout's duration.
  */
 static Datum
 expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 {
 	PurchaseModel model;
 	Customer	customer;
-	double		horizon;
+	double		horizon = 0.0;
 
 	read_purchase_model(fcinfo, kind, &model, "expected_purchases");
-	horizon = read_horizon(fcinfo, 1, "expected_purchases");
+	if (form != CUSTOMER_HOLDOUT)
+	{
+		horizon = PG_GETARG_FLOAT8(1);
+		check_horizon(horizon, "expected_purchases");
+	}
 	if (form == CUSTOMER_NEW)
 		return finite_result(predictions[kind].unconditional(model.param, horizon),
 							 "expected_purchases");
-	if (!read_customer(fcinfo, 2, form, true, false, model.unit_usec, &customer,
-					   "expected_purchases"))
+	if (!read_customer(fcinfo, form == CUSTOMER_HOLDOUT ? 1 : 2, form, true, false,
+					   model.unit_usec, &customer, "expected_purchases"))
 		PG_RETURN_NULL();
+	if (form == CUSTOMER_HOLDOUT)
+	{
+		horizon = customer.holdout_duration;
+		check_horizon(horizon, "expected_purchases");
+	}
 	return finite_result(predictions[kind].expected(model.param, horizon, customer.x,
 													customer.t_x, customer.t),
 						 "expected_purchases");
@@ -379,7 +399,8 @@ purchase_probability(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 				 errmsg("purchase_probability n must be between 0 and %d", MAX_PURCHASE_COUNT),
 				 errdetail("n = " INT64_FORMAT ".", n),
 				 errhint("The work grows with n; for the tail beyond a count use 1 minus the sum of the probabilities below it.")));
-	horizon = read_horizon(fcinfo, 2, "purchase_probability");
+	horizon = PG_GETARG_FLOAT8(2);
+	check_horizon(horizon, "purchase_probability");
 	if (form != CUSTOMER_NEW &&
 		!read_customer(fcinfo, 3, form, true, false, model.unit_usec, &customer,
 					   "purchase_probability"))
@@ -726,6 +747,30 @@ Datum
 clv_purchase_probability_mbgnbd_summary(PG_FUNCTION_ARGS)
 {
 	return purchase_probability(fcinfo, MODEL_MBGNBD, CUSTOMER_SUMMARY);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_bgnbd_holdout);
+/* expected_purchases(clv_bgnbd, clv_holdout). */
+Datum
+clv_expected_purchases_bgnbd_holdout(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_BGNBD, CUSTOMER_HOLDOUT);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_pareto_nbd_holdout);
+/* expected_purchases(clv_pareto_nbd, clv_holdout). */
+Datum
+clv_expected_purchases_pareto_nbd_holdout(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_PARETO_NBD, CUSTOMER_HOLDOUT);
+}
+
+PG_FUNCTION_INFO_V1(clv_expected_purchases_mbgnbd_holdout);
+/* expected_purchases(clv_mbgnbd, clv_holdout). */
+Datum
+clv_expected_purchases_mbgnbd_holdout(PG_FUNCTION_ARGS)
+{
+	return expected_purchases(fcinfo, MODEL_MBGNBD, CUSTOMER_HOLDOUT);
 }
 
 PG_FUNCTION_INFO_V1(clv_expected_spend);

@@ -5,7 +5,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(23);
+SELECT plan(24);
 
 -- the overload matrix: every signature SPEC promises, and nothing else
 CREATE TEMP VIEW history_expected AS
@@ -15,26 +15,30 @@ FROM unnest(ARRAY['avg_interpurchase', 'avg_interpurchase_days']) name,
 UNION ALL
 SELECT format(pattern, t, a)
 FROM unnest(ARRAY['rfm(%1$s, %2$s, %1$s)', 'clv_summary(%1$s, %2$s, %1$s)',
-				  'clv_summary(%1$s, %2$s, %1$s, interval)', 'clv(%1$s, %2$s, interval)']) pattern,
+				  'clv_summary(%1$s, %2$s, %1$s, interval)', 'clv(%1$s, %2$s, interval)',
+				  'clv_holdout(%1$s, %2$s, %1$s, %1$s)',
+				  'clv_holdout(%1$s, %2$s, %1$s, %1$s, interval)']) pattern,
 	 unnest(ARRAY['timestamptz', 'timestamp', 'date']) t,
 	 unnest(ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision']) a
 UNION ALL
 -- timestamps with a date as_of, which reject it with a hint
 SELECT format(pattern, t, a)
 FROM unnest(ARRAY['rfm(%1$s, %2$s, date)', 'clv_summary(%1$s, %2$s, date)',
-				  'clv_summary(%1$s, %2$s, date, interval)']) pattern,
+				  'clv_summary(%1$s, %2$s, date, interval)', 'clv_holdout(%1$s, %2$s, date, date)',
+				  'clv_holdout(%1$s, %2$s, date, date, interval)']) pattern,
 	 unnest(ARRAY['timestamptz', 'timestamp']) t,
 	 unnest(ARRAY['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision']) a;
 CREATE TEMP VIEW history_aggregates AS
 SELECT p.oid, p.proname, p.oid::regprocedure AS signature, a.*
 FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid
-WHERE p.proname IN ('avg_interpurchase', 'avg_interpurchase_days', 'rfm', 'clv_summary', 'clv')
+WHERE p.proname IN ('avg_interpurchase', 'avg_interpurchase_days', 'rfm', 'clv_summary', 'clv',
+					'clv_holdout')
   AND p.prokind = 'a';
 
 SELECT has_function('avg_interpurchase', ARRAY[t], 'avg_interpurchase(' || t || ')')
 FROM unnest(ARRAY['timestamptz', 'timestamp', 'date']) t;
-SELECT is((SELECT count(*) FROM history_expected), 114::bigint,
-		  'the matrix: 6 avg_interpurchase(_days), 72 rfm, clv_summary and clv overloads, 36 with a date as_of over timestamps');
+SELECT is((SELECT count(*) FROM history_expected), 174::bigint,
+		  'the matrix: 6 avg_interpurchase(_days), 108 rfm, clv_summary, clv_holdout and clv overloads, 60 with date bounds over timestamps');
 SELECT is_empty($$SELECT signature FROM history_expected WHERE to_regprocedure(signature) IS NULL$$,
 				'every time type x amount type overload exists');
 SELECT set_eq($$SELECT oid FROM history_aggregates$$,
@@ -62,6 +66,7 @@ SELECT is_empty($$SELECT signature FROM history_aggregates
 SELECT is_empty($$SELECT signature FROM history_aggregates h JOIN pg_proc f ON f.oid = h.aggtransfn
 				  WHERE f.prosrc <> CASE h.proname WHEN 'clv' THEN 'clv_formula_trans'
 												  WHEN 'clv_summary' THEN 'clv_summary_trans'
+												  WHEN 'clv_holdout' THEN 'clv_holdout_trans'
 												  ELSE 'clv_' || h.proname || '_trans' END
 					 OR f.proname::text <> f.prosrc$$,
 				'each aggregate name has its own transition function and C entry point');
@@ -87,8 +92,8 @@ FROM history_aggregates a,
 					 (a.aggdeserialfn, 'deserialize'), (a.aggmtransfn, 'transition'),
 					 (a.aggminvtransfn, 'inverse'), (a.aggmfinalfn, 'final')) s(fn, role)
 JOIN pg_proc f ON f.oid = s.fn;
-SELECT is((SELECT count(DISTINCT oid) FROM history_support), 128::bigint,
-		  'the support functions: 114 transitions, 6 inverses, 5 finals, combine, serialize, deserialize');
+SELECT is((SELECT count(DISTINCT oid) FROM history_support), 189::bigint,
+		  'the support functions: 174 transitions, 6 inverses, 6 finals, combine, serialize, deserialize');
 SELECT is_empty($$SELECT signature FROM history_support
 				  WHERE provolatile <> 'i' OR proparallel <> 's'$$,
 				'purchase-history support functions are IMMUTABLE and PARALLEL SAFE');
@@ -106,6 +111,8 @@ SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p
 				'the 1.0 shared transition functions are gone');
 SELECT function_returns('clv_summary_final', ARRAY['internal'], 'clv_summary',
 						'clv_summary returns clv_summary');
+SELECT function_returns('clv_holdout_final', ARRAY['internal'], 'clv_holdout',
+						'clv_holdout returns clv_holdout');
 SELECT function_returns('clv_rfm_final', ARRAY['internal'], 'clv_rfm',
 						'rfm returns clv_rfm');
 SELECT function_returns('clv_formula_final', ARRAY['internal'], 'numeric',

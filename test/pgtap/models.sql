@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(41);
+SELECT plan(43);
 
 -- types
 SELECT has_type('clv_stats', 'clv_stats type');
@@ -44,28 +44,29 @@ SELECT is((SELECT count(*) FROM pg_amproc ap JOIN pg_opclass c ON c.opcfamily = 
 		   WHERE c.opcintype = 'clv_stats'::regtype AND c.opcmethod = (SELECT oid FROM pg_am WHERE amname = 'hash')),
 		  2::bigint, 'the hash class has its hash and extended hash functions');
 
--- aggregates: three forms of each fit, two of clv_stats, clv_stats_merge
+-- aggregates: four forms of each fit, three of clv_stats, clv_stats_merge
 SELECT is((SELECT count(*) FROM pg_proc WHERE prokind = 'a'
-		   AND proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit')), 12::bigint,
-		  'each fit takes plain columns, clv_summary and clv_stats');
+		   AND proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit')), 16::bigint,
+		  'each fit takes plain columns, clv_summary, clv_holdout and clv_stats');
 SELECT has_function('clv_stats', ARRAY['bigint', 'double precision', 'double precision', 'double precision', 'interval'],
 					'clv_stats over plain columns');
 SELECT has_function('clv_stats', ARRAY['clv_summary'], 'clv_stats over clv_summary');
+SELECT has_function('clv_stats', ARRAY['clv_holdout'], 'clv_stats over clv_holdout');
 SELECT has_function('clv_stats_merge', ARRAY['clv_stats'], 'clv_stats_merge');
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')
 			 AND p.prokind = 'a' AND p.proparallel = 's'
 			 AND a.aggtranstype = 'clv_stats'::regtype AND a.aggcombinefn <> 0
 			 AND a.aggserialfn = 0 AND a.aggdeserialfn = 0
-			 AND a.aggtransspace > 0 AND a.aggfinalmodify = 'r' AND a.agginitval IS NULL), 15::bigint,
-		  'the 15 model aggregates: STYPE clv_stats, a combine function, no serialize functions, parallel safe');
+			 AND a.aggtransspace > 0 AND a.aggfinalmodify = 'r' AND a.agginitval IS NULL), 20::bigint,
+		  'the 20 model aggregates: STYPE clv_stats, a combine function, no serialize functions, parallel safe');
 SELECT is((SELECT count(DISTINCT a.aggtransfn) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
-		  15::bigint, 'each model aggregate has its own transition function');
+		  20::bigint, 'each model aggregate has its own transition function');
 SELECT is((SELECT count(DISTINCT t.prosrc) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   JOIN pg_proc t ON t.oid = a.aggtransfn
 		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')),
-		  15::bigint, 'each model aggregate''s transition is its own C entry point');
+		  15::bigint, 'each model aggregate''s transition is its own C entry point (the clv_holdout forms share the clv_summary forms'', which read its first six attributes)');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 	JOIN pg_proc f ON f.oid = a.aggfinalfn JOIN pg_proc c ON c.oid = a.aggcombinefn
@@ -87,7 +88,7 @@ SELECT is_empty($$
 	'models support, I/O and comparison functions are IMMUTABLE and PARALLEL SAFE');
 SELECT is((SELECT count(*) FROM pg_proc p
 		   WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_(trans|combine|final)$'),
-		  22::bigint, 'the 22 support functions: 15 transitions (5 of them also combine functions), clv_stats_combine, 6 finals');
+		  27::bigint, 'the 27 support functions: 20 transitions (5 of them also combine functions), clv_stats_combine, 6 finals');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
 	WHERE p.proname ~ '^clv_(stats|stats_merge|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_(trans|combine)$'
@@ -105,13 +106,13 @@ SELECT is_strict('clv_stats_in', ARRAY['cstring'], 'clv_stats_in is strict');
 -- scoring: IMMUTABLE STRICT PARALLEL SAFE, every overload its own C function
 SELECT is((SELECT count(*) FROM pg_proc
 		   WHERE proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend', 'clv')
-			 AND prokind = 'f'), 32::bigint,
-		  'p_alive (6), expected_purchases (9), purchase_probability (9), expected_spend (2) and model clv (6) overloads');
+			 AND prokind = 'f'), 35::bigint,
+		  'p_alive (6), expected_purchases (12), purchase_probability (9), expected_spend (2) and model clv (6) overloads');
 SELECT is((SELECT count(DISTINCT prosrc) FROM pg_proc
 		   WHERE proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend')
 			 AND prokind = 'f'
 			  OR (proname = 'clv' AND prokind = 'f' AND proargtypes[0] <> 'timestamptz'::regtype)),
-		  32::bigint, 'each scoring overload has its own C entry point');
+		  35::bigint, 'each scoring overload has its own C entry point');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
 	WHERE p.proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend', 'clv')
@@ -119,6 +120,8 @@ SELECT is_empty($$
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's' OR NOT p.proisstrict)$$,
 	'scoring functions are IMMUTABLE, STRICT and PARALLEL SAFE');
 SELECT volatility_is('p_alive', ARRAY['clv_bgnbd', 'clv_summary'], 'immutable', 'p_alive(clv_bgnbd, clv_summary) is IMMUTABLE');
+SELECT function_returns('expected_purchases', ARRAY['clv_pareto_nbd', 'clv_holdout'],
+						'double precision', 'expected_purchases over a clv_holdout returns float8');
 SELECT function_returns('clv', ARRAY['clv_pareto_nbd', 'clv_gamma_gamma', 'clv_summary', 'integer', 'double precision'],
 						'double precision', 'model clv returns float8');
 
