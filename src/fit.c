@@ -29,12 +29,16 @@
 
 #include "core/bgnbd.h"
 #include "core/gamma_gamma.h"
+#include "core/inference.h"
 #include "core/pareto_nbd.h"
 
-/* Number of attributes of clv_summary and of the model composites. */
+/*
+ * Number of attributes of clv_summary and of the model composites (their
+ * own, then the fit quality's).
+ */
 #define SUMMARY_NATTS 6
-#define PURCHASE_MODEL_NATTS 9
-#define GAMMA_GAMMA_NATTS 7
+#define PURCHASE_MODEL_NATTS (9 + CLV_FIT_QUALITY_NATTS)
+#define GAMMA_GAMMA_NATTS (7 + CLV_FIT_QUALITY_NATTS)
 
 /* The purchase models, by their fit. */
 typedef enum PurchaseFit
@@ -393,8 +397,8 @@ warn_not_converged(const char *fname, bool no_repeats, bool degenerate)
 
 /*
  * The final function of bgnbd_fit and pareto_nbd_fit: fits the sorted
- * distinct rows and returns the model composite; NULL for fewer than 2
- * customers.
+ * distinct rows and returns the model composite with the standard errors,
+ * AIC and BIC of the fit; NULL for fewer than 2 customers.
  */
 static Datum
 purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
@@ -403,6 +407,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	ClvStatsTx *tx = STATS_TX(stats);
 	ClvTxRow   *rows = (ClvTxRow *) palloc(sizeof(ClvTxRow) * Max(stats->n_tx, 1));
 	ClvModelFit fit;
+	ClvInference inference;
 	int64		customers = 0;
 	Datum		values[PURCHASE_MODEL_NATTS];
 	bool		nulls[PURCHASE_MODEL_NATTS] = {0};
@@ -420,12 +425,21 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 		PG_RETURN_NULL();
 
 	if (kind == FIT_BGNBD)
+	{
 		clv_bgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
+		clv_bgnbd_inference(fit.param, rows, stats->n_tx,
+							clv_models_check_interrupts, NULL, &inference);
+	}
 	else
-		clv_pnbd_fit(rows, stats->n_tx,
-					 MemoryContextAllocHuge(CurrentMemoryContext,
-											clv_pnbd_workspace_size(stats->n_tx)),
+	{
+		void	   *workspace = MemoryContextAllocHuge(CurrentMemoryContext,
+													   clv_pnbd_workspace_size(stats->n_tx));
+
+		clv_pnbd_fit(rows, stats->n_tx, workspace,
 					 clv_models_check_interrupts, NULL, &fit);
+		clv_pnbd_inference(fit.param, rows, stats->n_tx, workspace,
+						   clv_models_check_interrupts, NULL, &inference);
+	}
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
 						   fit.degenerate);
@@ -437,6 +451,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	values[6] = Int32GetDatum(fit.iterations);
 	values[7] = BoolGetDatum(fit.converged);
 	values[8] = IntervalPGetDatum(clv_usec_interval_exact(stats->unit_usec));
+	clv_fit_quality(&inference, fname, values + 9, nulls + 9);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 
@@ -458,9 +473,9 @@ clv_pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(clv_gamma_gamma_fit_final);
 /*
- * gamma_gamma_fit final: fits the (x, m) rows of repeat customers; a row
- * with m <= 0 is an error (the model is undefined there).  NULL for fewer
- * than 2 repeat customers.
+ * gamma_gamma_fit final: fits the (x, m) rows of repeat customers, with
+ * the fit's standard errors, AIC and BIC; a row with m <= 0 is an error
+ * (the model is undefined there).  NULL for fewer than 2 repeat customers.
  */
 Datum
 clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
@@ -469,6 +484,7 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	ClvStatsSpend *spend = STATS_SPEND(stats);
 	ClvSpendRow *rows = (ClvSpendRow *) palloc(sizeof(ClvSpendRow) * Max(stats->n_spend, 1));
 	ClvModelFit fit;
+	ClvInference inference;
 	int64		customers = 0;
 	Datum		values[GAMMA_GAMMA_NATTS];
 	bool		nulls[GAMMA_GAMMA_NATTS] = {0};
@@ -491,6 +507,8 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 
 	clv_gg_fit(rows, stats->n_spend, clv_models_check_interrupts, NULL, &fit);
+	clv_gg_inference(fit.param, rows, stats->n_spend,
+					 clv_models_check_interrupts, NULL, &inference);
 	if (!fit.converged)
 		warn_not_converged("gamma_gamma_fit", false, fit.degenerate);
 
@@ -500,5 +518,6 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(customers);
 	values[5] = Int32GetDatum(fit.iterations);
 	values[6] = BoolGetDatum(fit.converged);
+	clv_fit_quality(&inference, "gamma_gamma_fit", values + 7, nulls + 7);
 	return clv_composite_result(fcinfo, values, nulls);
 }

@@ -26,9 +26,13 @@
 #include "core/pareto_nbd.h"
 #include "core/value.h"
 
-/* Number of attributes of the model composites, clv_summary, clv_holdout. */
-#define PURCHASE_MODEL_NATTS 9
-#define GAMMA_GAMMA_NATTS 7
+/*
+ * Number of attributes of the model composites (their own, then the fit
+ * quality's, which scoring does not read: NULL in a value stored by 1.0)
+ * and of clv_summary and clv_holdout.
+ */
+#define PURCHASE_MODEL_NATTS (9 + CLV_FIT_QUALITY_NATTS)
+#define GAMMA_GAMMA_NATTS (7 + CLV_FIT_QUALITY_NATTS)
 #define SUMMARY_NATTS 6
 #define HOLDOUT_NATTS 9
 
