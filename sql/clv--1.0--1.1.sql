@@ -418,12 +418,29 @@ COMMENT ON FUNCTION clv_stats_send(clv_stats) IS
 'binary output of clv_stats';
 COMMENT ON TYPE clv_stats IS
 'sufficient statistic of the model fits: the time unit, distinct (x, t_x, t) rows and distinct (x, m) rows of repeat customers, each with a customer count';
+
+/*
+ * Every model composite ends with the fit quality: std_errors float8[] (in
+ * the parameters' order), aic and bic.  ADD ATTRIBUTE keeps the models
+ * stored in users' tables and views over them; values stored by 1.0 read
+ * NULL there, and score as before.
+ */
+DO $$
+DECLARE
+	model text;
+BEGIN
+	FOREACH model IN ARRAY ARRAY['clv_bgnbd', 'clv_pareto_nbd', 'clv_gamma_gamma'] LOOP
+		EXECUTE format('ALTER TYPE %I ADD ATTRIBUTE std_errors float8[], ADD ATTRIBUTE aic float8, ADD ATTRIBUTE bic float8',
+					   model);
+	END LOOP;
+END
+$$;
 COMMENT ON TYPE clv_bgnbd IS
-'a fitted BG/NBD model: r, alpha, a, b, log-likelihood, customers, iterations, converged, and the time unit of the data';
+'a fitted BG/NBD model: r, alpha, a, b, log-likelihood, customers, iterations, converged, the time unit of the data, and the standard errors of r, alpha, a, b (NULL when the information matrix is not positive definite), AIC and BIC';
 COMMENT ON TYPE clv_pareto_nbd IS
-'a fitted Pareto/NBD model: r, alpha, s, beta, log-likelihood, customers, iterations, converged, and the time unit of the data';
+'a fitted Pareto/NBD model: r, alpha, s, beta, log-likelihood, customers, iterations, converged, the time unit of the data, and the standard errors of r, alpha, s, beta (NULL when the information matrix is not positive definite), AIC and BIC';
 COMMENT ON TYPE clv_gamma_gamma IS
-'a fitted Gamma-Gamma spend model: p, q, gamma, log-likelihood, repeat customers, iterations, converged';
+'a fitted Gamma-Gamma spend model: p, q, gamma, log-likelihood, repeat customers, iterations, converged, and the standard errors of p, q, gamma (NULL when the information matrix is not positive definite), AIC and BIC (n the repeat customers)';
 
 CREATE TYPE clv_mbgnbd AS (
 	r float8,
@@ -838,6 +855,32 @@ AS 'MODULE_PATHNAME', 'clv_expected_spend_summary'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION expected_spend(clv_gamma_gamma, clv_summary) IS
 'Gamma-Gamma expected spend per purchase of the customer of a summary; NULL when x > 0 and m <= 0';
+
+/*
+ * The parameter table of a model.  One C function (src/parameters.c)
+ * reads every model composite by its shape, so each model type needs only
+ * an overload here, or, for a type created later in this script, its own
+ * CREATE FUNCTION clv_parameters(model clv_...) with the same body.
+ */
+DO $$
+DECLARE
+	model record;
+BEGIN
+	FOR model IN
+		SELECT * FROM (VALUES ('clv_bgnbd', 'BG/NBD'), ('clv_mbgnbd', 'MBG/NBD'),
+							  ('clv_pareto_nbd', 'Pareto/NBD'), ('clv_gamma_gamma', 'Gamma-Gamma')) m(type, label)
+	LOOP
+		EXECUTE format($f$
+CREATE FUNCTION clv_parameters(model %1$s)
+RETURNS TABLE (parameter text, estimate float8, std_error float8, lower_95 float8, upper_95 float8)
+AS 'MODULE_PATHNAME', 'clv_parameters'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION clv_parameters(%1$s) IS
+'the parameters of a %2$s model, one row each: estimate, standard error and 95%% Wald bounds (NULL without standard errors)';
+$f$, model.type, model.label);
+	END LOOP;
+END
+$$;
 
 /* ------------------------------------------------------------------------
  * 4. Retention over raw orders
@@ -1522,15 +1565,21 @@ SELECT p.as_of, p.calibration_end,
 	f.customers, f.repeat_customers,
 	(f.bg).r AS bgnbd_r, (f.bg).alpha AS bgnbd_alpha, (f.bg).a AS bgnbd_a, (f.bg).b AS bgnbd_b,
 	(f.bg).ll AS bgnbd_ll, (f.bg).iterations AS bgnbd_iterations, (f.bg).converged AS bgnbd_converged,
+	(f.bg).std_errors[1] AS bgnbd_r_se, (f.bg).std_errors[2] AS bgnbd_alpha_se,
+	(f.bg).std_errors[3] AS bgnbd_a_se, (f.bg).std_errors[4] AS bgnbd_b_se,
+	(f.bg).aic AS bgnbd_aic, (f.bg).bic AS bgnbd_bic,
 	(f.gg).p AS gamma_gamma_p, (f.gg).q AS gamma_gamma_q, (f.gg).gamma AS gamma_gamma_gamma,
 	(f.gg).ll AS gamma_gamma_ll, (f.gg).customers AS gamma_gamma_customers,
 	(f.gg).iterations AS gamma_gamma_iterations, (f.gg).converged AS gamma_gamma_converged,
+	(f.gg).std_errors[1] AS gamma_gamma_p_se, (f.gg).std_errors[2] AS gamma_gamma_q_se,
+	(f.gg).std_errors[3] AS gamma_gamma_gamma_se,
+	(f.gg).aic AS gamma_gamma_aic, (f.gg).bic AS gamma_gamma_bic,
 	now() AS refreshed_at
 FROM params p CROSS JOIN fit f$q$,
 				ext, src, d, a, u, orders_where, day_expr, format('%L::interval', holdout), k,
 				zone, unit, months, discount, period);
 			key_cols := 'as_of';
-			what := 'the as_of day, settings and fitted BG/NBD and Gamma-Gamma models behind the other views';
+			what := 'the as_of day, settings and fitted BG/NBD and Gamma-Gamma models (with standard errors, AIC and BIC) behind the other views';
 			cols := ARRAY[
 				'as_of', 'the last day of orders the views count (inclusive)',
 				'calibration_end', 'last day of the calibration period of the holdout view',
@@ -1546,11 +1595,19 @@ FROM params p CROSS JOIN fit f$q$,
 				'bgnbd_r', 'BG/NBD r', 'bgnbd_alpha', 'BG/NBD alpha', 'bgnbd_a', 'BG/NBD a',
 				'bgnbd_b', 'BG/NBD b', 'bgnbd_ll', 'BG/NBD log-likelihood',
 				'bgnbd_iterations', 'BG/NBD fit iterations', 'bgnbd_converged', 'whether the BG/NBD fit converged',
+				'bgnbd_r_se', 'standard error of BG/NBD r (NULL when the fit has none)',
+				'bgnbd_alpha_se', 'standard error of BG/NBD alpha', 'bgnbd_a_se', 'standard error of BG/NBD a',
+				'bgnbd_b_se', 'standard error of BG/NBD b',
+				'bgnbd_aic', 'BG/NBD AIC', 'bgnbd_bic', 'BG/NBD BIC (n the customers)',
 				'gamma_gamma_p', 'Gamma-Gamma p', 'gamma_gamma_q', 'Gamma-Gamma q',
 				'gamma_gamma_gamma', 'Gamma-Gamma gamma', 'gamma_gamma_ll', 'Gamma-Gamma log-likelihood',
 				'gamma_gamma_customers', 'repeat customers in the Gamma-Gamma fit',
 				'gamma_gamma_iterations', 'Gamma-Gamma fit iterations',
 				'gamma_gamma_converged', 'whether the Gamma-Gamma fit converged',
+				'gamma_gamma_p_se', 'standard error of Gamma-Gamma p (NULL when the fit has none)',
+				'gamma_gamma_q_se', 'standard error of Gamma-Gamma q',
+				'gamma_gamma_gamma_se', 'standard error of Gamma-Gamma gamma',
+				'gamma_gamma_aic', 'Gamma-Gamma AIC', 'gamma_gamma_bic', 'Gamma-Gamma BIC (n the repeat customers)',
 				'refreshed_at', 'start of the transaction of the last refresh'];
 		WHEN 'customers' THEN
 			body := format($q$
@@ -1558,11 +1615,16 @@ WITH model AS (
 	SELECT m.as_of, m.horizon,
 		CASE WHEN m.bgnbd_r IS NOT NULL THEN
 			ROW(m.bgnbd_r, m.bgnbd_alpha, m.bgnbd_a, m.bgnbd_b, m.bgnbd_ll, m.customers,
-				m.bgnbd_iterations, m.bgnbd_converged, %5$s)::%1$s.clv_bgnbd END AS bg,
+				m.bgnbd_iterations, m.bgnbd_converged, %5$s,
+				CASE WHEN m.bgnbd_r_se IS NOT NULL THEN
+					ARRAY[m.bgnbd_r_se, m.bgnbd_alpha_se, m.bgnbd_a_se, m.bgnbd_b_se] END,
+				m.bgnbd_aic, m.bgnbd_bic)::%1$s.clv_bgnbd END AS bg,
 		CASE WHEN m.gamma_gamma_p IS NOT NULL THEN
 			ROW(m.gamma_gamma_p, m.gamma_gamma_q, m.gamma_gamma_gamma, m.gamma_gamma_ll,
-				m.gamma_gamma_customers, m.gamma_gamma_iterations,
-				m.gamma_gamma_converged)::%1$s.clv_gamma_gamma END AS gg
+				m.gamma_gamma_customers, m.gamma_gamma_iterations, m.gamma_gamma_converged,
+				CASE WHEN m.gamma_gamma_p_se IS NOT NULL THEN
+					ARRAY[m.gamma_gamma_p_se, m.gamma_gamma_q_se, m.gamma_gamma_gamma_se] END,
+				m.gamma_gamma_aic, m.gamma_gamma_bic)::%1$s.clv_gamma_gamma END AS gg
 	FROM %7$s m),
 history AS (
 	SELECT %8$s AS customer_id, min(%3$s) AS first_order_day, max(%3$s) AS last_order_day,

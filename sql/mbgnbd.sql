@@ -43,6 +43,15 @@ SELECT round((mb).r::numeric, 3) AS r, round((mb).alpha::numeric, 2) AS alpha,
 	   abs((mb).bic - (4 * ln((mb).customers) - 2 * (mb).ll)) < 1e-9 AS bic_ok
 FROM mb_fits;
 
+-- clv_parameters: one row per parameter in the composite's order, with
+-- its standard error and the 95% Wald bounds estimate -+ 1.959964 SE
+SELECT parameter, abs(estimate - (ARRAY[(mb).r, (mb).alpha, (mb).a, (mb).b])[i]) = 0 AS estimate_ok,
+	   std_error = (mb).std_errors[i] AS se_ok,
+	   abs(lower_95 - (estimate - 1.959963984540054 * std_error)) < 1e-12 * estimate
+	   AND abs(upper_95 - (estimate + 1.959963984540054 * std_error)) < 1e-12 * estimate AS bounds_ok
+FROM mb_fits, clv_parameters(mb) WITH ORDINALITY p(parameter, estimate, std_error, lower_95, upper_95, i)
+ORDER BY i;
+
 -- the log-likelihood at the optimum is the sum over customers of the
 -- MBG/NBD likelihood written out in plain SQL, and nudging any parameter
 -- by 1% either way lowers it: the fit is a maximum.  Moving one parameter
@@ -258,13 +267,13 @@ SELECT pg_temp.error_of(format($$SELECT purchase_probability(%L::clv_pareto_nbd,
 SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, -0.8, 2.4, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_mbgnbd, 1, 1, 3)$$);
 SELECT pg_temp.error_of($$SELECT purchase_probability((0.2, 4, 0.8, 2.4, 0, 10, 5, true, NULL, NULL, NULL, NULL)::clv_mbgnbd, 1, 3)$$);
 -- Pareto/NBD with alpha and beta more than 1e4 apart has no count distribution here
-SELECT pg_temp.error_of($$SELECT purchase_probability((0.5, 1, 0.6, 1e5, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT purchase_probability((0.5, 1, 0.6, 1e5, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_pareto_nbd, 1, 3)$$);
 -- Pareto/NBD with alpha and beta far apart: each count takes many series
 -- terms, so n is bounded by the work (about a second), not only by 10,000;
 -- nearer parameters take n up to 10,000
-SELECT pg_temp.error_of($$SELECT purchase_probability((0.5, 1, 0.6, 9000, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 1000, 3)$$);
-SELECT purchase_probability((0.5, 1, 0.6, 9000, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 20, 3) > 0 AS far_apart_small_n,
-	   purchase_probability((0.553, 10.578, 0.606, 11.669, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 10000, 39) >= 0
+SELECT pg_temp.error_of($$SELECT purchase_probability((0.5, 1, 0.6, 9000, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_pareto_nbd, 1000, 3)$$);
+SELECT purchase_probability((0.5, 1, 0.6, 9000, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_pareto_nbd, 20, 3) > 0 AS far_apart_small_n,
+	   purchase_probability((0.553, 10.578, 0.606, 11.669, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_pareto_nbd, 10000, 39) >= 0
 	   AS near_n_10000;
 -- statement_timeout is honoured by the fit (50,000 distinct rows, the
 -- statistic built beforehand, so that only the optimiser runs)

@@ -333,11 +333,11 @@ SELECT pg_temp.error_of(format($$SELECT expected_purchases(%L::clv_bgnbd, -1, 1,
 SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, -1, 5)$$, gg_plain)) FROM fits;
 SELECT pg_temp.error_of(format($$SELECT clv(%L::clv_bgnbd, %L::clv_gamma_gamma, 1, 1, 3, 5, -1)$$, bg_plain, gg_plain)) FROM fits;
 SELECT pg_temp.error_of(format($$SELECT clv(%L::clv_bgnbd, %L::clv_gamma_gamma, 1, 1, 3, 5, 12, -0.5)$$, bg_plain, gg_plain)) FROM fits;
-SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, -0.8, 2.4, 0, 10, 5, true, '7 days')::clv_bgnbd, 1, 1, 3)$$);
-SELECT pg_temp.error_of($$SELECT p_alive((0.2, NULL, 0.8, 2.4, 0, 10, 5, true, '7 days')::clv_pareto_nbd, 1, 1, 3)$$);
-SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, 0.8, 2.4, 0, 10, 5, true, NULL)::clv_bgnbd, 1, 1, 3)$$);
-SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, 0.8, 2.4, 0, 10, 5, true, '1 mon')::clv_bgnbd, 1, 1, 3)$$);
-SELECT pg_temp.error_of($$SELECT expected_spend((6, 0, 15, 0, 10, 5, true)::clv_gamma_gamma, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, -0.8, 2.4, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, NULL, 0.8, 2.4, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_pareto_nbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, 0.8, 2.4, 0, 10, 5, true, NULL, NULL, NULL, NULL)::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT p_alive((0.2, 4, 0.8, 2.4, 0, 10, 5, true, '1 mon', NULL, NULL, NULL)::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT expected_spend((6, 0, 15, 0, 10, 5, true, NULL, NULL, NULL)::clv_gamma_gamma, 1, 3)$$);
 -- m must be a finite number, also for x = 0
 SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, 2, 'NaN')$$, gg_plain)) FROM fits;
 SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, 0, 'Infinity')$$, gg_plain)) FROM fits;

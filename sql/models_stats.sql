@@ -224,6 +224,6 @@ CREATE FUNCTION pg_temp.p_alive_1_0(clv_bgnbd, bigint, float8, float8) RETURNS f
 AS '$libdir/clv', 'clv_models_p_alive' LANGUAGE C STRICT;
 CREATE FUNCTION pg_temp.combine_1_0(internal, internal) RETURNS internal
 AS '$libdir/clv', 'clv_models_combine' LANGUAGE C;
-SELECT pg_temp.error_of($$SELECT pg_temp.p_alive_1_0((0.2, 4, 0.8, 2.4, 0, 10, 5, true, '7 days')::clv_bgnbd, 1, 1, 3)$$);
+SELECT pg_temp.error_of($$SELECT pg_temp.p_alive_1_0((0.2, 4, 0.8, 2.4, 0, 10, 5, true, '7 days', NULL, NULL, NULL)::clv_bgnbd, 1, 1, 3)$$);
 
 DROP TABLE stats_summaries, stats_fixture, stats_copy, extremes, stats_set, shipped;

@@ -107,6 +107,19 @@ SELECT abs(m.bgnbd_r - (f.bg).r) < 1e-9 AND abs(m.bgnbd_alpha - (f.bg).alpha) < 
 	   AND abs(m.gamma_gamma_gamma - (f.gg).gamma) < 1e-9
 	   AND m.gamma_gamma_customers = (f.gg).customers AS gamma_gamma_equal
 FROM clv_model m, plain_fit f;
+-- and their standard errors, AIC and BIC, as plain columns
+SELECT (f.bg).std_errors IS NOT NULL AND (f.gg).std_errors IS NOT NULL AS fits_have_se,
+	   abs(m.bgnbd_r_se / (f.bg).std_errors[1] - 1) < 1e-6
+	   AND abs(m.bgnbd_alpha_se / (f.bg).std_errors[2] - 1) < 1e-6
+	   AND abs(m.bgnbd_a_se / (f.bg).std_errors[3] - 1) < 1e-6
+	   AND abs(m.bgnbd_b_se / (f.bg).std_errors[4] - 1) < 1e-6 AS bgnbd_se_equal,
+	   abs(m.bgnbd_aic - (f.bg).aic) < 1e-6 AND abs(m.bgnbd_bic - (f.bg).bic) < 1e-6 AS bgnbd_criteria_equal,
+	   abs(m.gamma_gamma_p_se / (f.gg).std_errors[1] - 1) < 1e-6
+	   AND abs(m.gamma_gamma_q_se / (f.gg).std_errors[2] - 1) < 1e-6
+	   AND abs(m.gamma_gamma_gamma_se / (f.gg).std_errors[3] - 1) < 1e-6 AS gamma_gamma_se_equal,
+	   abs(m.gamma_gamma_aic - (f.gg).aic) < 1e-6 AND abs(m.gamma_gamma_bic - (f.gg).bic) < 1e-6
+	   AS gamma_gamma_criteria_equal
+FROM clv_model m, plain_fit f;
 
 -- the customers view against the plain formulation, column by column:
 -- RFM scores by the rank formula of the reference, value tiers by the

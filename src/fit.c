@@ -34,13 +34,12 @@
 #include "core/pareto_nbd.h"
 
 /*
- * Number of attributes of clv_summary and of the model composites; a
- * purchase model composite with the fit quality (std_errors, aic, bic)
- * has CLV_FIT_QUALITY_NATTS more.
+ * Number of attributes of clv_summary and of the model composites (their
+ * own, then the fit quality's).
  */
 #define SUMMARY_NATTS 6
-#define PURCHASE_MODEL_NATTS 9
-#define GAMMA_GAMMA_NATTS 7
+#define PURCHASE_MODEL_NATTS (9 + CLV_FIT_QUALITY_NATTS)
+#define GAMMA_GAMMA_NATTS (7 + CLV_FIT_QUALITY_NATTS)
 
 /* The purchase models, by their fit. */
 typedef enum PurchaseFit
@@ -424,8 +423,9 @@ warn_not_converged(const char *fname, bool no_repeats, bool degenerate)
 
 /*
  * The final function of bgnbd_fit, mbgnbd_fit and pareto_nbd_fit: fits
- * the sorted distinct rows and returns the model composite, with the fit
- * quality where the composite has it; NULL for fewer than 2 customers.
+ * the sorted distinct rows and returns the model composite with the
+ * standard errors, AIC and BIC of the fit; NULL for fewer than 2
+ * customers.
  */
 static Datum
 purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
@@ -435,10 +435,9 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	ClvTxRow   *rows = (ClvTxRow *) palloc(sizeof(ClvTxRow) * Max(stats->n_tx, 1));
 	ClvModelFit fit;
 	ClvInference inference;
-	bool		with_quality = false;
 	int64		customers = 0;
-	Datum		values[PURCHASE_MODEL_NATTS + CLV_FIT_QUALITY_NATTS];
-	bool		nulls[PURCHASE_MODEL_NATTS + CLV_FIT_QUALITY_NATTS] = {0};
+	Datum		values[PURCHASE_MODEL_NATTS];
+	bool		nulls[PURCHASE_MODEL_NATTS] = {0};
 	int			i;
 
 	for (i = 0; i < stats->n_tx; i++)
@@ -456,18 +455,24 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	{
 		case FIT_BGNBD:
 			clv_bgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
+			clv_bgnbd_inference(fit.param, rows, stats->n_tx,
+								clv_models_check_interrupts, NULL, &inference);
 			break;
 		case FIT_MBGNBD:
 			clv_mbgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
 			clv_mbgnbd_inference(fit.param, rows, stats->n_tx,
 								 clv_models_check_interrupts, NULL, &inference);
-			with_quality = true;
 			break;
 		case FIT_PARETO_NBD:
-			clv_pnbd_fit(rows, stats->n_tx,
-						 MemoryContextAllocHuge(CurrentMemoryContext,
-												clv_pnbd_workspace_size(stats->n_tx)),
-						 clv_models_check_interrupts, NULL, &fit);
+			{
+				void	   *workspace = MemoryContextAllocHuge(CurrentMemoryContext,
+															   clv_pnbd_workspace_size(stats->n_tx));
+
+				clv_pnbd_fit(rows, stats->n_tx, workspace,
+							 clv_models_check_interrupts, NULL, &fit);
+				clv_pnbd_inference(fit.param, rows, stats->n_tx, workspace,
+								   clv_models_check_interrupts, NULL, &inference);
+			}
 			break;
 	}
 	if (!fit.converged)
@@ -481,9 +486,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	values[6] = Int32GetDatum(fit.iterations);
 	values[7] = BoolGetDatum(fit.converged);
 	values[8] = IntervalPGetDatum(clv_usec_interval_exact(stats->unit_usec));
-	if (with_quality)
-		clv_fit_quality(&inference, fname, values + PURCHASE_MODEL_NATTS,
-						nulls + PURCHASE_MODEL_NATTS);
+	clv_fit_quality(&inference, fname, values + 9, nulls + 9);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 
@@ -513,9 +516,9 @@ clv_pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(clv_gamma_gamma_fit_final);
 /*
- * gamma_gamma_fit final: fits the (x, m) rows of repeat customers; a row
- * with m <= 0 is an error (the model is undefined there).  NULL for fewer
- * than 2 repeat customers.
+ * gamma_gamma_fit final: fits the (x, m) rows of repeat customers, with
+ * the fit's standard errors, AIC and BIC; a row with m <= 0 is an error
+ * (the model is undefined there).  NULL for fewer than 2 repeat customers.
  */
 Datum
 clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
@@ -524,6 +527,7 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	ClvStatsSpend *spend = STATS_SPEND(stats);
 	ClvSpendRow *rows = (ClvSpendRow *) palloc(sizeof(ClvSpendRow) * Max(stats->n_spend, 1));
 	ClvModelFit fit;
+	ClvInference inference;
 	int64		customers = 0;
 	Datum		values[GAMMA_GAMMA_NATTS];
 	bool		nulls[GAMMA_GAMMA_NATTS] = {0};
@@ -546,6 +550,8 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 
 	clv_gg_fit(rows, stats->n_spend, clv_models_check_interrupts, NULL, &fit);
+	clv_gg_inference(fit.param, rows, stats->n_spend,
+					 clv_models_check_interrupts, NULL, &inference);
 	if (!fit.converged)
 		warn_not_converged("gamma_gamma_fit", false, fit.degenerate);
 
@@ -555,5 +561,6 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(customers);
 	values[5] = Int32GetDatum(fit.iterations);
 	values[6] = BoolGetDatum(fit.converged);
+	clv_fit_quality(&inference, "gamma_gamma_fit", values + 7, nulls + 7);
 	return clv_composite_result(fcinfo, values, nulls);
 }

@@ -38,15 +38,12 @@ typedef enum ModelKind
 } ModelKind;
 
 /*
- * Number of attributes of the model composites, clv_summary and
- * clv_holdout.  A purchase model's composite has
- * PURCHASE_MODEL_NATTS(kind): the 9 of 1.0, then the fit quality
- * (std_errors, aic, bic), so far MBG/NBD's only.
+ * Number of attributes of the model composites (their own, then the fit
+ * quality's, which scoring does not read: NULL in a value stored by 1.0)
+ * and of clv_summary and clv_holdout.
  */
-#define PURCHASE_MODEL_NATTS(kind) \
-	(9 + ((kind) == MODEL_MBGNBD ? CLV_FIT_QUALITY_NATTS : 0))
-#define PURCHASE_MODEL_MAX_NATTS (9 + CLV_FIT_QUALITY_NATTS)
-#define GAMMA_GAMMA_NATTS 7
+#define PURCHASE_MODEL_NATTS (9 + CLV_FIT_QUALITY_NATTS)
+#define GAMMA_GAMMA_NATTS (7 + CLV_FIT_QUALITY_NATTS)
 #define SUMMARY_NATTS 6
 #define HOLDOUT_NATTS 9
 
@@ -186,12 +183,12 @@ static void
 read_purchase_model(FunctionCallInfo fcinfo, ModelKind kind,
 					PurchaseModel *model, const char *fname)
 {
-	Datum		values[PURCHASE_MODEL_MAX_NATTS];
-	bool		nulls[PURCHASE_MODEL_MAX_NATTS];
+	Datum		values[PURCHASE_MODEL_NATTS];
+	bool		nulls[PURCHASE_MODEL_NATTS];
 	int			i;
 
 	clv_deform_composite(&scoring_cache(fcinfo)->model, fcinfo->flinfo->fn_mcxt,
-						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS(kind), values, nulls);
+						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
 	model->kind = kind;
 	for (i = 0; i < 4; i++)
 		model->param[i] = model_param(values, nulls, i, predictions[kind].names[i], fname);

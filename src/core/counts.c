@@ -140,7 +140,11 @@ clv_pnbd_pmf(const double *param, double t, double n)
 		return alive;
 	log_prefix = log(s) + s * log(beta) + r * log(alpha) + lgamma(r + n) -
 		lgamma(r) - lgamma(c);
-	return alive + exp(log_prefix + clv_special_logdiffexp(log_whole, log_tail));
+	/*
+	 * the difference of two nearly equal logs can leave the sum a few
+	 * rounding errors above 1 (3.7e-9 for t of 1e4): no probability is
+	 */
+	return fmin(1.0, alive + exp(log_prefix + clv_special_logdiffexp(log_whole, log_tail)));
 }
 
 /* A model's P(alive) and new-customer P(X(t) = n). */

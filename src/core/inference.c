@@ -84,14 +84,14 @@ clv_mbgnbd_inference(const double *param, const ClvTxRow *rows, size_t nrows,
 						inference);
 }
 
-/* The Pareto/NBD log-likelihood over a ClvTxData (no gradient). */
+/* The Pareto/NBD log-likelihood over a ClvTxData, with its gradient. */
 static double
 pnbd_ll(const double *param, double *grad_log, void *arg)
 {
 	const ClvTxData *data = (const ClvTxData *) arg;
 
-	(void) grad_log;
-	return clv_pnbd_ll(param, data->rows, data->nrows, data->workspace, NULL);
+	return clv_pnbd_ll(param, data->rows, data->nrows, data->workspace,
+					   grad_log);
 }
 
 /* Inference of a Pareto/NBD fit. */
@@ -101,7 +101,7 @@ clv_pnbd_inference(const double *param, const ClvTxRow *rows, size_t nrows,
 				   void *interrupt_arg, ClvInference *inference)
 {
 	ClvTxData	data = {rows, nrows, 0.0, workspace};
-	ClvLikelihood lik = {4, pnbd_ll, false, &data};
+	ClvLikelihood lik = {4, pnbd_ll, true, &data};
 
 	clv_mle_inference(&lik, param, clv_tx_customers(rows, nrows), interrupt,
 					  interrupt_arg, inference);

@@ -63,8 +63,9 @@ extern void clv_mbgnbd_inference(const double *param, const ClvTxRow *rows,
 
 /*
  * Standard errors of a Pareto/NBD fit at param over rows, with workspace
- * as clv_pnbd_ll (second differences of the likelihood: it has no
- * analytic gradient).
+ * as clv_pnbd_ll (central differences of its analytic gradient, which the
+ * fit uses too: 8 evaluations of the likelihood and gradient, where second
+ * differences of values needed 33).
  */
 extern void clv_pnbd_inference(const double *param, const ClvTxRow *rows,
 							   size_t nrows, void *workspace,

@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(43);
+SELECT plan(47);
 
 -- types
 SELECT has_type('clv_stats', 'clv_stats type');
@@ -12,15 +12,35 @@ SELECT has_composite('clv_bgnbd', 'clv_bgnbd composite');
 SELECT has_composite('clv_mbgnbd', 'clv_mbgnbd composite');
 SELECT has_composite('clv_pareto_nbd', 'clv_pareto_nbd composite');
 SELECT has_composite('clv_gamma_gamma', 'clv_gamma_gamma composite');
-SELECT columns_are('clv_bgnbd', ARRAY['r', 'alpha', 'a', 'b', 'll', 'customers', 'iterations', 'converged', 'unit'],
+SELECT columns_are('clv_bgnbd', ARRAY['r', 'alpha', 'a', 'b', 'll', 'customers', 'iterations', 'converged', 'unit',
+									  'std_errors', 'aic', 'bic'],
 				   'clv_bgnbd columns in SPEC order');
 SELECT columns_are('clv_mbgnbd', ARRAY['r', 'alpha', 'a', 'b', 'll', 'customers', 'iterations', 'converged', 'unit',
 									'std_errors', 'aic', 'bic'],
-				   'clv_mbgnbd columns: clv_bgnbd''s, then the fit quality');
-SELECT columns_are('clv_pareto_nbd', ARRAY['r', 'alpha', 's', 'beta', 'll', 'customers', 'iterations', 'converged', 'unit'],
+				   'clv_mbgnbd columns: clv_bgnbd''s');
+SELECT columns_are('clv_pareto_nbd', ARRAY['r', 'alpha', 's', 'beta', 'll', 'customers', 'iterations', 'converged', 'unit',
+										   'std_errors', 'aic', 'bic'],
 				   'clv_pareto_nbd columns in SPEC order');
-SELECT columns_are('clv_gamma_gamma', ARRAY['p', 'q', 'gamma', 'll', 'customers', 'iterations', 'converged'],
+SELECT columns_are('clv_gamma_gamma', ARRAY['p', 'q', 'gamma', 'll', 'customers', 'iterations', 'converged',
+											'std_errors', 'aic', 'bic'],
 				   'clv_gamma_gamma columns in SPEC order');
+-- every model composite (a clv_* row type with a log-likelihood ll) ends
+-- with the fit quality, and has its clv_parameters overload
+SELECT is_empty($$
+	SELECT t.typname FROM pg_type t
+	JOIN pg_attribute ll ON ll.attrelid = t.typrelid AND ll.attname = 'll'
+	WHERE t.typname LIKE 'clv\_%' AND t.typtype = 'c'
+	  AND (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum DESC)
+		   FROM (SELECT * FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0
+				 ORDER BY a.attnum DESC LIMIT 3) a)
+		  IS DISTINCT FROM 'bic double precision, aic double precision, std_errors double precision[]'$$,
+	'every model composite ends with std_errors float8[], aic float8, bic float8');
+SELECT is_empty($$
+	SELECT t.typname FROM pg_type t
+	JOIN pg_attribute ll ON ll.attrelid = t.typrelid AND ll.attname = 'll'
+	WHERE t.typname LIKE 'clv\_%' AND t.typtype = 'c'
+	  AND to_regprocedure(format('clv_parameters(%s)', t.typname)) IS NULL$$,
+	'every model composite has a clv_parameters overload');
 SELECT is((SELECT typsend <> 0 AND typreceive <> 0 FROM pg_type WHERE typname = 'clv_stats'), true,
 		  'clv_stats has binary send and receive');
 SELECT is((SELECT typalign::text || typstorage::text || typlen FROM pg_type WHERE typname = 'clv_stats'), 'dx-1',
@@ -125,12 +145,27 @@ SELECT function_returns('expected_purchases', ARRAY['clv_pareto_nbd', 'clv_holdo
 SELECT function_returns('clv', ARRAY['clv_pareto_nbd', 'clv_gamma_gamma', 'clv_summary', 'integer', 'double precision'],
 						'double precision', 'model clv returns float8');
 
+-- clv_parameters: one C function for every model type, IMMUTABLE STRICT
+-- PARALLEL SAFE, returning the parameter table
+SELECT ok(to_regprocedure('clv_parameters(clv_bgnbd)') IS NOT NULL
+		  AND to_regprocedure('clv_parameters(clv_mbgnbd)') IS NOT NULL
+		  AND to_regprocedure('clv_parameters(clv_pareto_nbd)') IS NOT NULL
+		  AND to_regprocedure('clv_parameters(clv_gamma_gamma)') IS NOT NULL,
+		  'clv_parameters over clv_bgnbd, clv_mbgnbd, clv_pareto_nbd and clv_gamma_gamma');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure FROM pg_proc p
+	WHERE p.proname = 'clv_parameters'
+	  AND (p.prosrc <> 'clv_parameters' OR p.provolatile <> 'i' OR NOT p.proisstrict
+		   OR p.proparallel <> 's' OR NOT p.proretset
+		   OR pg_get_function_result(p.oid) <> 'TABLE(parameter text, estimate double precision, std_error double precision, lower_95 double precision, upper_95 double precision)')$$,
+	'every clv_parameters overload is the C function clv_parameters, IMMUTABLE STRICT PARALLEL SAFE, returning the parameter table');
+
 -- every models object has a comment
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p
 	WHERE (p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats',
 						 'clv_stats_merge', 'p_alive', 'expected_purchases', 'purchase_probability',
-						 'expected_spend')
+						 'expected_spend', 'clv_parameters')
 		   OR p.proname ~ '^clv_(stats|bgnbd_fit|mbgnbd_fit|pareto_nbd_fit|gamma_gamma_fit)_'
 		   OR (p.proname = 'clv' AND p.prokind = 'f'))
 	  AND obj_description(p.oid, 'pg_proc') IS NULL

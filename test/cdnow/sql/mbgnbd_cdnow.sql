@@ -138,9 +138,9 @@ ORDER BY customer_id;
 -- expected_number_of_purchases_up_to_time) at the published parameters of
 -- the three models
 CREATE TABLE published AS
-SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, true, '7 days')::clv_bgnbd AS bg,
+SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, true, '7 days', NULL, NULL, NULL)::clv_bgnbd AS bg,
 	   ROW(0.525, 6.183, 0.891, 1.614, NULL, NULL, NULL, true, '7 days', NULL, NULL, NULL)::clv_mbgnbd AS mb,
-	   ROW(0.553, 10.578, 0.606, 11.669, NULL, NULL, NULL, true, '7 days')::clv_pareto_nbd AS pn;
+	   ROW(0.553, 10.578, 0.606, 11.669, NULL, NULL, NULL, true, '7 days', NULL, NULL, NULL)::clv_pareto_nbd AS pn;
 SELECT t,
 	   abs(expected_purchases(bg, t) / ((0.793 + 2.426 - 1) / (0.793 - 1)
 		   * (1 - (4.414 / (4.414 + t)) ^ 0.243
