@@ -136,7 +136,7 @@ CREATE TYPE clv_summary AS (
 COMMENT ON TYPE clv_summary IS
 'per-customer summary for the probabilistic models: x repeat purchases, t_x time of the last repeat, t age at as_of (both in unit), m mean repeat amount, orders rows counted, unit';
 
-CREATE TYPE clv_holdout AS (
+CREATE TYPE clv_holdout_summary AS (
 	x bigint,
 	t_x float8,
 	t float8,
@@ -147,7 +147,7 @@ CREATE TYPE clv_holdout AS (
 	holdout_duration float8,
 	holdout_spend numeric
 );
-COMMENT ON TYPE clv_holdout IS
+COMMENT ON TYPE clv_holdout_summary IS
 'per-customer calibration and holdout: clv_summary''s x, t_x, t, m, orders, unit up to calibration_end, then holdout_purchases (purchase occasions in (calibration_end, holdout_end]), holdout_duration (in unit) and holdout_spend (their total amount)';
 
 CREATE FUNCTION clv_history_combine(internal, internal)
@@ -200,7 +200,7 @@ COMMENT ON FUNCTION clv_summary_final(internal) IS
 'final function of clv_summary';
 
 CREATE FUNCTION clv_holdout_final(internal)
-RETURNS clv_holdout
+RETURNS clv_holdout_summary
 AS 'MODULE_PATHNAME', 'clv_holdout_final'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_holdout_final(internal) IS
@@ -625,7 +625,7 @@ COMMENT ON TYPE clv_gamma_gamma IS
 /*
  * The aggregates.  Each has its own support functions, so that messages
  * name the aggregate called however it is called: a transition per input
- * form (plain columns, clv_summary, clv_stats, and clv_holdout, whose
+ * form (plain columns, clv_summary, clv_stats, and clv_holdout_summary, whose
  * calibration part the clv_summary transition reads), and the transition
  * over clv_stats doubles as the combine function (both merge statistics).
  * No serialize functions: the state is a real type.
@@ -645,12 +645,12 @@ LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_stats_trans(clv_stats, clv_summary) IS
 'transition function of clv_stats over clv_summary values: adds a customer''s (x, t_x, t) and (x, m) rows';
 
-CREATE FUNCTION clv_stats_trans(clv_stats, clv_holdout)
+CREATE FUNCTION clv_stats_trans(clv_stats, clv_holdout_summary)
 RETURNS clv_stats
 AS 'MODULE_PATHNAME', 'clv_stats_summary_trans'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_stats_trans(clv_stats, clv_holdout) IS
-'transition function of clv_stats over clv_holdout values: adds a customer''s calibration (x, t_x, t) and (x, m) rows';
+COMMENT ON FUNCTION clv_stats_trans(clv_stats, clv_holdout_summary) IS
+'transition function of clv_stats over clv_holdout_summary values: adds a customer''s calibration (x, t_x, t) and (x, m) rows';
 
 CREATE FUNCTION clv_stats_combine(clv_stats, clv_stats)
 RETURNS clv_stats
@@ -690,7 +690,7 @@ CREATE AGGREGATE clv_stats(clv_summary) (
 COMMENT ON AGGREGATE clv_stats(clv_summary) IS
 'the sufficient statistic of the model fits over clv_summary values';
 
-CREATE AGGREGATE clv_stats(clv_holdout) (
+CREATE AGGREGATE clv_stats(clv_holdout_summary) (
 	SFUNC = clv_stats_trans,
 	STYPE = clv_stats,
 	SSPACE = 16384,
@@ -699,8 +699,8 @@ CREATE AGGREGATE clv_stats(clv_holdout) (
 	COMBINEFUNC = clv_stats_combine,
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE clv_stats(clv_holdout) IS
-'the sufficient statistic of the model fits over the calibration part of clv_holdout values';
+COMMENT ON AGGREGATE clv_stats(clv_holdout_summary) IS
+'the sufficient statistic of the model fits over the calibration part of clv_holdout_summary values';
 
 CREATE FUNCTION clv_stats_merge_trans(clv_stats, clv_stats)
 RETURNS clv_stats
@@ -778,11 +778,11 @@ LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_summary) IS
 %8$L;
 
-CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_holdout)
+CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_holdout_summary)
 RETURNS clv_stats
 AS 'MODULE_PATHNAME', 'clv_%1$s_fit_summary_trans'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_holdout) IS
+COMMENT ON FUNCTION clv_%1$s_fit_trans(clv_stats, clv_holdout_summary) IS
 %9$L;
 
 CREATE FUNCTION clv_%1$s_fit_trans(clv_stats, clv_stats)
@@ -802,7 +802,7 @@ $f$, model.name, model.label, model.plain_types, model.result, model.row_added,
 		   model.final_note,
 		   format('transition function of %s_fit over plain columns: adds %s', model.name, model.row_added),
 		   format('transition function of %s_fit over clv_summary values: adds %s', model.name, model.row_added),
-		   format('transition function of %s_fit over clv_holdout values: adds %s of the calibration period', model.name, model.row_added));
+		   format('transition function of %s_fit over clv_holdout_summary values: adds %s of the calibration period', model.name, model.row_added));
 		FOR form IN 1..4 LOOP
 			EXECUTE format($f$
 CREATE AGGREGATE %1$s_fit(%2$s) (
@@ -816,9 +816,9 @@ CREATE AGGREGATE %1$s_fit(%2$s) (
 );
 COMMENT ON AGGREGATE %1$s_fit(%2$s) IS
 '%3$s';
-$f$, model.name, (ARRAY[model.plain_args, 'clv_summary', 'clv_stats', 'clv_holdout'])[form],
+$f$, model.name, (ARRAY[model.plain_args, 'clv_summary', 'clv_stats', 'clv_holdout_summary'])[form],
 			   (ARRAY[model.plain_comment, model.summary_comment, model.stats_comment,
-					  replace(model.summary_comment, 'clv_summary values', 'the calibration part of clv_holdout values')])[form]);
+					  replace(model.summary_comment, 'clv_summary values', 'the calibration part of clv_holdout_summary values')])[form]);
 		END LOOP;
 	END LOOP;
 END
@@ -828,7 +828,7 @@ $$;
  * Scoring: one C function per overload.  Each purchase model has a form
  * over plain x, t_x, t (in the model's unit) and one over a clv_summary,
  * whose unit must be the model's; expected_purchases also has one over a
- * clv_holdout, predicting over its holdout_duration, and with
+ * clv_holdout_summary, predicting over its holdout_duration, and with
  * purchase_probability one for a new customer (no history).  OR REPLACE:
  * the update from 1.0 runs this same block over the existing functions,
  * keeping views that call them.
@@ -869,12 +869,12 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION expected_purchases(clv_%1$s, float8, clv_summary) IS
 '%2$s expected purchases in the next horizon units given a summary in the model''s unit';
 
-CREATE OR REPLACE FUNCTION expected_purchases(model clv_%1$s, holdout clv_holdout)
+CREATE OR REPLACE FUNCTION expected_purchases(model clv_%1$s, holdout clv_holdout_summary)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'clv_expected_purchases_%1$s_holdout'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION expected_purchases(clv_%1$s, clv_holdout) IS
-'%2$s expected purchases over the holdout_duration of a clv_holdout, given its calibration summary in the model''s unit';
+COMMENT ON FUNCTION expected_purchases(clv_%1$s, clv_holdout_summary) IS
+'%2$s expected purchases over the holdout_duration of a clv_holdout_summary, given its calibration summary in the model''s unit';
 
 CREATE OR REPLACE FUNCTION expected_purchases(model clv_%1$s, horizon float8)
 RETURNS float8

@@ -164,10 +164,10 @@ SELECT count(*) AS customers,
 	   round((h).holdout_duration::numeric, 4) AS holdout_weeks
 FROM holdout_sim_h, holdout_fit WHERE h IS NOT NULL GROUP BY (h).holdout_duration;
 -- a NULL holdout gives NULL; a holdout in another unit than the model's is an error
-SELECT expected_purchases(bg, NULL::clv_holdout) FROM holdout_fit;
-SELECT pg_temp.error_of($$SELECT expected_purchases(bg, ROW(1, 2, 3, 0, 2, '1 day', 0, 7, 0)::clv_holdout) FROM holdout_fit$$);
-SELECT pg_temp.error_of($$SELECT expected_purchases(bg, ROW(1, 2, 3, 0, 2, '7 days', 0, -1, 0)::clv_holdout) FROM holdout_fit$$);
-SELECT round(expected_purchases(bg, ROW(2, 30.43, 38.86, 0, 3, '7 days', 0, 39, 0)::clv_holdout)::numeric, 6) =
+SELECT expected_purchases(bg, NULL::clv_holdout_summary) FROM holdout_fit;
+SELECT pg_temp.error_of($$SELECT expected_purchases(bg, ROW(1, 2, 3, 0, 2, '1 day', 0, 7, 0)::clv_holdout_summary) FROM holdout_fit$$);
+SELECT pg_temp.error_of($$SELECT expected_purchases(bg, ROW(1, 2, 3, 0, 2, '7 days', 0, -1, 0)::clv_holdout_summary) FROM holdout_fit$$);
+SELECT round(expected_purchases(bg, ROW(2, 30.43, 38.86, 0, 3, '7 days', 0, 39, 0)::clv_holdout_summary)::numeric, 6) =
 	   round(expected_purchases(bg, 39, 2, 30.43, 38.86)::numeric, 6) AS by_hand_row
 FROM holdout_fit;
 

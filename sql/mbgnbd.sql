@@ -98,8 +98,8 @@ FROM (SELECT customer_id % 3 AS segment, mbgnbd_fit(x, t_x, t, unit) AS mb
 	  FROM mb_summaries GROUP BY customer_id % 3) g
 ORDER BY segment;
 
--- the clv_holdout form fits the calibration part; expected_purchases over
--- a clv_holdout predicts over its holdout_duration
+-- the clv_holdout_summary form fits the calibration part; expected_purchases
+-- over a clv_holdout_summary predicts over its holdout_duration
 CREATE TABLE mb_holdout AS
 SELECT customer_id, clv_holdout(ordered_at::date, amount, '2025-06-30'::date, '2025-12-31'::date, '1 week') AS h
 FROM clv_sample_orders(4000, 11) GROUP BY customer_id;

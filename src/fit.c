@@ -125,7 +125,7 @@ plain_trans(FunctionCallInfo fcinfo, int want, const char *fname)
 }
 
 /*
- * The transition over clv_summary values, and over clv_holdout values,
+ * The transition over clv_summary values, and over clv_holdout_summary values,
  * whose first attributes are a clv_summary's (their holdout attributes are
  * not read): a summary with a NULL x, t_x, t or unit is ignored; m is read
  * (numeric to float8) only when the spend part is wanted.  The summary's
@@ -193,7 +193,7 @@ clv_stats_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_stats_summary_trans);
-/* clv_stats(clv_summary) and clv_stats(clv_holdout) transition. */
+/* clv_stats(clv_summary) and clv_stats(clv_holdout_summary) transition. */
 Datum
 clv_stats_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -225,7 +225,7 @@ clv_bgnbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_bgnbd_fit_summary_trans);
-/* bgnbd_fit(clv_summary) and bgnbd_fit(clv_holdout) transition. */
+/* bgnbd_fit(clv_summary) and bgnbd_fit(clv_holdout_summary) transition. */
 Datum
 clv_bgnbd_fit_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -249,7 +249,7 @@ clv_mbgnbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_mbgnbd_fit_summary_trans);
-/* mbgnbd_fit(clv_summary) and mbgnbd_fit(clv_holdout) transition. */
+/* mbgnbd_fit(clv_summary) and mbgnbd_fit(clv_holdout_summary) transition. */
 Datum
 clv_mbgnbd_fit_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -273,7 +273,7 @@ clv_pareto_nbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_pareto_nbd_fit_summary_trans);
-/* pareto_nbd_fit(clv_summary) and pareto_nbd_fit(clv_holdout) transition. */
+/* pareto_nbd_fit(clv_summary) and pareto_nbd_fit(clv_holdout_summary) transition. */
 Datum
 clv_pareto_nbd_fit_summary_trans(PG_FUNCTION_ARGS)
 {
@@ -297,7 +297,7 @@ clv_gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(clv_gamma_gamma_fit_summary_trans);
-/* gamma_gamma_fit(clv_summary) and gamma_gamma_fit(clv_holdout) transition. */
+/* gamma_gamma_fit(clv_summary) and gamma_gamma_fit(clv_holdout_summary) transition. */
 Datum
 clv_gamma_gamma_fit_summary_trans(PG_FUNCTION_ARGS)
 {

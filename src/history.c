@@ -881,7 +881,7 @@ clv_rfm_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(clv_composite_result(fcinfo, values, nulls));
 }
 
-/* Attributes of clv_summary, and of clv_holdout (which begins with them). */
+/* Attributes of clv_summary, and of clv_holdout_summary (which begins with them). */
 #define SUMMARY_NATTS 6
 #define HOLDOUT_NATTS 9
 

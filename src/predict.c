@@ -7,11 +7,11 @@
  *
  * Each SQL overload has its own C entry point, which knows its model
  * (BG/NBD, MBG/NBD or Pareto/NBD) and its customer form (plain x, t_x,
- * t[, m], a clv_summary, for expected_purchases a clv_holdout, whose
- * horizon is its holdout_duration, or none: a new customer); the bodies
- * are shared.  Composite arguments are read through readers cached per
- * call site, and clv() also caches the discounted purchases of the (x, t)
- * pairs it has seen.  The formulas are in src/core/.
+ * t[, m], a clv_summary, for expected_purchases a clv_holdout_summary,
+ * whose horizon is its holdout_duration, or none: a new customer); the
+ * bodies are shared.  Composite arguments are read through readers cached
+ * per call site, and clv() also caches the discounted purchases of the
+ * (x, t) pairs it has seen.  The formulas are in src/core/.
  *
  *-------------------------------------------------------------------------
  */

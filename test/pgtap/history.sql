@@ -111,8 +111,8 @@ SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p
 				'the 1.0 shared transition functions are gone');
 SELECT function_returns('clv_summary_final', ARRAY['internal'], 'clv_summary',
 						'clv_summary returns clv_summary');
-SELECT function_returns('clv_holdout_final', ARRAY['internal'], 'clv_holdout',
-						'clv_holdout returns clv_holdout');
+SELECT function_returns('clv_holdout_final', ARRAY['internal'], 'clv_holdout_summary',
+						'clv_holdout returns clv_holdout_summary');
 SELECT function_returns('clv_rfm_final', ARRAY['internal'], 'clv_rfm',
 						'rfm returns clv_rfm');
 SELECT function_returns('clv_formula_final', ARRAY['internal'], 'numeric',

@@ -71,7 +71,7 @@ SELECT is((SELECT count(*) FROM pg_proc WHERE prokind = 'a'
 SELECT has_function('clv_stats', ARRAY['bigint', 'double precision', 'double precision', 'double precision', 'interval'],
 					'clv_stats over plain columns');
 SELECT has_function('clv_stats', ARRAY['clv_summary'], 'clv_stats over clv_summary');
-SELECT has_function('clv_stats', ARRAY['clv_holdout'], 'clv_stats over clv_holdout');
+SELECT has_function('clv_stats', ARRAY['clv_holdout_summary'], 'clv_stats over clv_holdout');
 SELECT has_function('clv_stats_merge', ARRAY['clv_stats'], 'clv_stats_merge');
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   WHERE p.proname IN ('bgnbd_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'gamma_gamma_fit', 'clv_stats', 'clv_stats_merge')
@@ -140,8 +140,8 @@ SELECT is_empty($$
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's' OR NOT p.proisstrict)$$,
 	'scoring functions are IMMUTABLE, STRICT and PARALLEL SAFE');
 SELECT volatility_is('p_alive', ARRAY['clv_bgnbd', 'clv_summary'], 'immutable', 'p_alive(clv_bgnbd, clv_summary) is IMMUTABLE');
-SELECT function_returns('expected_purchases', ARRAY['clv_pareto_nbd', 'clv_holdout'],
-						'double precision', 'expected_purchases over a clv_holdout returns float8');
+SELECT function_returns('expected_purchases', ARRAY['clv_pareto_nbd', 'clv_holdout_summary'],
+						'double precision', 'expected_purchases over a clv_holdout_summary returns float8');
 SELECT function_returns('clv', ARRAY['clv_pareto_nbd', 'clv_gamma_gamma', 'clv_summary', 'integer', 'double precision'],
 						'double precision', 'model clv returns float8');
 
