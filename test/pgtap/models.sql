@@ -101,11 +101,12 @@ SELECT is_strict('clv_stats_in', ARRAY['cstring'], 'clv_stats_in is strict');
 -- scoring: IMMUTABLE STRICT PARALLEL SAFE, every overload its own C function
 SELECT is((SELECT count(*) FROM pg_proc
 		   WHERE proname IN ('p_alive', 'expected_purchases', 'expected_spend', 'clv')
-			 AND prokind = 'f'), 14::bigint,
+			 AND prokind = 'f' AND proargtypes[0] <> 'clv_bgbb'::regtype), 14::bigint,
 		  'p_alive, expected_purchases (4 each), expected_spend (2) and model clv (4) overloads');
 SELECT is((SELECT count(DISTINCT prosrc) FROM pg_proc
-		   WHERE proname IN ('p_alive', 'expected_purchases', 'expected_spend') AND prokind = 'f'
-			  OR (proname = 'clv' AND prokind = 'f' AND proargtypes[0] <> 'timestamptz'::regtype)),
+		   WHERE (proname IN ('p_alive', 'expected_purchases', 'expected_spend') AND prokind = 'f'
+				  OR (proname = 'clv' AND prokind = 'f' AND proargtypes[0] <> 'timestamptz'::regtype))
+			 AND proargtypes[0] <> 'clv_bgbb'::regtype),
 		  14::bigint, 'each scoring overload has its own C entry point');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
