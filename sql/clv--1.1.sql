@@ -12,10 +12,11 @@
  *   2. level 2, segmentation            src/scoring.c       sql/scoring.sql, test/pgtap/scoring.sql
  *      rfm_score, rfm_segment, value_tier
  *   3. probabilistic models             src/stats.c,        sql/models.sql, test/pgtap/models.sql,
- *      clv_stats, bgnbd_fit,            src/fit.c,          test/cdnow/
- *      pareto_nbd_fit, gamma_gamma_fit, src/predict.c
- *      p_alive, expected_purchases,
- *      expected_spend, clv(model)
+ *      clv_stats, bgnbd_fit,            src/fit.c,          test/cdnow/,
+ *      pareto_nbd_fit, gamma_gamma_fit, src/predict.c,      sql/models_discrete.sql,
+ *      p_alive, expected_purchases,     src/discrete.c      test/pgtap/models_discrete.sql
+ *      expected_spend, clv(model),
+ *      bgbb_fit, sbg_fit, sbg_fit_survivors
  *   4. retention over raw orders        src/retention.c,    sql/retention.sql, test/pgtap/retention.sql,
  *      retention_rate,                  src/customerset.c,  test/cdnow/
  *      new_customer_share,              src/periods.c,

@@ -199,6 +199,29 @@ SET statement_timeout = '100ms';
 SELECT bgbb_fit(1, k, 1000000) FROM generate_series(1, 50) k;
 RESET statement_timeout;
 
+-- from orders to bgbb_fit (doc/reference.md): one opportunity per calendar
+-- year, the first year a donor's trial.  Orders rebuilt from the patterns
+-- (first gift in 1995, the last repeat in 1995 + t_x, the others in the
+-- years right after 1995) give the same patterns and the same fit
+CREATE TABLE gifts AS
+SELECT d.donors::text || '-' || d.x || '-' || d.t_x || '-' || g AS donor_id, make_date(1995 + y, 6, 1) AS given_at
+FROM donations d, generate_series(1, d.donors) g,
+	 LATERAL (SELECT 0 AS y UNION ALL SELECT generate_series(1, d.x::int - 1) UNION ALL
+			  SELECT d.t_x::int WHERE d.x > 0) years;
+CREATE TABLE gift_summary AS
+SELECT donor_id,
+	   count(*) - 1 AS x,				-- years with a gift after the first
+	   max(year) - min(year) AS t_x,	-- the last of them, counted from the first
+	   2001 - min(year) AS n			-- the years after the first, to 2001
+FROM (SELECT DISTINCT donor_id, extract(year FROM given_at)::int AS year
+	  FROM gifts WHERE given_at < '2002-01-01') y
+GROUP BY donor_id;
+SELECT (SELECT count(*) FROM gifts) AS gifts,
+	   (SELECT array_agg(row(x, t_x, n, donors) ORDER BY x, t_x) FROM donations)
+	   = (SELECT array_agg(row(x::bigint, t_x::bigint, n::bigint, c) ORDER BY x, t_x)
+		  FROM (SELECT x, t_x, n, count(*) AS c FROM gift_summary GROUP BY x, t_x, n) p) AS same_patterns,
+	   (SELECT bgbb_fit(x, t_x, n) FROM gift_summary) = (SELECT m FROM bgbb) AS same_fit;
+
 -- ------------------------------------------------------------------
 -- Shifted-beta-geometric
 -- ------------------------------------------------------------------
@@ -308,5 +331,5 @@ SELECT sbg_fit_survivors('{1}') IS NULL AS one_customer_null, sbg_fit_survivors(
 SELECT (f).converged, (f).customers, (f).alpha < 'infinity' AND (f).beta < 'infinity' AS finite
 FROM (SELECT sbg_fit_survivors('{100,60}') AS f OFFSET 0) q;
 
-DROP TABLE donations, bgbb, bgbb_p, bgbb_scores, donors, bgbb_serial, cohorts, sbg, subscribers,
+DROP TABLE donations, bgbb, bgbb_p, bgbb_scores, donors, bgbb_serial, gifts, gift_summary, cohorts, sbg, subscribers,
 	subscriber_rows, renewals;
