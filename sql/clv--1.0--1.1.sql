@@ -1231,6 +1231,17 @@ BEGIN
 END
 $$;
 
+/*
+ * The BG/BB summary of a customer's activity (src/activity.c): here rather
+ * than with bgbb_fit in section 3 because it reads clv_activity.
+ */
+CREATE FUNCTION bgbb_summary(activity clv_activity, as_of date, OUT x bigint, OUT t_x bigint, OUT n bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'clv_activity_bgbb_summary'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bgbb_summary(clv_activity, date) IS
+'the (x, t_x, n) of bgbb_fit from a customer''s clv_activity, one opportunity per period after its first up to the period containing as_of (NULL when the first period is after it)';
+
 CREATE FUNCTION clv_retention_counts_combine(clv_retention_counts, clv_retention_counts)
 RETURNS clv_retention_counts
 AS 'MODULE_PATHNAME', 'clv_retention_counts_combine'

@@ -17,6 +17,7 @@
  *      p_alive, expected_purchases,     src/discrete.c      test/pgtap/models_discrete.sql
  *      expected_spend, clv(model),
  *      bgbb_fit, sbg_fit, sbg_fit_survivors
+ *      (bgbb_summary: section 4)
  *   4. retention over raw orders        src/retention.c,    sql/retention.sql, test/pgtap/retention.sql,
  *      retention_rate,                  src/customerset.c,  test/cdnow/
  *      new_customer_share,              src/periods.c,
@@ -1300,6 +1301,17 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+/*
+ * The BG/BB summary of a customer's activity (src/activity.c): here rather
+ * than with bgbb_fit in section 3 because it reads clv_activity.
+ */
+CREATE FUNCTION bgbb_summary(activity clv_activity, as_of date, OUT x bigint, OUT t_x bigint, OUT n bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'clv_activity_bgbb_summary'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bgbb_summary(clv_activity, date) IS
+'the (x, t_x, n) of bgbb_fit from a customer''s clv_activity, one opportunity per period after its first up to the period containing as_of (NULL when the first period is after it)';
 
 CREATE FUNCTION clv_retention_counts_combine(clv_retention_counts, clv_retention_counts)
 RETURNS clv_retention_counts

@@ -222,6 +222,25 @@ SELECT (SELECT count(*) FROM gifts) AS gifts,
 		  FROM (SELECT x, t_x, n, count(*) AS c FROM gift_summary GROUP BY x, t_x, n) p) AS same_patterns,
 	   (SELECT bgbb_fit(x, t_x, n) FROM gift_summary) = (SELECT m FROM bgbb) AS same_fit;
 
+-- the same in two steps: clv_activity per donor (its active years), then
+-- bgbb_summary as of a day of 2001; gifts after 2001 are ignored, a donor
+-- whose first gift is after 2001 has no summary
+CREATE TABLE activity_summary AS
+SELECT donor_id, (s).x, (s).t_x, (s).n
+FROM (SELECT donor_id, bgbb_summary(clv_activity(given_at, '1 year'), '2001-06-30') AS s
+	  FROM (SELECT * FROM gifts UNION ALL SELECT donor_id, '2003-01-01' FROM gifts WHERE given_at = '1995-06-01'
+			UNION ALL SELECT 'late donor', '2002-02-02') g
+	  GROUP BY donor_id) q;
+SELECT count(*) AS donors, count(*) FILTER (WHERE a.x IS NULL) AS without_summary,
+	   bool_and(row(a.x, a.t_x, a.n) IS NOT DISTINCT FROM row(g.x, g.t_x, g.n)) AS same_as_plain_sql
+FROM activity_summary a LEFT JOIN gift_summary g USING (donor_id);
+-- months: one opportunity per month, the first month the trial
+SELECT (s).x, (s).t_x, (s).n
+FROM (SELECT bgbb_summary(clv_activity(t, '1 month'), '2025-06-15') AS s
+	  FROM (VALUES ('2025-01-31 23:00'::timestamp), ('2025-01-02'), ('2025-03-01'), ('2025-03-09'),
+				   ('2025-05-31'), ('2025-07-01')) v(t)) q;
+SELECT pg_temp.error_of($$SELECT bgbb_summary(clv_activity('2025-01-01'::date, '1 month'), 'infinity')$$);
+
 -- ------------------------------------------------------------------
 -- Shifted-beta-geometric
 -- ------------------------------------------------------------------
@@ -331,5 +350,5 @@ SELECT sbg_fit_survivors('{1}') IS NULL AS one_customer_null, sbg_fit_survivors(
 SELECT (f).converged, (f).customers, (f).alpha < 'infinity' AND (f).beta < 'infinity' AS finite
 FROM (SELECT sbg_fit_survivors('{100,60}') AS f OFFSET 0) q;
 
-DROP TABLE donations, bgbb, bgbb_p, bgbb_scores, donors, bgbb_serial, gifts, gift_summary, cohorts, sbg, subscribers,
-	subscriber_rows, renewals;
+DROP TABLE donations, bgbb, bgbb_p, bgbb_scores, donors, bgbb_serial, gifts, gift_summary, activity_summary,
+	cohorts, sbg, subscribers, subscriber_rows, renewals;

@@ -1,10 +1,10 @@
 -- Labels of the discrete-time models: the clv_bgbb and clv_sbg composites,
 -- the bgbb_fit and sbg_fit aggregates (a float8[] state with a combine
--- function), sbg_fit_survivors and the scoring functions.
+-- function), sbg_fit_survivors, the scoring functions and bgbb_summary.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(12);
+SELECT plan(13);
 
 SELECT columns_are('clv_bgbb', ARRAY['alpha', 'beta', 'gamma', 'delta', 'll', 'customers', 'iterations',
 									 'converged', 'std_errors', 'aic', 'bic'],
@@ -29,10 +29,14 @@ SELECT is((SELECT count(DISTINCT prosrc) FROM pg_proc
 		  9::bigint, 'each scoring function has its own C entry point');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
-	WHERE (p.proargtypes[0] IN ('clv_bgbb'::regtype, 'clv_sbg'::regtype) OR p.proname = 'sbg_fit_survivors')
+	WHERE (p.proargtypes[0] IN ('clv_bgbb'::regtype, 'clv_sbg'::regtype) OR p.proname IN ('sbg_fit_survivors', 'bgbb_summary'))
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's' OR NOT p.proisstrict)$$,
-	'scoring functions and sbg_fit_survivors are IMMUTABLE, STRICT and PARALLEL SAFE');
+	'scoring functions, sbg_fit_survivors and bgbb_summary are IMMUTABLE, STRICT and PARALLEL SAFE');
 SELECT function_returns('sbg_fit_survivors', ARRAY['bigint[]'], 'clv_sbg', 'sbg_fit_survivors returns clv_sbg');
+SELECT is((SELECT array_agg(parameter_name::text ORDER BY ordinal_position)
+		   FROM information_schema.parameters p JOIN information_schema.routines r USING (specific_name)
+		   WHERE r.routine_name = 'bgbb_summary'),
+		  ARRAY['activity', 'as_of', 'x', 't_x', 'n'], 'bgbb_summary(activity, as_of) gives x, t_x, n');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
 	WHERE p.proname IN ('clv_bgbb_fit_trans', 'clv_bgbb_fit_combine', 'clv_bgbb_fit_final',
