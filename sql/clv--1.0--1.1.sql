@@ -745,6 +745,14 @@ CREATE TYPE clv_bgbb AS (
 COMMENT ON TYPE clv_bgbb IS
 'a fitted BG/BB model: alpha, beta (transaction probability), gamma, delta (dropout probability), log-likelihood, customers, iterations, converged, standard errors, AIC and BIC';
 
+CREATE TYPE clv_bgbb_summary AS (
+	x bigint,
+	t_x bigint,
+	n bigint
+);
+COMMENT ON TYPE clv_bgbb_summary IS
+'a customer as bgbb_fit takes it: x transactions in the n opportunities after its first, the last at opportunity t_x (bgbb_summary makes it from orders)';
+
 CREATE TYPE clv_sbg AS (
 	alpha float8,
 	beta float8,
@@ -1235,8 +1243,8 @@ $$;
  * The BG/BB summary of a customer's activity (src/activity.c): here rather
  * than with bgbb_fit in section 3 because it reads clv_activity.
  */
-CREATE FUNCTION bgbb_summary(activity clv_activity, as_of date, OUT x bigint, OUT t_x bigint, OUT n bigint)
-RETURNS record
+CREATE FUNCTION bgbb_summary(activity clv_activity, as_of date)
+RETURNS clv_bgbb_summary
 AS 'MODULE_PATHNAME', 'clv_activity_bgbb_summary'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION bgbb_summary(clv_activity, date) IS

@@ -59,7 +59,10 @@ static const DiscreteInfo discrete_info[] = {
 /* Customer counts stay exact in a float8 up to 2^53. */
 #define MAX_CUSTOMERS 9007199254740992.0
 
-/* Attributes of clv_bgbb and clv_sbg: parameters, ll, customers, iterations, converged, quality. */
+/*
+ * Attributes of clv_bgbb and clv_sbg: the parameters, ll, customers,
+ * iterations, converged, then the fit quality.
+ */
 #define MODEL_NATTS(info) ((info)->nparams + 4 + CLV_FIT_QUALITY_NATTS)
 
 /* ---------------------------------------------------------------------

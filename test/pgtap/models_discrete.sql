@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(13);
+SELECT plan(14);
 
 SELECT columns_are('clv_bgbb', ARRAY['alpha', 'beta', 'gamma', 'delta', 'll', 'customers', 'iterations',
 									 'converged', 'std_errors', 'aic', 'bic'],
@@ -33,10 +33,9 @@ SELECT is_empty($$
 	  AND (p.provolatile <> 'i' OR p.proparallel <> 's' OR NOT p.proisstrict)$$,
 	'scoring functions, sbg_fit_survivors and bgbb_summary are IMMUTABLE, STRICT and PARALLEL SAFE');
 SELECT function_returns('sbg_fit_survivors', ARRAY['bigint[]'], 'clv_sbg', 'sbg_fit_survivors returns clv_sbg');
-SELECT is((SELECT array_agg(parameter_name::text ORDER BY ordinal_position)
-		   FROM information_schema.parameters p JOIN information_schema.routines r USING (specific_name)
-		   WHERE r.routine_name = 'bgbb_summary'),
-		  ARRAY['activity', 'as_of', 'x', 't_x', 'n'], 'bgbb_summary(activity, as_of) gives x, t_x, n');
+SELECT columns_are('clv_bgbb_summary', ARRAY['x', 't_x', 'n'], 'clv_bgbb_summary columns: x, t_x, n');
+SELECT function_returns('bgbb_summary', ARRAY['clv_activity', 'date'], 'clv_bgbb_summary',
+						'bgbb_summary returns clv_bgbb_summary (a named type, which postgres_fdw reads back)');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
 	WHERE p.proname IN ('clv_bgbb_fit_trans', 'clv_bgbb_fit_combine', 'clv_bgbb_fit_final',
