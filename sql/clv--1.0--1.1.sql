@@ -781,6 +781,13 @@ LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION clv_bgbb_fit_trans(float8[], bigint, bigint, bigint, bigint) IS
 'transition function of bgbb_fit: adds weight customers with the (x, t_x, n) row';
 
+CREATE FUNCTION clv_bgbb_fit_trans(float8[], clv_bgbb_summary)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_bgbb_fit_summary_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_bgbb_fit_trans(float8[], clv_bgbb_summary) IS
+'transition function of bgbb_fit over clv_bgbb_summary values: adds a customer''s (x, t_x, n) row';
+
 CREATE FUNCTION clv_bgbb_fit_combine(float8[], float8[])
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'clv_bgbb_fit_combine'
@@ -833,6 +840,8 @@ BEGIN
 			 'fits the BG/BB model by maximum likelihood to per-customer x, t_x, n (transactions after the first opportunity, opportunity of the last, opportunities)'),
 			('bgbb', 'x bigint, t_x bigint, n bigint, weight bigint', 'bigint, bigint, bigint, bigint',
 			 'fits the BG/BB model by maximum likelihood to (x, t_x, n) rows, each standing for weight identical customers'),
+			('bgbb', 'clv_bgbb_summary', 'clv_bgbb_summary',
+			 'fits the BG/BB model by maximum likelihood to clv_bgbb_summary values (bgbb_summary)'),
 			('sbg', 'periods bigint, churned boolean', 'bigint, boolean',
 			 'fits the shifted-beta-geometric model by maximum likelihood to per-customer periods observed and whether the customer churned at the end of them'),
 			('sbg', 'periods bigint, churned boolean, weight bigint', 'bigint, boolean, bigint',

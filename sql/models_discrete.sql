@@ -234,6 +234,10 @@ FROM (SELECT donor_id, bgbb_summary(clv_activity(given_at, '1 year'), '2001-06-3
 SELECT count(*) AS donors, count(*) FILTER (WHERE a.x IS NULL) AS without_summary,
 	   bool_and(row(a.x, a.t_x, a.n) IS NOT DISTINCT FROM row(g.x, g.t_x, g.n)) AS same_as_plain_sql
 FROM activity_summary a LEFT JOIN gift_summary g USING (donor_id);
+-- bgbb_fit takes the summaries themselves (NULL ones ignored)
+SELECT bgbb_fit(s) = (SELECT m FROM bgbb) AS summary_form_same, count(*) AS donors
+FROM (SELECT bgbb_summary(clv_activity(given_at, '1 year'), '2001-06-30') AS s
+	  FROM (SELECT * FROM gifts UNION ALL SELECT 'late donor', '2002-02-02') g GROUP BY donor_id) q;
 -- months: one opportunity per month, the first month the trial
 SELECT (s).x, (s).t_x, (s).n
 FROM (SELECT bgbb_summary(clv_activity(t, '1 month'), '2025-06-15') AS s

@@ -203,6 +203,16 @@ add_customers(double count, double more, const char *fname)
 	return count + more;
 }
 
+/* The transition's result for an ignored row: the state as it is. */
+static Datum
+state_unchanged(FunctionCallInfo fcinfo, const char *fname)
+{
+	clv_agg_context(fcinfo, fname);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
 /*
  * The transition: adds row (keys and customers, valid) to the state of
  * argument 0 (NULL: none yet), counting in place when its keys are there.
@@ -221,11 +231,7 @@ state_add(FunctionCallInfo fcinfo, DiscreteModel model, const double *row,
 
 	clv_agg_context(fcinfo, fname);
 	if (row[width - 1] == 0)
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo, fname);
 	if (PG_ARGISNULL(0))
 	{
 		grown = state_new(1, width, fname);
@@ -460,16 +466,40 @@ clv_bgbb_fit_trans(PG_FUNCTION_ARGS)
 	double		row[4];
 
 	if (any_input_null(fcinfo))
-	{
-		clv_agg_context(fcinfo, "bgbb_fit");
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo, "bgbb_fit");
 	row[0] = (double) PG_GETARG_INT64(1);
 	row[1] = (double) PG_GETARG_INT64(2);
 	row[2] = (double) PG_GETARG_INT64(3);
 	row[3] = weight_arg(fcinfo, 4);
+	check_input_row(MODEL_BGBB, row, "bgbb_fit");
+	return state_add(fcinfo, MODEL_BGBB, row, "bgbb_fit");
+}
+
+PG_FUNCTION_INFO_V1(clv_bgbb_fit_summary_trans);
+/*
+ * bgbb_fit(clv_bgbb_summary) transition: a summary with a NULL field is
+ * ignored.
+ */
+Datum
+clv_bgbb_fit_summary_trans(PG_FUNCTION_ARGS)
+{
+	Datum		values[3];
+	bool		nulls[3];
+	double		row[4];
+
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo, "bgbb_fit");
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(ClvCompositeReader));
+	clv_deform_composite((ClvCompositeReader *) fcinfo->flinfo->fn_extra,
+						 fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(1), 3, values, nulls);
+	if (nulls[0] || nulls[1] || nulls[2])
+		return state_unchanged(fcinfo, "bgbb_fit");
+	row[0] = (double) DatumGetInt64(values[0]);
+	row[1] = (double) DatumGetInt64(values[1]);
+	row[2] = (double) DatumGetInt64(values[2]);
+	row[3] = 1;
 	check_input_row(MODEL_BGBB, row, "bgbb_fit");
 	return state_add(fcinfo, MODEL_BGBB, row, "bgbb_fit");
 }
@@ -498,12 +528,7 @@ clv_sbg_fit_trans(PG_FUNCTION_ARGS)
 	double		row[3];
 
 	if (any_input_null(fcinfo))
-	{
-		clv_agg_context(fcinfo, "sbg_fit");
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo, "sbg_fit");
 	row[0] = (double) PG_GETARG_INT64(1);
 	row[1] = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
 	row[2] = weight_arg(fcinfo, 3);

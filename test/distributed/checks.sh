@@ -180,8 +180,9 @@ split "gamma_gamma_fit(x, m)" "SELECT gamma_gamma_fit((s).x, (s).m::float8) FROM
 BGBB="SELECT customer_id, bgbb_summary(clv_activity($D, '1 month'), date '2025-12-31') AS b
 	FROM :orders GROUP BY customer_id"
 same -z "bgbb_fit and sbg_fit over per-customer rows" "
-SELECT bgbb_fit((b).x, (b).t_x, (b).n), sbg_fit((b).t_x + 1, (b).t_x < (b).n) FROM ($BGBB) c"
+SELECT bgbb_fit((b).x, (b).t_x, (b).n), bgbb_fit(b), sbg_fit((b).t_x + 1, (b).t_x < (b).n) FROM ($BGBB) c"
 split "bgbb_fit(x, t_x, n)" "SELECT bgbb_fit((b).x, (b).t_x, (b).n) FROM ($BGBB) c"
+split "bgbb_fit(clv_bgbb_summary)" "SELECT bgbb_fit(b) FROM ($BGBB) c"
 split "sbg_fit(periods, churned)" "SELECT sbg_fit((b).t_x + 1, (b).t_x < (b).n) FROM ($BGBB) c"
 
 # stored statistics: a distributed table of clv_stats values per segment

@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS clv;
-SELECT plan(14);
+SELECT plan(15);
 
 SELECT columns_are('clv_bgbb', ARRAY['alpha', 'beta', 'gamma', 'delta', 'll', 'customers', 'iterations',
 									 'converged', 'std_errors', 'aic', 'bic'],
@@ -14,13 +14,14 @@ SELECT columns_are('clv_sbg', ARRAY['alpha', 'beta', 'll', 'customers', 'iterati
 				   'clv_sbg columns: parameters, fit, then std_errors, aic, bic');
 SELECT has_function('bgbb_fit', ARRAY['bigint', 'bigint', 'bigint'], 'bgbb_fit(x, t_x, n)');
 SELECT has_function('bgbb_fit', ARRAY['bigint', 'bigint', 'bigint', 'bigint'], 'bgbb_fit(x, t_x, n, weight)');
+SELECT has_function('bgbb_fit', ARRAY['clv_bgbb_summary'], 'bgbb_fit(clv_bgbb_summary)');
 SELECT has_function('sbg_fit', ARRAY['bigint', 'boolean'], 'sbg_fit(periods, churned)');
 SELECT has_function('sbg_fit', ARRAY['bigint', 'boolean', 'bigint'], 'sbg_fit(periods, churned, weight)');
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   WHERE p.proname IN ('bgbb_fit', 'sbg_fit')
 			 AND a.aggtranstype = 'float8[]'::regtype AND a.aggcombinefn <> 0
 			 AND a.aggserialfn = 0 AND a.aggfinalmodify = 'r' AND p.proparallel = 's'),
-		  4::bigint, 'the four fits: float8[] state, combine function, no serialization, PARALLEL SAFE');
+		  5::bigint, 'the five fits: float8[] state, combine function, no serialization, PARALLEL SAFE');
 SELECT is((SELECT count(*) FROM pg_proc
 		   WHERE proargtypes[0] IN ('clv_bgbb'::regtype, 'clv_sbg'::regtype) AND prokind = 'f'),
 		  9::bigint, 'scoring: p_alive, expected_purchases (2), p_purchases (2); churn_probability, survival, projected_retention, derl');
