@@ -12,12 +12,15 @@
  *   2. level 2, segmentation            src/scoring.c       sql/scoring.sql, test/pgtap/scoring.sql
  *      rfm_score, rfm_segment, value_tier
  *   3. probabilistic models             src/stats.c,        sql/models.sql, test/pgtap/models.sql,
- *      clv_stats, bgnbd_fit,            src/fit.c,          sql/mbgnbd.sql, test/cdnow/
- *      mbgnbd_fit, pareto_nbd_fit,      src/predict.c
- *      gamma_gamma_fit, p_alive,
- *      expected_purchases,
+ *      clv_stats, bgnbd_fit,            src/fit.c,          sql/mbgnbd.sql, test/cdnow/,
+ *      mbgnbd_fit, pareto_nbd_fit,      src/predict.c,      sql/models_discrete.sql,
+ *      gamma_gamma_fit, p_alive,        src/parameters.c,   sql/models_inference.sql,
+ *      expected_purchases,              src/discrete.c      test/pgtap/models_discrete.sql
  *      purchase_probability,
- *      expected_spend, clv(model)
+ *      expected_spend, clv(model),
+ *      clv_parameters, bgbb_fit,
+ *      sbg_fit, sbg_fit_survivors
+ *      (bgbb_summary: section 4)
  *   4. retention over raw orders        src/retention.c,    sql/retention.sql, test/pgtap/retention.sql,
  *      retention_rate,                  src/customerset.c,  test/cdnow/
  *      new_customer_share,              src/periods.c,
@@ -939,10 +942,229 @@ COMMENT ON FUNCTION expected_spend(clv_gamma_gamma, clv_summary) IS
 'Gamma-Gamma expected spend per purchase of the customer of a summary; NULL when x > 0 and m <= 0';
 
 /*
+ * Discrete-time models: BG/BB (Fader, Hardie and Shang 2010) for
+ * transaction opportunities, and the shifted-beta-geometric model (Fader
+ * and Hardie 2007) for contract churn.  src/discrete.c; tests
+ * sql/models_discrete.sql.  The state of both fits is a float8[rows][k]
+ * array of distinct rows with their customers (BG/BB (x, t_x, n,
+ * customers), sBG (periods, churned 0/1, customers)): a real type with text
+ * and binary forms and a combine function, so a distributed engine can
+ * split the fits like the others.
+ */
+
+CREATE TYPE clv_bgbb AS (
+	alpha float8,
+	beta float8,
+	gamma float8,
+	delta float8,
+	ll float8,
+	customers bigint,
+	iterations int,
+	converged boolean,
+	std_errors float8[],
+	aic float8,
+	bic float8
+);
+COMMENT ON TYPE clv_bgbb IS
+'a fitted BG/BB model: alpha, beta (transaction probability), gamma, delta (dropout probability), log-likelihood, customers, iterations, converged, standard errors, AIC and BIC';
+
+CREATE TYPE clv_bgbb_summary AS (
+	x bigint,
+	t_x bigint,
+	n bigint
+);
+COMMENT ON TYPE clv_bgbb_summary IS
+'a customer as bgbb_fit takes it: x transactions in the n opportunities after its first, the last at opportunity t_x (bgbb_summary makes it from orders)';
+
+CREATE TYPE clv_sbg AS (
+	alpha float8,
+	beta float8,
+	ll float8,
+	customers bigint,
+	iterations int,
+	converged boolean,
+	std_errors float8[],
+	aic float8,
+	bic float8
+);
+COMMENT ON TYPE clv_sbg IS
+'a fitted shifted-beta-geometric churn model: alpha, beta (churn probability), log-likelihood, customers, iterations, converged, standard errors, AIC and BIC';
+
+CREATE FUNCTION clv_bgbb_fit_trans(float8[], x bigint, t_x bigint, n bigint)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_bgbb_fit_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_bgbb_fit_trans(float8[], bigint, bigint, bigint) IS
+'transition function of bgbb_fit: adds a customer''s (x, t_x, n) row';
+
+CREATE FUNCTION clv_bgbb_fit_trans(float8[], x bigint, t_x bigint, n bigint, weight bigint)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_bgbb_fit_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_bgbb_fit_trans(float8[], bigint, bigint, bigint, bigint) IS
+'transition function of bgbb_fit: adds weight customers with the (x, t_x, n) row';
+
+CREATE FUNCTION clv_bgbb_fit_trans(float8[], clv_bgbb_summary)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_bgbb_fit_summary_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_bgbb_fit_trans(float8[], clv_bgbb_summary) IS
+'transition function of bgbb_fit over clv_bgbb_summary values: adds a customer''s (x, t_x, n) row';
+
+CREATE FUNCTION clv_bgbb_fit_combine(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_bgbb_fit_combine'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_bgbb_fit_combine(float8[], float8[]) IS
+'combine function of bgbb_fit: merges two partial states (float8[rows][4] of x, t_x, n, customers), checked';
+
+CREATE FUNCTION clv_bgbb_fit_final(float8[])
+RETURNS clv_bgbb
+AS 'MODULE_PATHNAME', 'clv_bgbb_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_bgbb_fit_final(float8[]) IS
+'final function of bgbb_fit: the maximum-likelihood BG/BB model (NULL for fewer than two customers)';
+
+CREATE FUNCTION clv_sbg_fit_trans(float8[], periods bigint, churned boolean)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_sbg_fit_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_sbg_fit_trans(float8[], bigint, boolean) IS
+'transition function of sbg_fit: adds a customer''s (periods, churned) row';
+
+CREATE FUNCTION clv_sbg_fit_trans(float8[], periods bigint, churned boolean, weight bigint)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_sbg_fit_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_sbg_fit_trans(float8[], bigint, boolean, bigint) IS
+'transition function of sbg_fit: adds weight customers with the (periods, churned) row';
+
+CREATE FUNCTION clv_sbg_fit_combine(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'clv_sbg_fit_combine'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_sbg_fit_combine(float8[], float8[]) IS
+'combine function of sbg_fit: merges two partial states (float8[rows][3] of periods, churned, customers), checked';
+
+CREATE FUNCTION clv_sbg_fit_final(float8[])
+RETURNS clv_sbg
+AS 'MODULE_PATHNAME', 'clv_sbg_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_sbg_fit_final(float8[]) IS
+'final function of sbg_fit: the maximum-likelihood sBG model (NULL for fewer than two customers)';
+
+DO $$
+DECLARE
+	fit record;
+BEGIN
+	FOR fit IN
+		SELECT * FROM (VALUES
+			('bgbb', 'x bigint, t_x bigint, n bigint', 'bigint, bigint, bigint',
+			 'fits the BG/BB model by maximum likelihood to per-customer x, t_x, n (transactions after the first opportunity, opportunity of the last, opportunities)'),
+			('bgbb', 'x bigint, t_x bigint, n bigint, weight bigint', 'bigint, bigint, bigint, bigint',
+			 'fits the BG/BB model by maximum likelihood to (x, t_x, n) rows, each standing for weight identical customers'),
+			('bgbb', 'clv_bgbb_summary', 'clv_bgbb_summary',
+			 'fits the BG/BB model by maximum likelihood to clv_bgbb_summary values (bgbb_summary)'),
+			('sbg', 'periods bigint, churned boolean', 'bigint, boolean',
+			 'fits the shifted-beta-geometric model by maximum likelihood to per-customer periods observed and whether the customer churned at the end of them'),
+			('sbg', 'periods bigint, churned boolean, weight bigint', 'bigint, boolean, bigint',
+			 'fits the shifted-beta-geometric model by maximum likelihood to (periods, churned) rows, each standing for weight identical customers'))
+			f(name, args, types, comment)
+	LOOP
+		EXECUTE format($f$
+CREATE AGGREGATE %1$s_fit(%2$s) (
+	SFUNC = clv_%1$s_fit_trans,
+	STYPE = float8[],
+	FINALFUNC = clv_%1$s_fit_final,
+	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = clv_%1$s_fit_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE %1$s_fit(%3$s) IS
+%4$L;
+$f$, fit.name, fit.args, fit.types, fit.comment);
+	END LOOP;
+END
+$$;
+
+CREATE FUNCTION sbg_fit_survivors(survivors bigint[])
+RETURNS clv_sbg
+AS 'MODULE_PATHNAME', 'clv_sbg_fit_survivors'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sbg_fit_survivors(bigint[]) IS
+'fits the shifted-beta-geometric model to one cohort''s survivor counts at the ends of periods 0, 1, 2, ... (NULL for fewer than two customers)';
+
+/* BG/BB scoring: a customer is (x, t_x, n) as bgbb_fit takes it */
+
+CREATE FUNCTION p_alive(model clv_bgbb, x bigint, t_x bigint, n bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_p_alive_bgbb'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION p_alive(clv_bgbb, bigint, bigint, bigint) IS
+'BG/BB probability that a customer with x transactions, the last at opportunity t_x, of n is alive at opportunity n + 1';
+
+CREATE FUNCTION expected_purchases(model clv_bgbb, horizon bigint, x bigint, t_x bigint, n bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_expected_purchases_bgbb'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION expected_purchases(clv_bgbb, bigint, bigint, bigint, bigint) IS
+'BG/BB expected transactions in the next horizon opportunities given x, t_x, n';
+
+CREATE FUNCTION expected_purchases(model clv_bgbb, horizon bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_expected_purchases_bgbb_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION expected_purchases(clv_bgbb, bigint) IS
+'BG/BB expected transactions of a new customer in its first horizon opportunities';
+
+CREATE FUNCTION purchase_probability(model clv_bgbb, purchases bigint, horizon bigint, x bigint, t_x bigint, n bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_purchase_probability_bgbb'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_probability(clv_bgbb, bigint, bigint, bigint, bigint, bigint) IS
+'BG/BB probability of exactly purchases transactions in the next horizon opportunities given x, t_x, n';
+
+CREATE FUNCTION purchase_probability(model clv_bgbb, purchases bigint, horizon bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_purchase_probability_bgbb_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_probability(clv_bgbb, bigint, bigint) IS
+'BG/BB probability that a new customer makes exactly purchases transactions in its first horizon opportunities';
+
+/* sBG projections: periods count from the start of the contract */
+
+CREATE FUNCTION churn_probability(model clv_sbg, period bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_churn_probability_sbg'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION churn_probability(clv_sbg, bigint) IS
+'sBG share of a new cohort that churns at the end of period (>= 1)';
+
+CREATE FUNCTION survival(model clv_sbg, period bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_survival_sbg'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION survival(clv_sbg, bigint) IS
+'sBG share of a new cohort still active after period (>= 0) periods';
+
+CREATE FUNCTION projected_retention(model clv_sbg, period bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_projected_retention_sbg'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION projected_retention(clv_sbg, bigint) IS
+'sBG retention rate of period (>= 1): survival(period) / survival(period - 1)';
+
+CREATE FUNCTION derl(model clv_sbg, periods bigint, discount float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clv_derl_sbg'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION derl(clv_sbg, bigint, float8) IS
+'sBG discounted expected residual lifetime of a customer active for periods (>= 1) periods, at discount per period: its expected future renewals, discounted (times the payment per period: its residual value)';
+
+/*
  * The parameter table of a model.  One C function (src/parameters.c)
  * reads every model composite by its shape, so each model type needs only
- * an overload here, or, for a type created later in this script, its own
- * CREATE FUNCTION clv_parameters(model clv_...) with the same body.
+ * its line here.
  */
 DO $$
 DECLARE
@@ -950,7 +1172,8 @@ DECLARE
 BEGIN
 	FOR model IN
 		SELECT * FROM (VALUES ('clv_bgnbd', 'BG/NBD'), ('clv_mbgnbd', 'MBG/NBD'),
-							  ('clv_pareto_nbd', 'Pareto/NBD'), ('clv_gamma_gamma', 'Gamma-Gamma')) m(type, label)
+							  ('clv_pareto_nbd', 'Pareto/NBD'), ('clv_gamma_gamma', 'Gamma-Gamma'),
+							  ('clv_bgbb', 'BG/BB'), ('clv_sbg', 'sBG')) m(type, label)
 	LOOP
 		EXECUTE format($f$
 CREATE FUNCTION clv_parameters(model %1$s)
@@ -1259,6 +1482,17 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+/*
+ * The BG/BB summary of a customer's activity (src/activity.c): here rather
+ * than with bgbb_fit in section 3 because it reads clv_activity.
+ */
+CREATE FUNCTION bgbb_summary(activity clv_activity, as_of date)
+RETURNS clv_bgbb_summary
+AS 'MODULE_PATHNAME', 'clv_activity_bgbb_summary'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bgbb_summary(clv_activity, date) IS
+'the (x, t_x, n) of bgbb_fit from a customer''s clv_activity, one opportunity per period after its first up to the period containing as_of (NULL when the first period is after it)';
 
 CREATE FUNCTION clv_retention_counts_combine(clv_retention_counts, clv_retention_counts)
 RETURNS clv_retention_counts

@@ -7,7 +7,8 @@
  *	  new_customer_share over clv_activity values, whose state
  *	  clv_retention_counts holds counts per period (core/retention.c) and
  *	  combines by addition, so a distributed engine sends O(periods) per
- *	  node instead of O(customers).
+ *	  node instead of O(customers).  bgbb_summary reads an activity as a
+ *	  BG/BB customer, one transaction opportunity per period.
  *
  *-------------------------------------------------------------------------
  */
@@ -282,6 +283,56 @@ Datum
 clv_activity_send(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
+}
+
+PG_FUNCTION_INFO_V1(clv_activity_bgbb_summary);
+/*
+ * bgbb_summary(activity, as_of): the customer's BG/BB summary with one
+ * opportunity per period of the activity, the periods after its first up
+ * to the one containing as_of: x the active ones among them, t_x the last
+ * active one (0 without one) and n their number, each counted from the
+ * first.  Periods after as_of's are ignored; NULL when the first is.
+ */
+Datum
+clv_activity_bgbb_summary(PG_FUNCTION_ARGS)
+{
+	DateADT		as_of = PG_GETARG_DATEADT(1);
+	ClvPeriodSet set;
+	ClvRetentionUnit unit;
+	ClvPeriodIter it;
+	int32		first,
+				last,
+				p;
+	int64		x = 0,
+				t_x = 0;
+	Datum		values[3];
+	bool		nulls[3] = {0};
+
+	if (DATE_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("bgbb_summary as_of must be a finite date"),
+				 errhint("Pass a day of the last period observed.")));
+	unit = activity_read((struct varlena *) PG_GETARG_BYTEA_PP(0), &set, &scratch_memory);
+	last = clv_retention_period_of_day(unit, as_of);
+	if (clv_pset_count(&set) == 0 || clv_pset_first(&set) > last)
+	{
+		clv_pset_free(&set, &scratch_memory);
+		PG_RETURN_NULL();
+	}
+	first = clv_pset_first(&set);
+	clv_pset_iter_init(&it, &set);
+	while (clv_pset_iter_next(&it, &p))
+		if (p > first && p <= last)
+		{
+			x++;
+			t_x = Max(t_x, (int64) p - first);
+		}
+	clv_pset_free(&set, &scratch_memory);
+	values[0] = Int64GetDatum(x);
+	values[1] = Int64GetDatum(t_x);
+	values[2] = Int64GetDatum((int64) last - first);
+	return clv_composite_result(fcinfo, values, nulls);
 }
 
 /*

@@ -174,6 +174,17 @@ done
 split "gamma_gamma_fit(clv_summary)" "SELECT gamma_gamma_fit(s) FROM ($SUMS) c"
 split "gamma_gamma_fit(x, m)" "SELECT gamma_gamma_fit((s).x, (s).m::float8) FROM ($SUMS) c WHERE (s).x IS NOT NULL"
 
+# discrete models: BG/BB over monthly activity (bgbb_summary), sBG over
+# (months from the first to the last active one + 1, churned when that is
+# before December), each a float8[] state combined on the coordinator
+BGBB="SELECT customer_id, bgbb_summary(clv_activity($D, '1 month'), date '2025-12-31') AS b
+	FROM :orders GROUP BY customer_id"
+same -z "bgbb_fit and sbg_fit over per-customer rows" "
+SELECT bgbb_fit((b).x, (b).t_x, (b).n), bgbb_fit(b), sbg_fit((b).t_x + 1, (b).t_x < (b).n) FROM ($BGBB) c"
+split "bgbb_fit(x, t_x, n)" "SELECT bgbb_fit((b).x, (b).t_x, (b).n) FROM ($BGBB) c"
+split "bgbb_fit(clv_bgbb_summary)" "SELECT bgbb_fit(b) FROM ($BGBB) c"
+split "sbg_fit(periods, churned)" "SELECT sbg_fit((b).t_x + 1, (b).t_x < (b).n) FROM ($BGBB) c"
+
 # stored statistics: a distributed table of clv_stats values per segment
 printf '%s\n' "SET client_min_messages = warning;
 	CREATE TABLE segment_stats (segment int, stats clv_stats);

@@ -126,12 +126,13 @@ SELECT is_strict('clv_stats_in', ARRAY['cstring'], 'clv_stats_in is strict');
 -- scoring: IMMUTABLE STRICT PARALLEL SAFE, every overload its own C function
 SELECT is((SELECT count(*) FROM pg_proc
 		   WHERE proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend', 'clv')
-			 AND prokind = 'f'), 35::bigint,
+			 AND prokind = 'f' AND proargtypes[0] <> 'clv_bgbb'::regtype), 35::bigint,
 		  'p_alive (6), expected_purchases (12), purchase_probability (9), expected_spend (2) and model clv (6) overloads');
 SELECT is((SELECT count(DISTINCT prosrc) FROM pg_proc
-		   WHERE proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend')
-			 AND prokind = 'f'
-			  OR (proname = 'clv' AND prokind = 'f' AND proargtypes[0] <> 'timestamptz'::regtype)),
+		   WHERE (proname IN ('p_alive', 'expected_purchases', 'purchase_probability', 'expected_spend')
+				  AND prokind = 'f'
+				  OR (proname = 'clv' AND prokind = 'f' AND proargtypes[0] <> 'timestamptz'::regtype))
+			 AND proargtypes[0] <> 'clv_bgbb'::regtype),
 		  35::bigint, 'each scoring overload has its own C entry point');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure FROM pg_proc p
