@@ -59,8 +59,8 @@ ORDER BY customer_id"
 
 # --- level 2: model fits over per-customer summaries ------------------------
 
-same -z "bgnbd_fit, pareto_nbd_fit, gamma_gamma_fit over clv_summary values" "
-SELECT bgnbd_fit(s), pareto_nbd_fit(s), gamma_gamma_fit(s) FROM ($SUMS) c"
+same -z "bgnbd_fit, mbgnbd_fit, pareto_nbd_fit, gamma_gamma_fit over clv_summary values" "
+SELECT bgnbd_fit(s), mbgnbd_fit(s), pareto_nbd_fit(s), gamma_gamma_fit(s) FROM ($SUMS) c"
 
 same -z "bgnbd_fit, pareto_nbd_fit, gamma_gamma_fit over plain columns" "
 SELECT bgnbd_fit((s).x, (s).t_x, (s).t, (s).unit),
@@ -166,7 +166,7 @@ SELECT (SELECT retention_series(a) FROM ($ACT) c)
 split "clv_stats(clv_summary)" "SELECT clv_stats(s) FROM ($SUMS) c"
 split "clv_stats(x, t_x, t, m, unit)" "
 SELECT clv_stats((s).x, (s).t_x, (s).t, (s).m::float8, (s).unit) FROM ($SUMS) c WHERE (s).x IS NOT NULL"
-for fit in bgnbd_fit pareto_nbd_fit; do
+for fit in bgnbd_fit mbgnbd_fit pareto_nbd_fit; do
 	split "$fit(clv_summary)" "SELECT $fit(s) FROM ($SUMS) c"
 	split "$fit(x, t_x, t, unit)" \
 		"SELECT $fit((s).x, (s).t_x, (s).t, (s).unit) FROM ($SUMS) c WHERE (s).x IS NOT NULL"
@@ -193,7 +193,7 @@ printf '%s\n' "SET client_min_messages = warning;
 	SELECT customer_id % 16, clv_stats(s) FROM ($SUMS) c GROUP BY 1;" |
 	q citus UTC > "$w/stats" 2>&1
 tap $? "a distributed table of clv_stats values, one per segment" "$w/stats"
-for agg in clv_stats_merge bgnbd_fit pareto_nbd_fit gamma_gamma_fit; do
+for agg in clv_stats_merge bgnbd_fit mbgnbd_fit pareto_nbd_fit gamma_gamma_fit; do
 	split "$agg(clv_stats)" "SELECT $agg(stats) FROM segment_stats"
 done
 
