@@ -13,9 +13,9 @@ SUMS="SELECT customer_id, clv_summary($D, amount, date '2025-12-31', '1 week') A
 	FROM :orders GROUP BY customer_id"
 ACT="SELECT customer_id, clv_activity($D, '1 month') AS a FROM :orders GROUP BY customer_id"
 ACT_TS="SELECT customer_id, clv_activity($TS, '1 week') AS a FROM :orders GROUP BY customer_id"
-BGNBD="'(0.243,4.414,0.793,2.426,-9582.4,2357,20,t,\"7 days\")'::clv_bgnbd"
-PARETO="'(0.553,10.578,0.606,11.669,-9595,2357,20,t,\"7 days\")'::clv_pareto_nbd"
-GG="'(6.25,3.74,15.44,-4000,946,20,t)'::clv_gamma_gamma"
+BGNBD="'(0.243,4.414,0.793,2.426,-9582.4,2357,20,t,\"7 days\",,,)'::clv_bgnbd"
+PARETO="'(0.553,10.578,0.606,11.669,-9595,2357,20,t,\"7 days\",,,)'::clv_pareto_nbd"
+GG="'(6.25,3.74,15.44,-4000,946,20,t,,,)'::clv_gamma_gamma"
 
 # --- level 1: per-customer aggregates, GROUP BY customer_id ----------------
 
