@@ -7,14 +7,7 @@ SET extra_float_digits = 0;
 SET DateStyle = 'ISO, YMD';
 SET IntervalStyle = 'postgres';
 
--- SQLSTATE and message of a statement that must fail
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/regress/error_of.sql
 
 -- whether a query's plan, run, has a partial aggregate and launched workers
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$

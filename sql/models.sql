@@ -6,14 +6,7 @@ SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
--- SQLSTATE and message of a statement that must fail
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/regress/error_of.sql
 
 -- per-customer summaries of 4,000 simulated customers, in weeks, by day
 CREATE TABLE model_summaries AS

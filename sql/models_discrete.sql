@@ -7,14 +7,7 @@
 --
 SET extra_float_digits = 0;
 
--- SQLSTATE and message of a statement that must fail
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/regress/error_of.sql
 
 -- B(a + x, b + y) / B(a, b) for whole x, y >= 0, as products
 CREATE FUNCTION pg_temp.bratio(a float8, b float8, x int, y int) RETURNS float8

@@ -7,14 +7,7 @@ SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
--- SQLSTATE and message of a statement that must fail
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/regress/error_of.sql
 
 -- 4,000 customers simulated from BG/NBD r 0.243, alpha 4.414, a 0.793,
 -- b 2.426 and Gamma-Gamma p 6.25, q 3.74, gamma 15.44, on their timestamps

@@ -8,14 +8,7 @@ SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
--- SQLSTATE and message of a statement that must fail
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/regress/error_of.sql
 
 -- the same with the error's detail
 CREATE FUNCTION pg_temp.detail_of(query text) RETURNS text LANGUAGE plpgsql AS $$

@@ -13,14 +13,7 @@ SET extra_float_digits = 0;
 SET DateStyle = 'ISO';
 
 -- Helpers.  error_of() shows the SQLSTATE of a failing query.
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/regress/error_of.sql
 
 -- 'same (n rows)' when queries a and b return the same multiset of rows.
 CREATE FUNCTION pg_temp.same_rows(a text, b text) RETURNS text

@@ -4,12 +4,7 @@
 SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
-CREATE TABLE cdnow_raw (line text);
-\copy cdnow_raw FROM 'test/data/cdnow/CDNOW_sample.txt'
-CREATE TABLE cdnow_orders AS
-SELECT f[2]::int AS customer_id, to_date(f[3], 'YYYYMMDD') AS ordered_at,
-	   f[5]::numeric AS amount
-FROM (SELECT regexp_split_to_array(btrim(line, E' \r'), ' +') AS f FROM cdnow_raw) s;
+\i test/cdnow/orders.psql
 
 CREATE TABLE cdnow_holdout AS
 SELECT customer_id,

@@ -5,13 +5,10 @@
 SET extra_float_digits = 0;
 SET IntervalStyle = 'postgres';
 
-CREATE TABLE cdnow_raw (line text);
-\copy cdnow_raw FROM 'test/data/cdnow/CDNOW_sample.txt'
+\i test/cdnow/orders.psql
 CREATE TABLE cdnow_summary AS
-SELECT f[2]::int AS customer_id,
-	   clv_summary(to_date(f[3], 'YYYYMMDD'), f[5]::numeric, '1997-09-30', '1 week') AS s
-FROM (SELECT regexp_split_to_array(btrim(line, E' \r'), ' +') AS f FROM cdnow_raw) r
-GROUP BY 1;
+SELECT customer_id, clv_summary(ordered_at, amount, '1997-09-30', '1 week') AS s
+FROM cdnow_orders GROUP BY customer_id;
 CREATE TABLE cdnow_fits AS
 SELECT bgnbd_fit(s) AS bg, pareto_nbd_fit(s) AS pn, gamma_gamma_fit(s) AS gg
 FROM cdnow_summary;
@@ -43,4 +40,4 @@ SELECT (bg).aic < (pn).aic AS bgnbd_preferred, round((gg).bic::numeric, 1) AS gg
 	   abs((gg).bic - (3 * ln(946) - 2 * (gg).ll)) < 1e-6 AS gg_bic_ok
 FROM cdnow_fits;
 
-DROP TABLE cdnow_raw, cdnow_summary, cdnow_fits;
+DROP TABLE cdnow_raw, cdnow_orders, cdnow_summary, cdnow_fits;
