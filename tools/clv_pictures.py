@@ -56,7 +56,8 @@ ORDER BY customer_share""",
 -- purchases x and the time of the last one t_x (in the model's unit)
 WITH m AS (
   SELECT ROW(bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, customers,
-             bgnbd_iterations, bgnbd_converged, unit::interval)::clv_bgnbd AS bg
+             bgnbd_iterations, bgnbd_converged, unit::interval,
+             NULL::float8[], bgnbd_aic, bgnbd_bic)::clv_bgnbd AS bg
   FROM {v}model),
 span AS (
   SELECT floor(max(t))::int AS max_t,
