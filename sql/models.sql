@@ -196,6 +196,11 @@ SELECT pg_temp.error_of($$SELECT gamma_gamma_fit((1, 0, 5, 'NaN', 2, '1 day')::c
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 'infinity', '1 day')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 'nan', 5, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, NULL)$$);
+-- a row without data is skipped whatever its unit (an outer join's
+-- missing customer): the same fit as without it
+SELECT bgnbd_fit(x, t_x, t, u) = (SELECT bgnbd_fit(x, t_x, t, u) FROM (VALUES (1::bigint, 1.0::float8, 2.0::float8, '1 day'::interval), (0, 0, 3, '1 day'), (2, 1, 4, '1 day')) w(x, t_x, t, u)) AS null_row_skipped
+FROM (VALUES (1::bigint, 1.0::float8, 2.0::float8, '1 day'::interval), (0, 0, 3, '1 day'),
+			 (NULL, NULL, NULL, NULL), (2, 1, 4, '1 day')) v(x, t_x, t, u);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, '1 month')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(1, 1, 5, '0 days')$$);
 SELECT pg_temp.error_of($$SELECT bgnbd_fit(x, 1, 5, u) FROM (VALUES (1, '1 day'::interval), (2, '1 week')) v(x, u)$$);

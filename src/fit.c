@@ -81,9 +81,10 @@ add_customer(StatsState *state, int want, const char *fname, int64 x,
 
 /*
  * The transition over plain columns: (x, t_x, t, unit) for STATS_WANT_TX,
- * (x, t_x, t, m, unit) for both parts, (x, m) for STATS_WANT_SPEND.  The
- * unit must not be NULL; a row with a NULL x, t_x or t (or m, for
- * Gamma-Gamma) is ignored.
+ * (x, t_x, t, m, unit) for both parts, (x, m) for STATS_WANT_SPEND.  A row
+ * with a NULL x, t_x or t (or m, for Gamma-Gamma) is ignored, whatever its
+ * unit (an outer join's missing customer); a counted row's unit must not
+ * be NULL.
  */
 static Datum
 plain_trans(FunctionCallInfo fcinfo, int want, const char *fname)
@@ -98,12 +99,12 @@ plain_trans(FunctionCallInfo fcinfo, int want, const char *fname)
 	{
 		int			unit_arg = PG_NARGS() - 1;
 
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+			return CLV_STATS_STATE_RESULT(state);
 		clv_check_not_null(fcinfo, unit_arg, fname, "unit",
 						   "Pass the unit the times are in, for example '1 day'.");
 		clv_stats_state_set_unit(state, clv_unit_usec(PG_GETARG_INTERVAL_P(unit_arg), fname),
 								 fname);
-		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-			return CLV_STATS_STATE_RESULT(state);
 		t_x = PG_GETARG_FLOAT8(2);
 		t = PG_GETARG_FLOAT8(3);
 		if (want & STATS_WANT_SPEND)
