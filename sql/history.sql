@@ -8,18 +8,7 @@ SET IntervalStyle = 'postgres';
 \i test/regress/error_of.sql
 
 -- whether a query's plan, run, has a partial aggregate and launched workers
-CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	line text;
-	partial boolean := false;
-	launched boolean := false;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
-		partial := partial OR line ~ 'Partial (Hash|Group)?Aggregate';
-		launched := launched OR line ~ 'Workers Launched: [1-9]';
-	END LOOP;
-	RETURN format('partial aggregate: %s, workers launched: %s', partial, launched);
-END $$;
+\i test/regress/plan_of.sql
 
 CREATE TABLE orders (customer_id int, ordered_at timestamptz, amount numeric);
 INSERT INTO orders VALUES

@@ -117,17 +117,7 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-BEGIN
-	EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || query INTO plan;
-	RETURN (WITH RECURSIVE nodes(node) AS (
-				SELECT plan -> 0 -> 'Plan'
-				UNION ALL
-				SELECT child FROM nodes, json_array_elements(node -> 'Plans') child)
-			SELECT max((node ->> 'Workers Launched')::int) FROM nodes);
-END $$;
+\i test/regress/workers_launched.sql
 SELECT pg_temp.workers_launched(format('SELECT %s FROM mb_big', f)) > 0 AS workers_launched, f
 FROM (VALUES ('mbgnbd_fit(x, t_x, t, unit)'),
 			 ('mbgnbd_fit((x, t_x, t, m, orders, unit)::clv_summary)')) v(f);

@@ -107,17 +107,7 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, t_x, t, unit) FROM big_summaries;
 -- the plan runs in workers: partial states (clv_stats values) are combined
-CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-BEGIN
-	EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || query INTO plan;
-	RETURN (WITH RECURSIVE nodes(node) AS (
-				SELECT plan -> 0 -> 'Plan'
-				UNION ALL
-				SELECT child FROM nodes, json_array_elements(node -> 'Plans') child)
-			SELECT max((node ->> 'Workers Launched')::int) FROM nodes);
-END $$;
+\i test/regress/workers_launched.sql
 SELECT pg_temp.workers_launched(format('SELECT %s FROM big_summaries', f)) > 0 AS workers_launched, f
 FROM (VALUES ('bgnbd_fit(x, t_x, t, unit)'), ('pareto_nbd_fit(x, t_x, t, unit)'), ('gamma_gamma_fit(x, m)'),
 			 ('clv_stats(x, t_x, t, m, unit)'), ('bgnbd_fit((x, t_x, t, m, orders, unit)::clv_summary)')) v(f);

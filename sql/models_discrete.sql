@@ -136,17 +136,7 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-BEGIN
-	EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || query INTO plan;
-	RETURN (WITH RECURSIVE nodes(node) AS (
-				SELECT plan -> 0 -> 'Plan'
-				UNION ALL
-				SELECT child FROM nodes, json_array_elements(node -> 'Plans') child)
-			SELECT max((node ->> 'Workers Launched')::int) FROM nodes);
-END $$;
+\i test/regress/workers_launched.sql
 EXPLAIN (COSTS OFF) SELECT bgbb_fit(x, t_x, n) FROM donors;
 SELECT pg_temp.workers_launched('SELECT bgbb_fit(x, t_x, n) FROM donors') > 0 AS workers_launched;
 SELECT bgbb_fit(x, t_x, n) = (SELECT m FROM bgbb_serial) AS parallel_same FROM donors;
