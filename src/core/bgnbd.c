@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "optimize.h"
+#include "quadrature.h"
 #include "special.h"
 
 /*
@@ -233,19 +234,18 @@ purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
  * c <= 0.  The transformed series
  * has terms of both signs; when they cancel (large r and z close to 1) and
  * c > 0, the untransformed form, all of whose terms are positive, is
- * summed in logarithms instead.  At a = 1 the formula is 0/0; within
- * A_NEAR_ONE of 1 the expectation is interpolated linearly between
- * a = 1 - A_NEAR_ONE and a = 1 + A_NEAR_ONE (it is smooth in a, so the
- * error is of the order of A_NEAR_ONE squared, and nothing jumps).
+ * summed in logarithms instead.  Both lose digits in proportion to
+ * 1 / (a - 1), where the formula is 0/0: within A_NEAR_ONE of a = 1 the
+ * expectation is the integral of purchases_if_alive_integral instead.
  */
-#define A_NEAR_ONE 1e-9
+#define A_NEAR_ONE 1e-2
 
 static double
-purchases_if_alive_at(const double *param, double horizon, double x, double t,
-					  double a)
+purchases_if_alive_at(const double *param, double horizon, double x, double t)
 {
 	double		r = param[0],
 				alpha = param[1],
+				a = param[2],
 				b = param[3];
 	double		z,
 				c,
@@ -261,6 +261,87 @@ purchases_if_alive_at(const double *param, double horizon, double x, double t,
 		c_bracket = -c * expm1((r + x) * log1p(-z) +
 							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
 	return c_bracket / (a - 1);
+}
+
+/*
+ * The expectation above as E[(1 - (1 + p zeta)^-(r + x)) / p] over the
+ * dropout probability p ~ Beta(a, b + x), zeta = h / (alpha + t): given p
+ * and the purchase rate, a customer alive at t buys (1 - exp(-rate p h))
+ * / p times in expectation, and the rate is Gamma(r + x, alpha + t).  The
+ * integrand is positive and bounded, so the integral has no cancellation
+ * and no singularity at a = 1.  It is taken in s = -log p on p < 1/2 and
+ * in v = -log(1 - p) on p > 1/2, where the integrands vary on a scale of 1
+ * (around s = log(b + x), where the beta density rises, and s =
+ * log((r + x) zeta), where the customer's expected purchases stop growing
+ * with 1/p); beyond 40 units past both the rest is taken in closed form.
+ */
+typedef struct PurchasesIntegral
+{
+	double		r_x;			/* r + x */
+	double		b_x;			/* b + x */
+	double		a;
+	double		zeta;
+	double		log_norm;		/* -log B(a, b + x) */
+} PurchasesIntegral;
+
+#define PURCHASES_TAIL 40.0
+
+/* The integrand on p < 1/2, in s = -log p. */
+static double
+purchases_integrand_small_p(double s, const void *arg)
+{
+	const PurchasesIntegral *in = arg;
+	double		p = exp(-s);
+
+	return -expm1(-in->r_x * log1p(p * in->zeta)) *
+		exp(-(in->a - 1) * s + (in->b_x - 1) * log1p(-p) + in->log_norm);
+}
+
+/* The integrand on p > 1/2, in v = -log(1 - p). */
+static double
+purchases_integrand_large_p(double v, const void *arg)
+{
+	const PurchasesIntegral *in = arg;
+	double		q = exp(-v),
+				p = 1 - q;
+
+	return -expm1(-in->r_x * log1p(p * in->zeta)) / p *
+		exp((in->a - 1) * log1p(-q) - in->b_x * v + in->log_norm);
+}
+
+static double
+purchases_if_alive_integral(const double *param, double horizon, double x,
+							double t)
+{
+	PurchasesIntegral in;
+	double		s_low,
+				s_high,
+				v_high,
+				small_p,
+				large_p;
+
+	in.r_x = param[0] + x;
+	in.b_x = param[3] + x;
+	in.a = param[2];
+	in.zeta = horizon / (param[1] + t);
+	in.log_norm = clv_special_lgamma_ratio(in.b_x, in.a) - lgamma(in.a);
+	/* below log(b + x) - 4 the beta density is below exp(-e^4) of its peak */
+	s_low = fmax(log(2.0), log(in.b_x) - 4.0);
+	s_high = fmax(s_low, fmax(log(in.r_x * in.zeta), log(in.b_x))) + PURCHASES_TAIL;
+	/* beyond s_high: (r + x) zeta p p^(a - 1) / B(a, b + x) */
+	small_p = clv_quadrature_positive(purchases_integrand_small_p, &in,
+									  s_low, s_high, 4.0, 1e-12, 0.0) +
+		in.r_x * in.zeta * exp(-in.a * s_high + in.log_norm) / in.a;
+	/*
+	 * beyond v_high, where q^(b + x) < exp(-PURCHASES_TAIL) if b + x > 1:
+	 * (1 - (1 + zeta)^-(r + x)) q^(b + x - 1) / B(a, b + x)
+	 */
+	v_high = fmax(log(2.0), PURCHASES_TAIL / fmax(1.0, in.b_x));
+	large_p = clv_quadrature_positive(purchases_integrand_large_p, &in,
+									  log(2.0), v_high, 4.0, 1e-12, small_p) +
+		-expm1(-in.r_x * log1p(in.zeta)) *
+		exp(-in.b_x * v_high + in.log_norm) / in.b_x;
+	return small_p + large_p;
 }
 
 double
@@ -283,13 +364,8 @@ clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
 			return value;
 	}
 	if (fabs(a - 1.0) < A_NEAR_ONE)
-	{
-		double		below = purchases_if_alive_at(param, horizon, x, t, 1.0 - A_NEAR_ONE),
-					above = purchases_if_alive_at(param, horizon, x, t, 1.0 + A_NEAR_ONE);
-
-		return below + (above - below) * (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE);
-	}
-	return purchases_if_alive_at(param, horizon, x, t, a);
+		return purchases_if_alive_integral(param, horizon, x, t);
+	return purchases_if_alive_at(param, horizon, x, t);
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */

@@ -97,9 +97,9 @@ expected_rounding(int kind, const double *param, const Customer *c)
 {
 	if (kind == 1)
 		return 0.0;
-	/* within 1e-9 of a = 1 the formula is interpolated from a = 1 +- 1e-9 */
+	/* within 1e-2 of a = 1 the expectation is an integral instead */
 	return 1e-8 * (fabs(param[2] + param[3] + c->x - 1.0) + 1.0) /
-		fmax(fabs(param[2] - 1.0), 1e-9);
+		fmax(fabs(param[2] - 1.0), 1e-2);
 }
 
 /*

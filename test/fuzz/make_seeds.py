@@ -209,6 +209,13 @@ write("fuzz_model_formulas", "a_near_one",
                                                         (2.0, 1.0, 1.0, 0.5, 6.25, 3.74, 15.44)) +
       struct.pack("<B", 0) + u16_log(52.0, 1e-3, 1e4) + u16_log(20.0, 1e-2, 1e6) +
       u16_log(52.0, 1e-3, 1e4))
+# CI's fixed-seed pass found this one (BG/NBD, a = 1, r = 1e6): expected
+# purchases jumped from 6067 to 17060 between a = 1 and 1 + 1e-9
+write("fuzz_model_formulas", "bgnbd_a_one_r_huge",
+      struct.pack("<B", 2 | (31 << 3) | 128) +
+      f64(999999.99999999953, 783.64189662175295, 1.0, 783.64189662175295, 1.0, 1.0, 1.0) +
+      struct.pack("<H", 0) + u16_log(154.25359490188205, 1e-3, 1e4) + u16_log(20.0, 1e-2, 1e6) +
+      u16_log(1716.2357473489355, 1e-3, 1e4))
 write("fuzz_model_formulas", "wide", struct.pack("<B", 128) + f64(1e-300, 1e300, 1e-5, 1e5, 1.0, 1.0, 1.0) +
       struct.pack("<H", 5000) + u16_log(1.0, 1e-3, 1e4) + struct.pack("<B", 255))
 

@@ -1,0 +1,120 @@
+/*
+ * test_quadrature.c -- unit tests of src/core/quadrature.c against
+ * integrals known in closed form, and of the BG/NBD expectation at and
+ * near a = 1, which is such an integral, against values computed
+ * independently with 30-digit arithmetic (mpmath).
+ */
+#include <math.h>
+#include <stdbool.h>
+
+#include "bgnbd.h"
+#include "quadrature.h"
+#include "tap.h"
+
+/* exp(-k x) for k = *(double *) arg. */
+static double
+exponential(double x, const void *arg)
+{
+	return exp(-*(const double *) arg * x);
+}
+
+/* The standard normal density. */
+static double
+normal_density(double x, const void *arg)
+{
+	(void) arg;
+	return exp(-0.5 * x * x) / sqrt(2.0 * 3.14159265358979323846);
+}
+
+/* A narrow bump (width 1e-3) at 0.3 on a flat floor of 1. */
+static double
+bump(double x, const void *arg)
+{
+	double		u = (x - 0.3) / 1e-3;
+
+	(void) arg;
+	return 1.0 + 1.0 / (1.0 + u * u);
+}
+
+/* 1, overflowing to infinity beyond 0.7. */
+static double
+overflowing(double x, const void *arg)
+{
+	(void) arg;
+	return x > 0.7 ? INFINITY : 1.0;
+}
+
+static void
+test_known_integrals(void)
+{
+	double		rate = 1.0,
+				fast = 1e4;
+
+	is_near(clv_quadrature_positive(exponential, &rate, 0.0, 50.0, 4.0, 1e-12, 0.0),
+			-expm1(-50.0), 1e-14, "integral of exp(-x) over [0, 50]");
+	is_near(clv_quadrature_positive(exponential, &fast, 0.0, 1.0, 4.0, 1e-12, 0.0) * 1e4,
+			1.0, 1e-12, "integral of exp(-1e4 x) over [0, 1], refined near 0");
+	is_near(clv_quadrature_positive(normal_density, NULL, -10.0, 10.0, 1.0, 1e-12, 0.0),
+			1.0, 1e-14, "normal density over [-10, 10]");
+	is_near(clv_quadrature_positive(bump, NULL, 0.0, 1.0, 1.0, 1e-12, 0.0),
+			1.0 + 1e-3 * (atan(700.0) + atan(300.0)), 1e-12,
+			"a bump a thousandth wide on [0, 1]");
+	is_near(clv_quadrature_positive(bump, NULL, 0.5, 0.5, 1.0, 1e-12, 0.0), 0.0, 0.0,
+			"an empty interval");
+	ok(isnan(clv_quadrature_positive(overflowing, NULL, 0.0, 1.0, 1.0, 1e-12, 0.0)),
+	   "a non-finite integrand gives NaN");
+	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, 1e6, 1.0, 1e-12, 0.0)),
+	   "more panels than the budget gives NaN");
+}
+
+/*
+ * BG/NBD E[Y(h) | x = 0, t, alive] where the closed form is 0/0 (a = 1):
+ * r = 1e6, alpha = b = 783.6..., t = 154.25..., h = 1716.2... (CI's
+ * fuzzer found the jump from 6067 to 17060 between a = 1 and 1 + 1e-9),
+ * and CDNOW's r, alpha and b with a = 1.
+ */
+static void
+test_bgnbd_a_one(void)
+{
+	double		huge[4] = {999999.99999999953, 783.64189662175295, 1.0, 783.64189662175295};
+	double		cdnow[4] = {0.243, 4.414, 1.0, 2.426};
+	double		a_values[3] = {1.0, 1.001, 0.999};
+	double		want[3] = {6078.611316198204772, 6055.103875110637143, 6102.240620090516797};
+	int			i;
+
+	for (i = 0; i < 3; i++)
+	{
+		huge[2] = a_values[i];
+		is_near(clv_bgnbd_purchases_if_alive(huge, 1716.2357473489355, 0, 154.25359490188205),
+				want[i], 1e-11 * want[i], "BG/NBD expectation near a = 1, r = 1e6");
+	}
+	for (i = -1; i <= 1; i += 2)
+	{
+		double		inside,
+					outside;
+
+		huge[2] = 1.0 + i * 1e-9;
+		is_near(clv_bgnbd_purchases_if_alive(huge, 1716.2357473489355, 0, 154.25359490188205),
+				want[0], 1e-8 * want[0], "BG/NBD expectation at a = 1 +- 1e-9, r = 1e6");
+		/* the edges of the integral's window, for CDNOW's r, alpha and b */
+		cdnow[2] = 1.0 + i * 0.01 * (1.0 - 1e-12);
+		inside = clv_bgnbd_purchases_if_alive(cdnow, 39.0, 2, 30.0);
+		cdnow[2] = 1.0 + i * 0.01 * (1.0 + 1e-12);
+		outside = clv_bgnbd_purchases_if_alive(cdnow, 39.0, 2, 30.0);
+		is_near(inside, outside, 1e-10 * outside,
+				"BG/NBD expectation continuous at the edge of the a = 1 window");
+	}
+	cdnow[2] = 1.0;
+	is_near(clv_bgnbd_purchases_if_alive(cdnow, 39.0, 0, 0.0), 1.084279010591519, 1e-11,
+			"BG/NBD E[X(39)] at a = 1, CDNOW's r, alpha and b");
+	is_near(clv_bgnbd_purchases_if_alive(cdnow, 39.0, 2, 30.0), 1.954206244255620, 1e-11,
+			"BG/NBD E[Y(39) | x = 2, t = 30, alive] at a = 1");
+}
+
+int
+main(void)
+{
+	test_known_integrals();
+	test_bgnbd_a_one();
+	return done_testing();
+}
