@@ -236,12 +236,23 @@ purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
  * c > 0, the untransformed form, all of whose terms are positive, is
  * summed in logarithms instead.  Both lose digits in proportion to
  * 1 / (a - 1), where the formula is 0/0: within A_NEAR_ONE of a = 1 the
- * expectation is the integral of purchases_if_alive_integral instead.
+ * expectation is clv_bgnbd_purchases_if_alive_integral instead.
  */
 #define A_NEAR_ONE 1e-2
 
+/*
+ * Beyond a = 1, the closed form's two terms may also cancel (tiny r with
+ * b in the hundred thousands lost three digits): when they cancel to
+ * 1 / MAX_CANCELLATION of their size, or the closed form fails, the
+ * integral is taken instead, for a up to INTEGRAL_MAX_A (its integrand is
+ * a peak about 1 / sqrt(min(a, b + x)) wide; it is tested up to there).
+ */
+#define MAX_CANCELLATION 1e3
+#define INTEGRAL_MAX_A 100.0
+
 static double
-purchases_if_alive_at(const double *param, double horizon, double x, double t)
+purchases_if_alive_at(const double *param, double horizon, double x, double t,
+					  double *cancellation)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -257,9 +268,16 @@ purchases_if_alive_at(const double *param, double horizon, double x, double t)
 	log_factor = (a - 1) * log1p(-z);
 	c_bracket = -c * expm1(log_factor) - exp(log_factor) *
 		clv_special_hyp2f1_tail_times_c(a + b - 1 - r, a - 1, c, z);
+	*cancellation = fabs(c * expm1(log_factor) / c_bracket);
 	if (isnan(c_bracket) && c > 0)
-		c_bracket = -c * expm1((r + x) * log1p(-z) +
-							   clv_special_log_hyp2f1_positive(r + x, b + x, c, z));
+	{
+		double		log_power = (r + x) * log1p(-z);
+		double		exponent = log_power +
+			clv_special_log_hyp2f1_positive(r + x, b + x, c, z);
+
+		c_bracket = -c * expm1(exponent);
+		*cancellation = fabs(log_power / exponent);
+	}
 	return c_bracket / (a - 1);
 }
 
@@ -277,24 +295,39 @@ purchases_if_alive_at(const double *param, double horizon, double x, double t)
  */
 typedef struct PurchasesIntegral
 {
-	double		r_x;			/* r + x */
+	double		log_r_x;		/* log(r + x) */
 	double		b_x;			/* b + x */
 	double		a;
-	double		zeta;
+	double		log_zeta;		/* log(h / (alpha + t)) */
 	double		log_norm;		/* -log B(a, b + x) */
 } PurchasesIntegral;
 
 #define PURCHASES_TAIL 40.0
+
+/*
+ * log(1 - (1 + u)^-(r + x)) for u = exp(log_u), without underflow where u
+ * or the result is beyond the range of a double (alpha or b near 1e300).
+ */
+static double
+log_purchase_share(double log_u, double log_r_x)
+{
+	/* log((r + x) log1p(u)); log1p(u) = u to a relative 1e-13 below e^-30 */
+	double		log_y = log_r_x + (log_u > -30.0 ? log(log1p(exp(log_u))) : log_u);
+
+	/* 1 - exp(-y) = y (1 - y / 2 + ...) */
+	if (log_y < -30.0)
+		return log_y;
+	return log(-expm1(-exp(log_y)));
+}
 
 /* The integrand on p < 1/2, in s = -log p. */
 static double
 purchases_integrand_small_p(double s, const void *arg)
 {
 	const PurchasesIntegral *in = arg;
-	double		p = exp(-s);
 
-	return -expm1(-in->r_x * log1p(p * in->zeta)) *
-		exp(-(in->a - 1) * s + (in->b_x - 1) * log1p(-p) + in->log_norm);
+	return exp(log_purchase_share(in->log_zeta - s, in->log_r_x) -
+			   (in->a - 1) * s + (in->b_x - 1) * log1p(-exp(-s)) + in->log_norm);
 }
 
 /* The integrand on p > 1/2, in v = -log(1 - p). */
@@ -302,45 +335,59 @@ static double
 purchases_integrand_large_p(double v, const void *arg)
 {
 	const PurchasesIntegral *in = arg;
-	double		q = exp(-v),
-				p = 1 - q;
+	double		log_p = log1p(-exp(-v));
 
-	return -expm1(-in->r_x * log1p(p * in->zeta)) / p *
-		exp((in->a - 1) * log1p(-q) - in->b_x * v + in->log_norm);
+	return exp(log_purchase_share(in->log_zeta + log_p, in->log_r_x) - log_p +
+			   (in->a - 1) * log_p - in->b_x * v + in->log_norm);
 }
 
-static double
-purchases_if_alive_integral(const double *param, double horizon, double x,
-							double t)
+double
+clv_bgnbd_purchases_if_alive_integral(const double *param, double horizon,
+									  double x, double t)
 {
 	PurchasesIntegral in;
 	double		s_low,
 				s_high,
 				v_high,
+				panel,
+				noise,
 				small_p,
 				large_p;
 
-	in.r_x = param[0] + x;
+	in.log_r_x = log(param[0] + x);
 	in.b_x = param[3] + x;
 	in.a = param[2];
-	in.zeta = horizon / (param[1] + t);
-	in.log_norm = clv_special_lgamma_ratio(in.b_x, in.a) - lgamma(in.a);
-	/* below log(b + x) - 4 the beta density is below exp(-e^4) of its peak */
-	s_low = fmax(log(2.0), log(in.b_x) - 4.0);
-	s_high = fmax(s_low, fmax(log(in.r_x * in.zeta), log(in.b_x))) + PURCHASES_TAIL;
-	/* beyond s_high: (r + x) zeta p p^(a - 1) / B(a, b + x) */
-	small_p = clv_quadrature_positive(purchases_integrand_small_p, &in,
-									  s_low, s_high, 4.0, 1e-12, 0.0) +
-		in.r_x * in.zeta * exp(-in.a * s_high + in.log_norm) / in.a;
+	in.log_zeta = log(horizon) - log(param[1] + t);
+	in.log_norm = clv_special_lgamma_ratio(fmax(in.a, in.b_x), fmin(in.a, in.b_x)) -
+		lgamma(fmin(in.a, in.b_x));
+
 	/*
-	 * beyond v_high, where q^(b + x) < exp(-PURCHASES_TAIL) if b + x > 1:
-	 * (1 - (1 + zeta)^-(r + x)) q^(b + x - 1) / B(a, b + x)
+	 * below log((b + x) / max(a, 1)) - 4 the integrand is below exp(-49) of
+	 * its peak; beyond s_high it is (r + x) zeta p p^(a - 1) / B(a, b + x)
+	 * to within a relative exp(-PURCHASES_TAIL)
 	 */
-	v_high = fmax(log(2.0), PURCHASES_TAIL / fmax(1.0, in.b_x));
+	s_low = fmax(log(2.0), log(in.b_x / fmax(1.0, in.a)) - 4.0);
+	s_high = fmax(s_low, fmax(in.log_r_x + in.log_zeta, log(in.b_x))) + PURCHASES_TAIL;
+	panel = 4.0 / sqrt(fmax(1.0, fmin(in.a, in.b_x)));
+	/* the integrands are exp() of sums of about log_norm's size */
+	noise = DBL_EPSILON * fabs(in.log_norm);
+	small_p = clv_quadrature_positive(purchases_integrand_small_p, &in,
+									  s_low, s_high, panel, 1e-12, 0.0, noise) +
+		exp(in.log_r_x + in.log_zeta - in.a * s_high + in.log_norm - log(in.a));
+
+	/*
+	 * beyond v_high, where q^(b + x) < exp(-PURCHASES_TAIL) if b + x > 1 and
+	 * the rest of the integrand is its value at q = 0 to within a relative
+	 * exp(-PURCHASES_TAIL): (1 - (1 + zeta)^-(r + x)) q^(b + x - 1) / B(a, b
+	 * + x)
+	 */
+	v_high = fmax(log(2.0), fmax(0.0, fmax(log(in.a), in.log_r_x + in.log_zeta -
+										   log1p(exp(in.log_zeta)))) +
+				  PURCHASES_TAIL / fmax(1.0, in.b_x));
 	large_p = clv_quadrature_positive(purchases_integrand_large_p, &in,
-									  log(2.0), v_high, 4.0, 1e-12, small_p) +
-		-expm1(-in.r_x * log1p(in.zeta)) *
-		exp(-in.b_x * v_high + in.log_norm) / in.b_x;
+									  log(2.0), v_high, panel, 1e-12, small_p, noise) +
+		exp(log_purchase_share(in.log_zeta, in.log_r_x) - in.b_x * v_high +
+			in.log_norm - log(in.b_x));
 	return small_p + large_p;
 }
 
@@ -353,19 +400,24 @@ clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
 				a = param[2],
 				b = param[3];
 	double		zeta = horizon / (alpha + t);
+	double		value,
+				cancellation;
 
 	if (horizon == 0)
 		return 0.0;
 	if (zeta < 0.5 || a + b + x - 1 > 64.0 * zeta * (r + x + a + 1.0))
 	{
-		double		value = purchases_if_alive_pfaff(r + x, a, a + b + x - 1, zeta);
-
+		value = purchases_if_alive_pfaff(r + x, a, a + b + x - 1, zeta);
 		if (!isnan(value))
 			return value;
 	}
 	if (fabs(a - 1.0) < A_NEAR_ONE)
-		return purchases_if_alive_integral(param, horizon, x, t);
-	return purchases_if_alive_at(param, horizon, x, t);
+		return clv_bgnbd_purchases_if_alive_integral(param, horizon, x, t);
+	value = purchases_if_alive_at(param, horizon, x, t, &cancellation);
+	if (!(value >= 0.0 && isfinite(value) && cancellation < MAX_CANCELLATION) &&
+		a <= INTEGRAL_MAX_A)
+		return clv_bgnbd_purchases_if_alive_integral(param, horizon, x, t);
+	return value;
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */

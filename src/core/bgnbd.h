@@ -39,6 +39,18 @@ extern double clv_bgnbd_purchases_if_alive(const double *param,
 										   double horizon, double x,
 										   double t);
 
+/*
+ * The same expectation as an integral over the dropout probability, by
+ * quadrature: about 15 microseconds, accurate to about 1e-12 relative
+ * for a up to 100 and any other parameters (NaN beyond the quadrature's
+ * work budget; beyond a = 100 the beta density's peak may be too narrow
+ * for its panels).  clv_bgnbd_purchases_if_alive's value within 0.01 of
+ * a = 1, where the closed form is 0/0, and where the closed form cancels.
+ */
+extern double clv_bgnbd_purchases_if_alive_integral(const double *param,
+													double horizon,
+													double x, double t);
+
 /* E[X(t)]: purchases of a new customer in its first t time units. */
 extern double clv_bgnbd_unconditional_purchases(const double *param,
 												double t);

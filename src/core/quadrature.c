@@ -4,6 +4,7 @@
  */
 #include "quadrature.h"
 
+#include <float.h>
 #include <math.h>
 
 /*
@@ -68,7 +69,8 @@ kronrod_panel(ClvIntegrand f, const void *arg, double lo, double hi,
 
 double
 clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
-						double panel, double rel_tol, double rest)
+						double panel, double rel_tol, double rest,
+						double noise)
 {
 	/* the first pass over whole panels, which sets the tolerance's scale */
 	double		first_estimate[CLV_QUADRATURE_MAX_PANELS / 4],
@@ -81,6 +83,12 @@ clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
 	int			panels = count;
 	double		scale = fabs(rest),
 				total = 0.0;
+
+	/*
+	 * a panel whose two estimates differ by no more than this relative
+	 * amount differs by rounding alone, and halving it cannot help
+	 */
+	double		rounding = 50.0 * (DBL_EPSILON + noise);
 	int			i;
 
 	if (hi == lo)
@@ -102,7 +110,8 @@ clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
 					panel_hi = lo + (hi - lo) * (i + 1) / count;
 		int			depth = 0;
 
-		if (first_difference[i] <= rel_tol * scale / count)
+		if (first_difference[i] <= rel_tol * scale / count ||
+			first_difference[i] <= rounding * first_estimate[i])
 		{
 			total += first_estimate[i];
 			continue;
@@ -124,7 +133,7 @@ clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
 			if (isnan(difference) || ++panels > CLV_QUADRATURE_MAX_PANELS)
 				return NAN;
 			if (difference <= rel_tol * scale * (b - a) / (hi - lo) ||
-				depth + 2 > 64)
+				difference <= rounding * estimate || depth + 2 > 64)
 			{
 				total += estimate;
 				continue;

@@ -15,13 +15,15 @@ typedef double (*ClvIntegrand) (double x, const void *arg);
  * panel: the interval is cut into panels at most that wide, and each is
  * halved until its Kronrod and Gauss estimates agree to rel_tol of the
  * whole integral plus rest, the size of whatever the caller adds to it
- * (the Kronrod estimate is then far more accurate).  NaN when f is not
- * finite somewhere or the work budget of CLV_QUADRATURE_MAX_PANELS panels
- * runs out.
+ * (the Kronrod estimate is then far more accurate), or to their rounding
+ * error, given noise, the relative rounding error of f's values.  NaN
+ * when f is not finite somewhere or the work budget of
+ * CLV_QUADRATURE_MAX_PANELS panels runs out.
  */
 extern double clv_quadrature_positive(ClvIntegrand f, const void *arg,
 									  double lo, double hi, double panel,
-									  double rel_tol, double rest);
+									  double rel_tol, double rest,
+									  double noise);
 
 /* The most panels clv_quadrature_positive evaluates. */
 #define CLV_QUADRATURE_MAX_PANELS 4096

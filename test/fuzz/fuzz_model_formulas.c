@@ -18,6 +18,9 @@
  *	- every prediction continuous: moving one parameter by a relative 1e-9
  *	  moves it by a relative 1e-4 at most (plus rounding), which catches
  *	  wrong branches at special points such as a = 1 or s = 1;
+ *	- BG/NBD's expected purchases if alive equal their defining integral
+ *	  over the dropout probability (clv_bgnbd_purchases_if_alive_integral)
+ *	  to 1e-6 for a <= 100, where that is accurate;
  *	- the BG/NBD log-likelihood equals an independent transcription of
  *	  Fader, Hardie and Lee (2005) eq. 6, and its gradient central
  *	  differences, in the usual range;
@@ -153,6 +156,17 @@ check_predictions(int kind, const double *param, double horizon, const Customer 
 			   "(param %.17g %.17g %.17g %.17g; horizon %.17g; x %.17g, t_x %.17g, t %.17g)",
 			   name, e, e_longer, param[0], param[1], param[2], param[3], horizon,
 			   c->x, c->t_x, c->t);
+	if (kind == 0 && param[2] <= 100.0)
+	{
+		double		if_alive = clv_bgnbd_purchases_if_alive(param, horizon, c->x, c->t),
+					integral = clv_bgnbd_purchases_if_alive_integral(param, horizon, c->x, c->t);
+
+		FUZZ_CHECK(!isfinite(if_alive) || isnan(integral) ||
+				   fabs(if_alive - integral) <= 1e-6 * integral + 1e-300,
+				   "BG/NBD purchases if alive %.17g, its integral %.17g (param %.17g %.17g "
+				   "%.17g %.17g; horizon %.17g; x %.17g, t %.17g)", if_alive, integral,
+				   param[0], param[1], param[2], param[3], horizon, c->x, c->t);
+	}
 	check_continuity(kind == 0 ? "BG/NBD p_alive" : "Pareto/NBD p_alive", kind, param, horizon, c, 0);
 	check_continuity(kind == 0 ? "BG/NBD expected purchases" : "Pareto/NBD expected purchases",
 					 kind, param, horizon, c, 1);

@@ -1,8 +1,10 @@
 /*
  * test_quadrature.c -- unit tests of src/core/quadrature.c against
  * integrals known in closed form, and of the BG/NBD expectation at and
- * near a = 1, which is such an integral, against values computed
- * independently with 30-digit arithmetic (mpmath).
+ * near a = 1, which is such an integral, and where its closed form
+ * cancels, against values computed independently with 40-digit
+ * arithmetic (mpmath's quad of the integral, or its hyp2f1 in the closed
+ * form).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -50,20 +52,20 @@ test_known_integrals(void)
 	double		rate = 1.0,
 				fast = 1e4;
 
-	is_near(clv_quadrature_positive(exponential, &rate, 0.0, 50.0, 4.0, 1e-12, 0.0),
+	is_near(clv_quadrature_positive(exponential, &rate, 0.0, 50.0, 4.0, 1e-12, 0.0, 0.0),
 			-expm1(-50.0), 1e-14, "integral of exp(-x) over [0, 50]");
-	is_near(clv_quadrature_positive(exponential, &fast, 0.0, 1.0, 4.0, 1e-12, 0.0) * 1e4,
+	is_near(clv_quadrature_positive(exponential, &fast, 0.0, 1.0, 4.0, 1e-12, 0.0, 0.0) * 1e4,
 			1.0, 1e-12, "integral of exp(-1e4 x) over [0, 1], refined near 0");
-	is_near(clv_quadrature_positive(normal_density, NULL, -10.0, 10.0, 1.0, 1e-12, 0.0),
+	is_near(clv_quadrature_positive(normal_density, NULL, -10.0, 10.0, 1.0, 1e-12, 0.0, 0.0),
 			1.0, 1e-14, "normal density over [-10, 10]");
-	is_near(clv_quadrature_positive(bump, NULL, 0.0, 1.0, 1.0, 1e-12, 0.0),
+	is_near(clv_quadrature_positive(bump, NULL, 0.0, 1.0, 1.0, 1e-12, 0.0, 0.0),
 			1.0 + 1e-3 * (atan(700.0) + atan(300.0)), 1e-12,
 			"a bump a thousandth wide on [0, 1]");
-	is_near(clv_quadrature_positive(bump, NULL, 0.5, 0.5, 1.0, 1e-12, 0.0), 0.0, 0.0,
+	is_near(clv_quadrature_positive(bump, NULL, 0.5, 0.5, 1.0, 1e-12, 0.0, 0.0), 0.0, 0.0,
 			"an empty interval");
-	ok(isnan(clv_quadrature_positive(overflowing, NULL, 0.0, 1.0, 1.0, 1e-12, 0.0)),
+	ok(isnan(clv_quadrature_positive(overflowing, NULL, 0.0, 1.0, 1.0, 1e-12, 0.0, 0.0)),
 	   "a non-finite integrand gives NaN");
-	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, 1e6, 1.0, 1e-12, 0.0)),
+	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, 1e6, 1.0, 1e-12, 0.0, 0.0)),
 	   "more panels than the budget gives NaN");
 }
 
@@ -111,10 +113,29 @@ test_bgnbd_a_one(void)
 			"BG/NBD E[Y(39) | x = 2, t = 30, alive] at a = 1");
 }
 
+/*
+ * Away from a = 1, where the closed form's terms cancel: r = 1.9e-6,
+ * alpha = 2.5e-4, b = 484,513 gave 0.12338 for 0.12349 (mpmath).
+ */
+static void
+test_bgnbd_cancellation(void)
+{
+	double		param[4] = {1.94878e-06, 0.00025106, 0.98, 484513};
+	double		large_a[4] = {4.96731, 0.255464, 93.1265, 26.2019};
+
+	is_near(clv_bgnbd_purchases_if_alive(param, 224.753, 0, 0.00308876),
+			0.1234928445614509, 1e-11, "BG/NBD expectation where the closed form cancels");
+	is_near(clv_bgnbd_purchases_if_alive_integral(large_a, 0.155426, 390, 1.40326),
+			5.509115467550880, 1e-10, "BG/NBD expectation's integral at a = 93");
+	is_near(clv_bgnbd_purchases_if_alive(large_a, 0.155426, 390, 1.40326),
+			5.509115467550880, 1e-10, "BG/NBD expectation's closed form at a = 93");
+}
+
 int
 main(void)
 {
 	test_known_integrals();
 	test_bgnbd_a_one();
+	test_bgnbd_cancellation();
 	return done_testing();
 }
