@@ -178,11 +178,12 @@ typedef struct PairIndex
 	ClvTxRow   *scaled;			/* nrows rows in units of the longest t */
 } PairIndex;
 
-/* Bytes of workspace for nrows rows. */
+/* Bytes of workspace for nrows rows: the index, then its arrays. */
 size_t
 clv_pnbd_workspace_size(size_t nrows)
 {
-	return 2 * nrows * (sizeof(PairRef) + 5 * sizeof(double) + sizeof(size_t)) +
+	return sizeof(PairIndex) +
+		2 * nrows * (sizeof(PairRef) + 5 * sizeof(double) + sizeof(size_t)) +
 		nrows * sizeof(ClvTxRow);
 }
 
@@ -199,17 +200,18 @@ pair_cmp(const void *a, const void *b)
 }
 
 /*
- * Lays out the workspace and finds the distinct (x, tau) pairs of rows,
- * only those of rows with t_x < t (the others have no dying term).
+ * Lays out the workspace (the index at its start) and finds the distinct
+ * (x, tau) pairs of rows, only those of rows with t_x < t (the others have
+ * no dying term); returns the index.
  */
-static void
-index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace,
-			PairIndex *index)
+static PairIndex *
+index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 {
+	PairIndex  *index = (PairIndex *) workspace;
 	size_t		i,
 				n = 0;
 
-	index->pairs = (PairRef *) workspace;
+	index->pairs = (PairRef *) (index + 1);
 	index->log_f = (double *) (index->pairs + 2 * nrows);
 	index->grad_f = index->log_f + 2 * nrows;
 	index->row_pair = (size_t *) (index->grad_f + 8 * nrows);
@@ -234,6 +236,7 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace,
 			index->pairs[index->npairs++] = index->pairs[i];
 		index->row_pair[use] = index->npairs - 1;
 	}
+	return index;
 }
 
 /*
@@ -319,21 +322,39 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	return ll < INFINITY ? ll : NAN;
 }
 
+/* Indexes the distinct (x, t_x) and (x, t) pairs of rows in workspace. */
+void
+clv_pnbd_index(const ClvTxRow *rows, size_t nrows, void *workspace)
+{
+	index_pairs(rows, nrows, workspace);
+}
+
+/*
+ * The Pareto/NBD log-likelihood of the rows indexed in workspace, and its
+ * gradient in log-parameters.
+ */
+double
+clv_pnbd_indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+					void *workspace, double *grad_log)
+{
+	double		ll;
+	int			k;
+
+	ll = indexed_ll(param, rows, nrows, (PairIndex *) workspace,
+					CLV_HYP2F1_MAX_TERMS, grad_log);
+	if (grad_log != NULL)
+		for (k = 0; k < 4; k++)
+			grad_log[k] *= param[k];
+	return ll;
+}
+
 /* The Pareto/NBD log-likelihood of rows, and its gradient in log-parameters. */
 double
 clv_pnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 			void *workspace, double *grad_log)
 {
-	PairIndex	index;
-	double		ll;
-	int			k;
-
-	index_pairs(rows, nrows, workspace, &index);
-	ll = indexed_ll(param, rows, nrows, &index, CLV_HYP2F1_MAX_TERMS, grad_log);
-	if (grad_log != NULL)
-		for (k = 0; k < 4; k++)
-			grad_log[k] *= param[k];
-	return ll;
+	clv_pnbd_index(rows, nrows, workspace);
+	return clv_pnbd_indexed_ll(param, rows, nrows, workspace, grad_log);
 }
 
 /* The data a fit's objective needs: the rows in the fit's time scale. */
@@ -341,7 +362,7 @@ typedef struct FitData
 {
 	const ClvTxRow *rows;
 	size_t		nrows;
-	PairIndex	index;
+	PairIndex  *index;
 } FitData;
 
 /*
@@ -358,7 +379,7 @@ negative_ll(const double *theta, double *grad, void *arg)
 
 	for (i = 0; i < 4; i++)
 		param[i] = exp(theta[i]);
-	ll = indexed_ll(param, data->rows, data->nrows, &data->index, LIKELIHOOD_LIMIT, grad);
+	ll = indexed_ll(param, data->rows, data->nrows, data->index, LIKELIHOOD_LIMIT, grad);
 	if (grad != NULL)
 		for (i = 0; i < 4; i++)
 			grad[i] = -grad[i] * param[i];
@@ -386,7 +407,7 @@ void
 clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 			 ClvInterrupt interrupt, void *interrupt_arg, ClvModelFit *fit)
 {
-	FitData		data = {NULL, nrows, {0, NULL, NULL, NULL, NULL, NULL}};
+	FitData		data = {NULL, nrows, index_pairs(rows, nrows, workspace)};
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
 	interrupt_arg, PNBD_LOG_BOUND, true};
 	double		theta0[4] = {0, 0, 0, 0};
@@ -394,22 +415,21 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 				repeats = 0.0;
 	size_t		i;
 
-	index_pairs(rows, nrows, workspace, &data.index);
 	for (i = 0; i < nrows; i++)
 		scale = fmax(scale, rows[i].t);
 	if (!(scale > 0.0))
 		scale = 1.0;
 	for (i = 0; i < nrows; i++)
 	{
-		data.index.scaled[i] = rows[i];
-		data.index.scaled[i].t_x = rows[i].t_x / scale;
-		data.index.scaled[i].t = rows[i].t / scale;
+		data.index->scaled[i] = rows[i];
+		data.index->scaled[i].t_x = rows[i].t_x / scale;
+		data.index->scaled[i].t = rows[i].t / scale;
 		repeats += rows[i].count * rows[i].x;
 	}
 	/* the pairs' times in the fit's scale too */
-	for (i = 0; i < data.index.npairs; i++)
-		data.index.pairs[i].tau /= scale;
-	data.rows = data.index.scaled;
+	for (i = 0; i < data.index->npairs; i++)
+		data.index->pairs[i].tau /= scale;
+	data.rows = data.index->scaled;
 
 	if (clv_model_has_repeats(rows, nrows))
 		clv_model_fit(&problem, theta0, true, fit);

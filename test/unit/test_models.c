@@ -452,6 +452,28 @@ test_cdnow(void)
 		is_near(clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace, NULL), sum, 1e-7,
 				"Pareto/NBD likelihood over distinct pairs = sum over rows");
 	}
+	{
+		/* indexed once, then evaluated anywhere: clv_pnbd_ll to the bit */
+		const double away[4] = {0.3, 7.0, 2.5, 40.0};
+		double		want[2],
+					want_grad[2][4],
+					got[2],
+					got_grad[2][4];
+		int			p;
+		bool		same = true;
+
+		want[0] = clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace, want_grad[0]);
+		want[1] = clv_pnbd_ll(away, tx_rows, n_tx_rows, workspace, want_grad[1]);
+		clv_pnbd_index(tx_rows, n_tx_rows, workspace);
+		got[0] = clv_pnbd_indexed_ll(fit.param, tx_rows, n_tx_rows, workspace, got_grad[0]);
+		got[1] = clv_pnbd_indexed_ll(away, tx_rows, n_tx_rows, workspace, got_grad[1]);
+		for (p = 0; p < 2; p++)
+			same = same && got[p] == want[p] &&
+				clv_pnbd_indexed_ll(p ? away : fit.param, tx_rows, n_tx_rows,
+									workspace, NULL) == want[p] &&
+				memcmp(got_grad[p], want_grad[p], sizeof(want_grad[p])) == 0;
+		ok(same, "Pareto/NBD indexed likelihood and gradient = clv_pnbd_ll's");
+	}
 	for (i = 0; i < 4; i++)
 		is_within(fit.param[i], published_pnbd[i], 0.005, "Pareto/NBD parameter");
 	is_near(fit.ll, -9595.0, 0.1, "Pareto/NBD log-likelihood");
