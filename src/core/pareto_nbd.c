@@ -33,12 +33,13 @@
  * cancel against those of (alpha + tau) and (beta + tau), leaving the
  * moderate log 2F1(1, ...) (and, for alpha < beta,
  * log((alpha+tau)/(beta+tau))).  limit bounds the work of the 2F1 (NaN
- * beyond it); when grad is not NULL it receives the derivatives in
+ * beyond it); shared, if not NULL, keeps the parts of its terms common to
+ * every tau of one x; when grad is not NULL it receives the derivatives in
  * (r, alpha, s, beta).
  */
 static double
 log_f_excess(const double *param, double x, double tau, long limit,
-			 double *grad)
+			 ClvHyp2f1Shared *shared, double *grad)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -50,10 +51,10 @@ log_f_excess(const double *param, double x, double tau, long limit,
 
 	if (alpha >= beta)
 	{
-		value = clv_special_log_hyp2f1_one(r + x, big_a + 1,
-										   (alpha - beta) / (alpha + tau),
-										   (beta + tau) / (alpha + tau), limit,
-										   grad ? g : NULL);
+		value = clv_special_log_hyp2f1_one_shared(r + x, big_a + 1,
+												  (alpha - beta) / (alpha + tau),
+												  (beta + tau) / (alpha + tau),
+												  limit, shared, grad ? g : NULL);
 		if (grad != NULL)
 		{
 			/* b = r + x, c = r + s + x + 1, z = (alpha - beta) / (alpha + tau) */
@@ -68,10 +69,10 @@ log_f_excess(const double *param, double x, double tau, long limit,
 	value = (alpha + tau >= 0.5 * (beta + tau) ?
 			 log1p((alpha - beta) / (beta + tau)) :
 			 log(alpha + tau) - log(beta + tau)) +
-		clv_special_log_hyp2f1_one(s + 1, big_a + 1,
-								   (beta - alpha) / (beta + tau),
-								   (alpha + tau) / (beta + tau), limit,
-								   grad ? g : NULL);
+		clv_special_log_hyp2f1_one_shared(s + 1, big_a + 1,
+										  (beta - alpha) / (beta + tau),
+										  (alpha + tau) / (beta + tau), limit,
+										  shared, grad ? g : NULL);
 	if (grad != NULL)
 	{
 		/* b = s + 1, c = r + s + x + 1, z = (beta - alpha) / (beta + tau) */
@@ -132,14 +133,15 @@ log_alive_term(const double *param, double x, double t, double *grad)
 /*
  * log F(tau) of the file comment times the likelihood's alpha^r beta^s
  * (the scale of log_alive_term), and its derivatives when grad is not
- * NULL.
+ * NULL; shared as for log_f_excess.
  */
 static double
-log_f(const double *param, double x, double tau, long limit, double *grad)
+log_f(const double *param, double x, double tau, long limit,
+	  ClvHyp2f1Shared *shared, double *grad)
 {
 	double		alive[4];
 	double		value = log_alive_term(param, x, tau, grad ? alive : NULL) +
-		log_f_excess(param, x, tau, limit, grad);
+		log_f_excess(param, x, tau, limit, shared, grad);
 	int			i;
 
 	if (grad != NULL)
@@ -240,8 +242,9 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 }
 
 /*
- * The log-likelihood of rows at param, F evaluated once per distinct pair,
- * and when grad is not NULL its derivatives in (r, alpha, s, beta).
+ * The log-likelihood of rows at param, F evaluated once per distinct pair
+ * (the parts of its 2F1 that depend on x only once per x), and when grad
+ * is not NULL its derivatives in (r, alpha, s, beta).
  */
 static double
 indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -256,14 +259,20 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 				psi_rx = 0.0,
 				ll = 0.0;
 	double		total[4] = {0, 0, 0, 0};
+	ClvHyp2f1Shared shared;
 	size_t		i;
 	int			k;
 
-	/* a pair out of reach makes the likelihood NaN: the rest need not be tried */
+	/*
+	 * a pair out of reach makes the likelihood NaN: the rest need not be
+	 * tried; the pairs of one x (in a row, they are sorted) share the b and
+	 * c of their 2F1
+	 */
+	clv_special_hyp2f1_shared_reset(&shared);
 	for (i = 0; i < index->npairs; i++)
 	{
 		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau, limit,
-								grad ? &index->grad_f[4 * i] : NULL);
+								&shared, grad ? &index->grad_f[4 * i] : NULL);
 		if (isnan(index->log_f[i]))
 		{
 			for (k = 0; grad != NULL && k < 4; k++)
@@ -467,7 +476,7 @@ log_f_relative(const double *param, double x, double tau, double t)
 
 	return (param[0] + x) * log1p(gap / (param[1] + tau)) +
 		param[2] * log1p(gap / (param[3] + tau)) +
-		log_f_excess(param, x, tau, CLV_HYP2F1_MAX_TERMS, NULL);
+		log_f_excess(param, x, tau, CLV_HYP2F1_MAX_TERMS, NULL, NULL);
 }
 
 /*
