@@ -84,21 +84,28 @@ log_f_excess(const double *param, double x, double tau, long limit,
 	return value;
 }
 
+/* log(s / (r + s + x)), the factor of log_dying_from's term for x. */
+static double
+log_dying_share(const double *param, double x)
+{
+	return log(param[2]) - log(param[0] + param[2] + x);
+}
+
 /*
- * log(s I) from log F(t_x) and log F(t): the weight of dying in between.
+ * log(s I) from log F(t_x) and log F(t), and log_share the
+ * log_dying_share of the customer's x: the weight of dying in between.
  * F decreases, but for t_x within rounding of t the two may come out equal
  * or swapped; the term is then negligible (about s (t - t_x) / (beta + t)
  * of the alive term) and taken as 0.
  */
 static double
-log_dying_from(const double *param, double x, double log_f_tx, double log_f_t)
+log_dying_from(double log_share, double log_f_tx, double log_f_t)
 {
 	if (isnan(log_f_tx) || isnan(log_f_t))
 		return NAN;
 	if (log_f_tx <= log_f_t)
 		return -INFINITY;
-	return log(param[2]) - log(param[0] + param[2] + x) +
-		clv_special_logdiffexp(log_f_tx, log_f_t);
+	return log_share + clv_special_logdiffexp(log_f_tx, log_f_t);
 }
 
 /*
@@ -243,8 +250,9 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 
 /*
  * The log-likelihood of rows at param, F evaluated once per distinct pair
- * (the parts of its 2F1 that depend on x only once per x), and when grad
- * is not NULL its derivatives in (r, alpha, s, beta).
+ * (the parts of its 2F1 that depend on x only once per x), the alive term
+ * once per run of rows with the same (x, t), and when grad is not NULL its
+ * derivatives in (r, alpha, s, beta).
  */
 static double
 indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -257,8 +265,11 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	double		last_x = -1,
 				lgamma_rx = 0.0,
 				psi_rx = 0.0,
+				log_share = 0.0,
 				ll = 0.0;
-	double		total[4] = {0, 0, 0, 0};
+	double		total[4] = {0, 0, 0, 0},
+				alive = 0.0,
+				alive_grad[4] = {0, 0, 0, 0};
 	ClvHyp2f1Shared shared;
 	size_t		i;
 	int			k;
@@ -283,25 +294,27 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];
-		double		alive_grad[4],
-					dying_grad[4] = {0, 0, 0, 0};
-		double		alive = log_alive_term(param, row->x, row->t, grad ? alive_grad : NULL);
+		double		dying_grad[4] = {0, 0, 0, 0};
 		double		dying = -INFINITY,
 					joint,
 					w_dying;
 
+		/* the alive term of the row before when (x, t) is the same */
+		if (i == 0 || row->x != rows[i - 1].x || row->t != rows[i - 1].t)
+			alive = log_alive_term(param, row->x, row->t, grad ? alive_grad : NULL);
 		if (row->x != last_x)
 		{
 			last_x = row->x;
 			lgamma_rx = lgamma(r + row->x);
 			psi_rx = grad ? clv_special_digamma(r + row->x) : 0.0;
+			log_share = log_dying_share(param, row->x);
 		}
 		if (row->t_x < row->t)
 		{
 			size_t		at_tx = index->row_pair[2 * i],
 						at_t = index->row_pair[2 * i + 1];
 
-			dying = log_dying_from(param, row->x, index->log_f[at_tx],
+			dying = log_dying_from(log_share, index->log_f[at_tx],
 								   index->log_f[at_t]);
 			if (grad != NULL && dying > -INFINITY)
 			{
@@ -487,7 +500,8 @@ double
 clv_pnbd_p_alive(const double *param, double x, double t_x, double t)
 {
 	double		dying_vs_alive = t_x >= t ? -INFINITY :
-		log_dying_from(param, x, log_f_relative(param, x, t_x, t),
+		log_dying_from(log_dying_share(param, x),
+					   log_f_relative(param, x, t_x, t),
 					   log_f_relative(param, x, t, t));
 
 	return 1.0 / (1.0 + exp(dying_vs_alive));
