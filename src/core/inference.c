@@ -84,17 +84,20 @@ clv_mbgnbd_inference(const double *param, const ClvTxRow *rows, size_t nrows,
 						inference);
 }
 
-/* The Pareto/NBD log-likelihood over a ClvTxData, with its gradient. */
+/*
+ * The Pareto/NBD log-likelihood over a ClvTxData whose rows are indexed in
+ * its workspace, with its gradient.
+ */
 static double
 pnbd_ll(const double *param, double *grad_log, void *arg)
 {
 	const ClvTxData *data = (const ClvTxData *) arg;
 
-	return clv_pnbd_ll(param, data->rows, data->nrows, data->workspace,
-					   grad_log);
+	return clv_pnbd_indexed_ll(param, data->rows, data->nrows, data->workspace,
+							   grad_log);
 }
 
-/* Inference of a Pareto/NBD fit. */
+/* Inference of a Pareto/NBD fit, the rows indexed once for all evaluations. */
 void
 clv_pnbd_inference(const double *param, const ClvTxRow *rows, size_t nrows,
 				   void *workspace, ClvInterrupt interrupt,
@@ -102,6 +105,8 @@ clv_pnbd_inference(const double *param, const ClvTxRow *rows, size_t nrows,
 {
 	ClvTxData	data = {rows, nrows, 0.0, workspace};
 	ClvLikelihood lik = {4, pnbd_ll, true, &data};
+
+	clv_pnbd_index(rows, nrows, workspace);
 
 	clv_mle_inference(&lik, param, clv_tx_customers(rows, nrows), interrupt,
 					  interrupt_arg, inference);

@@ -63,9 +63,10 @@ extern void clv_mbgnbd_inference(const double *param, const ClvTxRow *rows,
 
 /*
  * Standard errors of a Pareto/NBD fit at param over rows, with workspace
- * as clv_pnbd_ll (central differences of its analytic gradient, which the
- * fit uses too: 8 evaluations of the likelihood and gradient, where second
- * differences of values needed 33).
+ * as clv_pnbd_ll, where the rows are indexed once for all evaluations
+ * (central differences of its analytic gradient, which the fit uses too:
+ * 8 evaluations of the likelihood and gradient, where second differences
+ * of values needed 33).
  */
 extern void clv_pnbd_inference(const double *param, const ClvTxRow *rows,
 							   size_t nrows, void *workspace,

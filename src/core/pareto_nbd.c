@@ -33,12 +33,13 @@
  * cancel against those of (alpha + tau) and (beta + tau), leaving the
  * moderate log 2F1(1, ...) (and, for alpha < beta,
  * log((alpha+tau)/(beta+tau))).  limit bounds the work of the 2F1 (NaN
- * beyond it); when grad is not NULL it receives the derivatives in
+ * beyond it); shared, if not NULL, keeps the parts of its terms common to
+ * every tau of one x; when grad is not NULL it receives the derivatives in
  * (r, alpha, s, beta).
  */
 static double
 log_f_excess(const double *param, double x, double tau, long limit,
-			 double *grad)
+			 ClvHyp2f1Shared *shared, double *grad)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -50,10 +51,10 @@ log_f_excess(const double *param, double x, double tau, long limit,
 
 	if (alpha >= beta)
 	{
-		value = clv_special_log_hyp2f1_one(r + x, big_a + 1,
-										   (alpha - beta) / (alpha + tau),
-										   (beta + tau) / (alpha + tau), limit,
-										   grad ? g : NULL);
+		value = clv_special_log_hyp2f1_one_shared(r + x, big_a + 1,
+												  (alpha - beta) / (alpha + tau),
+												  (beta + tau) / (alpha + tau),
+												  limit, shared, grad ? g : NULL);
 		if (grad != NULL)
 		{
 			/* b = r + x, c = r + s + x + 1, z = (alpha - beta) / (alpha + tau) */
@@ -68,10 +69,10 @@ log_f_excess(const double *param, double x, double tau, long limit,
 	value = (alpha + tau >= 0.5 * (beta + tau) ?
 			 log1p((alpha - beta) / (beta + tau)) :
 			 log(alpha + tau) - log(beta + tau)) +
-		clv_special_log_hyp2f1_one(s + 1, big_a + 1,
-								   (beta - alpha) / (beta + tau),
-								   (alpha + tau) / (beta + tau), limit,
-								   grad ? g : NULL);
+		clv_special_log_hyp2f1_one_shared(s + 1, big_a + 1,
+										  (beta - alpha) / (beta + tau),
+										  (alpha + tau) / (beta + tau), limit,
+										  shared, grad ? g : NULL);
 	if (grad != NULL)
 	{
 		/* b = s + 1, c = r + s + x + 1, z = (beta - alpha) / (beta + tau) */
@@ -83,21 +84,28 @@ log_f_excess(const double *param, double x, double tau, long limit,
 	return value;
 }
 
+/* log(s / (r + s + x)), the factor of log_dying_from's term for x. */
+static double
+log_dying_share(const double *param, double x)
+{
+	return log(param[2]) - log(param[0] + param[2] + x);
+}
+
 /*
- * log(s I) from log F(t_x) and log F(t): the weight of dying in between.
+ * log(s I) from log F(t_x) and log F(t), and log_share the
+ * log_dying_share of the customer's x: the weight of dying in between.
  * F decreases, but for t_x within rounding of t the two may come out equal
  * or swapped; the term is then negligible (about s (t - t_x) / (beta + t)
  * of the alive term) and taken as 0.
  */
 static double
-log_dying_from(const double *param, double x, double log_f_tx, double log_f_t)
+log_dying_from(double log_share, double log_f_tx, double log_f_t)
 {
 	if (isnan(log_f_tx) || isnan(log_f_t))
 		return NAN;
 	if (log_f_tx <= log_f_t)
 		return -INFINITY;
-	return log(param[2]) - log(param[0] + param[2] + x) +
-		clv_special_logdiffexp(log_f_tx, log_f_t);
+	return log_share + clv_special_logdiffexp(log_f_tx, log_f_t);
 }
 
 /*
@@ -132,14 +140,15 @@ log_alive_term(const double *param, double x, double t, double *grad)
 /*
  * log F(tau) of the file comment times the likelihood's alpha^r beta^s
  * (the scale of log_alive_term), and its derivatives when grad is not
- * NULL.
+ * NULL; shared as for log_f_excess.
  */
 static double
-log_f(const double *param, double x, double tau, long limit, double *grad)
+log_f(const double *param, double x, double tau, long limit,
+	  ClvHyp2f1Shared *shared, double *grad)
 {
 	double		alive[4];
 	double		value = log_alive_term(param, x, tau, grad ? alive : NULL) +
-		log_f_excess(param, x, tau, limit, grad);
+		log_f_excess(param, x, tau, limit, shared, grad);
 	int			i;
 
 	if (grad != NULL)
@@ -178,11 +187,12 @@ typedef struct PairIndex
 	ClvTxRow   *scaled;			/* nrows rows in units of the longest t */
 } PairIndex;
 
-/* Bytes of workspace for nrows rows. */
+/* Bytes of workspace for nrows rows: the index, then its arrays. */
 size_t
 clv_pnbd_workspace_size(size_t nrows)
 {
-	return 2 * nrows * (sizeof(PairRef) + 5 * sizeof(double) + sizeof(size_t)) +
+	return sizeof(PairIndex) +
+		2 * nrows * (sizeof(PairRef) + 5 * sizeof(double) + sizeof(size_t)) +
 		nrows * sizeof(ClvTxRow);
 }
 
@@ -199,17 +209,18 @@ pair_cmp(const void *a, const void *b)
 }
 
 /*
- * Lays out the workspace and finds the distinct (x, tau) pairs of rows,
- * only those of rows with t_x < t (the others have no dying term).
+ * Lays out the workspace (the index at its start) and finds the distinct
+ * (x, tau) pairs of rows, only those of rows with t_x < t (the others have
+ * no dying term); returns the index.
  */
-static void
-index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace,
-			PairIndex *index)
+static PairIndex *
+index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 {
+	PairIndex  *index = (PairIndex *) workspace;
 	size_t		i,
 				n = 0;
 
-	index->pairs = (PairRef *) workspace;
+	index->pairs = (PairRef *) (index + 1);
 	index->log_f = (double *) (index->pairs + 2 * nrows);
 	index->grad_f = index->log_f + 2 * nrows;
 	index->row_pair = (size_t *) (index->grad_f + 8 * nrows);
@@ -234,11 +245,14 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace,
 			index->pairs[index->npairs++] = index->pairs[i];
 		index->row_pair[use] = index->npairs - 1;
 	}
+	return index;
 }
 
 /*
- * The log-likelihood of rows at param, F evaluated once per distinct pair,
- * and when grad is not NULL its derivatives in (r, alpha, s, beta).
+ * The log-likelihood of rows at param, F evaluated once per distinct pair
+ * (the parts of its 2F1 that depend on x only once per x), the alive term
+ * once per run of rows with the same (x, t), and when grad is not NULL its
+ * derivatives in (r, alpha, s, beta).
  */
 static double
 indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -251,16 +265,25 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	double		last_x = -1,
 				lgamma_rx = 0.0,
 				psi_rx = 0.0,
+				log_share = 0.0,
 				ll = 0.0;
-	double		total[4] = {0, 0, 0, 0};
+	double		total[4] = {0, 0, 0, 0},
+				alive = 0.0,
+				alive_grad[4] = {0, 0, 0, 0};
+	ClvHyp2f1Shared shared;
 	size_t		i;
 	int			k;
 
-	/* a pair out of reach makes the likelihood NaN: the rest need not be tried */
+	/*
+	 * a pair out of reach makes the likelihood NaN: the rest need not be
+	 * tried; the pairs of one x (in a row, they are sorted) share the b and
+	 * c of their 2F1
+	 */
+	clv_special_hyp2f1_shared_reset(&shared);
 	for (i = 0; i < index->npairs; i++)
 	{
 		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau, limit,
-								grad ? &index->grad_f[4 * i] : NULL);
+								&shared, grad ? &index->grad_f[4 * i] : NULL);
 		if (isnan(index->log_f[i]))
 		{
 			for (k = 0; grad != NULL && k < 4; k++)
@@ -271,25 +294,27 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];
-		double		alive_grad[4],
-					dying_grad[4] = {0, 0, 0, 0};
-		double		alive = log_alive_term(param, row->x, row->t, grad ? alive_grad : NULL);
+		double		dying_grad[4] = {0, 0, 0, 0};
 		double		dying = -INFINITY,
 					joint,
 					w_dying;
 
+		/* the alive term of the row before when (x, t) is the same */
+		if (i == 0 || row->x != rows[i - 1].x || row->t != rows[i - 1].t)
+			alive = log_alive_term(param, row->x, row->t, grad ? alive_grad : NULL);
 		if (row->x != last_x)
 		{
 			last_x = row->x;
 			lgamma_rx = lgamma(r + row->x);
 			psi_rx = grad ? clv_special_digamma(r + row->x) : 0.0;
+			log_share = log_dying_share(param, row->x);
 		}
 		if (row->t_x < row->t)
 		{
 			size_t		at_tx = index->row_pair[2 * i],
 						at_t = index->row_pair[2 * i + 1];
 
-			dying = log_dying_from(param, row->x, index->log_f[at_tx],
+			dying = log_dying_from(log_share, index->log_f[at_tx],
 								   index->log_f[at_t]);
 			if (grad != NULL && dying > -INFINITY)
 			{
@@ -319,21 +344,39 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	return ll < INFINITY ? ll : NAN;
 }
 
+/* Indexes the distinct (x, t_x) and (x, t) pairs of rows in workspace. */
+void
+clv_pnbd_index(const ClvTxRow *rows, size_t nrows, void *workspace)
+{
+	index_pairs(rows, nrows, workspace);
+}
+
+/*
+ * The Pareto/NBD log-likelihood of the rows indexed in workspace, and its
+ * gradient in log-parameters.
+ */
+double
+clv_pnbd_indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
+					void *workspace, double *grad_log)
+{
+	double		ll;
+	int			k;
+
+	ll = indexed_ll(param, rows, nrows, (PairIndex *) workspace,
+					CLV_HYP2F1_MAX_TERMS, grad_log);
+	if (grad_log != NULL)
+		for (k = 0; k < 4; k++)
+			grad_log[k] *= param[k];
+	return ll;
+}
+
 /* The Pareto/NBD log-likelihood of rows, and its gradient in log-parameters. */
 double
 clv_pnbd_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 			void *workspace, double *grad_log)
 {
-	PairIndex	index;
-	double		ll;
-	int			k;
-
-	index_pairs(rows, nrows, workspace, &index);
-	ll = indexed_ll(param, rows, nrows, &index, CLV_HYP2F1_MAX_TERMS, grad_log);
-	if (grad_log != NULL)
-		for (k = 0; k < 4; k++)
-			grad_log[k] *= param[k];
-	return ll;
+	clv_pnbd_index(rows, nrows, workspace);
+	return clv_pnbd_indexed_ll(param, rows, nrows, workspace, grad_log);
 }
 
 /* The data a fit's objective needs: the rows in the fit's time scale. */
@@ -341,7 +384,7 @@ typedef struct FitData
 {
 	const ClvTxRow *rows;
 	size_t		nrows;
-	PairIndex	index;
+	PairIndex  *index;
 } FitData;
 
 /*
@@ -358,7 +401,7 @@ negative_ll(const double *theta, double *grad, void *arg)
 
 	for (i = 0; i < 4; i++)
 		param[i] = exp(theta[i]);
-	ll = indexed_ll(param, data->rows, data->nrows, &data->index, LIKELIHOOD_LIMIT, grad);
+	ll = indexed_ll(param, data->rows, data->nrows, data->index, LIKELIHOOD_LIMIT, grad);
 	if (grad != NULL)
 		for (i = 0; i < 4; i++)
 			grad[i] = -grad[i] * param[i];
@@ -386,7 +429,7 @@ void
 clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 			 ClvInterrupt interrupt, void *interrupt_arg, ClvModelFit *fit)
 {
-	FitData		data = {NULL, nrows, {0, NULL, NULL, NULL, NULL, NULL}};
+	FitData		data = {NULL, nrows, index_pairs(rows, nrows, workspace)};
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
 	interrupt_arg, PNBD_LOG_BOUND, true};
 	double		theta0[4] = {0, 0, 0, 0};
@@ -394,22 +437,21 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 				repeats = 0.0;
 	size_t		i;
 
-	index_pairs(rows, nrows, workspace, &data.index);
 	for (i = 0; i < nrows; i++)
 		scale = fmax(scale, rows[i].t);
 	if (!(scale > 0.0))
 		scale = 1.0;
 	for (i = 0; i < nrows; i++)
 	{
-		data.index.scaled[i] = rows[i];
-		data.index.scaled[i].t_x = rows[i].t_x / scale;
-		data.index.scaled[i].t = rows[i].t / scale;
+		data.index->scaled[i] = rows[i];
+		data.index->scaled[i].t_x = rows[i].t_x / scale;
+		data.index->scaled[i].t = rows[i].t / scale;
 		repeats += rows[i].count * rows[i].x;
 	}
 	/* the pairs' times in the fit's scale too */
-	for (i = 0; i < data.index.npairs; i++)
-		data.index.pairs[i].tau /= scale;
-	data.rows = data.index.scaled;
+	for (i = 0; i < data.index->npairs; i++)
+		data.index->pairs[i].tau /= scale;
+	data.rows = data.index->scaled;
 
 	if (clv_model_has_repeats(rows, nrows))
 		clv_model_fit(&problem, theta0, true, fit);
@@ -447,7 +489,7 @@ log_f_relative(const double *param, double x, double tau, double t)
 
 	return (param[0] + x) * log1p(gap / (param[1] + tau)) +
 		param[2] * log1p(gap / (param[3] + tau)) +
-		log_f_excess(param, x, tau, CLV_HYP2F1_MAX_TERMS, NULL);
+		log_f_excess(param, x, tau, CLV_HYP2F1_MAX_TERMS, NULL, NULL);
 }
 
 /*
@@ -458,7 +500,8 @@ double
 clv_pnbd_p_alive(const double *param, double x, double t_x, double t)
 {
 	double		dying_vs_alive = t_x >= t ? -INFINITY :
-		log_dying_from(param, x, log_f_relative(param, x, t_x, t),
+		log_dying_from(log_dying_share(param, x),
+					   log_f_relative(param, x, t_x, t),
 					   log_f_relative(param, x, t, t));
 
 	return 1.0 / (1.0 + exp(dying_vs_alive));

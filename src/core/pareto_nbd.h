@@ -24,6 +24,19 @@ extern size_t clv_pnbd_workspace_size(size_t nrows);
 extern double clv_pnbd_ll(const double *param, const ClvTxRow *rows,
 						  size_t nrows, void *workspace, double *grad_log);
 
+/*
+ * clv_pnbd_ll in two steps, for many evaluations over the same rows:
+ * clv_pnbd_index indexes the distinct pairs of rows in workspace, then
+ * clv_pnbd_indexed_ll evaluates the likelihood of those rows (the same,
+ * unchanged) at any param, as clv_pnbd_ll does.  A fit overwrites the
+ * index.
+ */
+extern void clv_pnbd_index(const ClvTxRow *rows, size_t nrows,
+						   void *workspace);
+extern double clv_pnbd_indexed_ll(const double *param, const ClvTxRow *rows,
+								  size_t nrows, void *workspace,
+								  double *grad_log);
+
 /* Fits the model to rows by maximum likelihood. */
 extern void clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 						 ClvInterrupt interrupt, void *interrupt_arg,

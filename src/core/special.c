@@ -499,6 +499,43 @@ log_hyp2f1_one_near_one(Dual b, Dual c, Dual z, Dual w, long limit)
 }
 
 /*
+ * The parts of step k of the continued fraction below that do not depend
+ * on z, with p = c - 1 and q = b + 1 - c: of d(2k) = k (q - k) z / ((p +
+ * 2k - 1)(p + 2k)) the numerator over z, 1 over the denominator, the
+ * derivative of that 1 over its denominator in c and d(2k)'s derivative in
+ * z; then of d(2k+1) = -(p + k)(b + k) z / ((p + 2k)(p + 2k + 1)) p + k,
+ * b + k, their product, 1 over the denominator, its derivative in c and
+ * d(2k+1)'s derivative in z.  Taken from shared where kept there, else
+ * computed into local (and kept, where shared has room for the next step).
+ */
+static const double *
+fraction_part(ClvHyp2f1Shared *shared, double b, double p, double q, long k,
+			  double *local)
+{
+	double	   *part = local;
+	double		low = p + (2 * k - 1),
+				high = p + 2 * k,
+				higher = p + (2 * k + 1);
+
+	if (shared != NULL && k <= shared->fraction_steps)
+		return shared->fraction[k - 1];
+	if (shared != NULL && k == shared->fraction_steps + 1 &&
+		k <= CLV_HYP2F1_SHARED_TERMS)
+		part = shared->fraction[shared->fraction_steps++];
+	part[0] = k * (q - k);
+	part[1] = 1.0 / (low * high);
+	part[2] = (-part[1] * part[1]) * (high + low);
+	part[3] = part[0] * part[1];
+	part[4] = p + k;
+	part[5] = b + k;
+	part[6] = part[4] * part[5];
+	part[7] = 1.0 / (high * higher);
+	part[8] = (-part[7] * part[7]) * (higher + high);
+	part[9] = -part[6] * part[7];
+	return part;
+}
+
+/*
  * log 2F1(1, b; c; z) by Gauss's continued fraction, evaluated by the
  * modified Lentz method: with p = c - 1 and q = b + 1 - c it is the
  * continued fraction of the incomplete beta function B_z(p, q) =
@@ -510,7 +547,8 @@ log_hyp2f1_one_near_one(Dual b, Dual c, Dual z, Dual w, long limit)
  * derivatives too, when wanted).
  */
 static Dual
-log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives)
+log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives,
+						ClvHyp2f1Shared *shared)
 {
 	const double tiny = 1e-300;
 	Dual		p = dual_addc(c, -1.0),
@@ -526,11 +564,24 @@ log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives)
 	for (long k = 1; k <= limit; k++)
 	{
 		Dual		coefficient[2];
+		double		local[10];
+		const double *part = fraction_part(shared, b.v, p.v, q.v, k, local);
+		double		even = part[0] * z.v,
+					odd = -(part[6] * z.v);
 
-		coefficient[0] = dual_div(dual_mul(dual_scale(dual_addc(q, -k), k), z),
-								  dual_mul(dual_addc(p, 2 * k - 1), dual_addc(p, 2 * k)));
-		coefficient[1] = dual_div(dual_scale(dual_mul(dual_mul(dual_addc(p, k), dual_addc(b, k)), z), -1.0),
-								  dual_mul(dual_addc(p, 2 * k), dual_addc(p, 2 * k + 1)));
+		/*
+		 * the coefficients and their derivatives (b, c and z are the
+		 * variables; p = c - 1 and q = b + 1 - c), as the operations on
+		 * duals give them
+		 */
+		coefficient[0].v = even * part[1];
+		coefficient[0].d[0] = (k * z.v) * part[1];
+		coefficient[0].d[1] = -(k * z.v) * part[1] + even * part[2];
+		coefficient[0].d[2] = part[3];
+		coefficient[1].v = odd * part[7];
+		coefficient[1].d[0] = -(part[4] * z.v) * part[7];
+		coefficient[1].d[1] = -(part[5] * z.v) * part[7] + odd * part[8];
+		coefficient[1].d[2] = part[9];
 		for (int half = 0; half < 2; half++)
 		{
 			Dual		step;
@@ -598,13 +649,45 @@ log_hyp2f1_one_across_pole(Dual b, Dual c, Dual z, Dual w, long limit)
 }
 
 /*
+ * The parts of term n of the series below that do not depend on z:
+ * (b + n) / (c + n), and when harmonic is set (always with shared) the
+ * harmonic sums of 1 / (b + k) and of 1 / (c + k) over k <= n, from those
+ * to n - 1 (0 for n = 0).  Taken from shared where kept there, else
+ * computed into local (and kept, where shared has room for the next term).
+ */
+static const double *
+series_part(ClvHyp2f1Shared *shared, double b, double c, long n,
+			bool harmonic, double harmonic_b, double harmonic_c,
+			double *local)
+{
+	double	   *part = local;
+	double		inverse_c;
+
+	if (shared != NULL && n < shared->series_terms)
+		return shared->series[n];
+	if (shared != NULL && n == shared->series_terms &&
+		n < CLV_HYP2F1_SHARED_TERMS)
+		part = shared->series[shared->series_terms++];
+	inverse_c = 1.0 / (c + n);
+	part[0] = (b + n) * inverse_c;
+	if (harmonic)
+	{
+		part[1] = harmonic_b + 1.0 / (b + n);
+		part[2] = harmonic_c + inverse_c;
+	}
+	return part;
+}
+
+/*
  * log 2F1(1, b; c; z) by its power series, with the derivatives in b, c and
  * z in grad when it is not NULL: the terms t(n) = prod (b + k) / (c + k) z
  * over k < n, whose derivatives are t(n) times harmonic sums.  NaN when it
- * does not converge within limit terms.
+ * does not converge within limit terms.  The parts of the terms that
+ * depend on b and c only come from shared, if not NULL.
  */
 static double
-log_hyp2f1_one_series(double b, double c, double z, long limit, double *grad)
+log_hyp2f1_one_series(double b, double c, double z, long limit,
+					  ClvHyp2f1Shared *shared, double *grad)
 {
 	double		term = 1.0,
 				sum = 1.0,
@@ -613,19 +696,25 @@ log_hyp2f1_one_series(double b, double c, double z, long limit, double *grad)
 				sum_z = 0.0,
 				harmonic_b = 0.0,
 				harmonic_c = 0.0;
+	bool		harmonic = grad != NULL || shared != NULL;
 	long		n;
 
 	for (n = 0; n < limit; n++)
 	{
-		double		inverse_c = 1.0 / (c + n);
-		double		ratio = (b + n) * inverse_c * z;
+		double		local[3];
+		const double *part = series_part(shared, b, c, n, harmonic,
+										 harmonic_b, harmonic_c, local);
+		double		ratio = part[0] * z;
 
 		term *= ratio;
 		sum += term;
+		if (harmonic)
+		{
+			harmonic_b = part[1];
+			harmonic_c = part[2];
+		}
 		if (grad != NULL)
 		{
-			harmonic_b += 1.0 / (b + n);
-			harmonic_c += inverse_c;
 			sum_b += term * harmonic_b;
 			sum_c -= term * harmonic_c;
 			sum_z += (n + 1) * term;
@@ -663,6 +752,27 @@ double
 clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 						   double *grad)
 {
+	return clv_special_log_hyp2f1_one_shared(b, c, z, w, limit, NULL, grad);
+}
+
+/* Empties shared. */
+void
+clv_special_hyp2f1_shared_reset(ClvHyp2f1Shared *shared)
+{
+	shared->b = shared->c = NAN;
+	shared->series_terms = shared->fraction_steps = 0;
+}
+
+/*
+ * clv_special_log_hyp2f1_one with the parts of the series' terms and of the
+ * continued fraction's steps that depend on b and c only taken from and
+ * kept in shared, when not NULL.
+ */
+double
+clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
+								  long limit, ClvHyp2f1Shared *shared,
+								  double *grad)
+{
 	double		m = c - 1 - b;
 	Dual		db = dual_var(b, 0, 1.0),
 				dc = dual_var(c, 1, 1.0),
@@ -675,10 +785,16 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 	/* z may round to 1 where w does not: w is the one computed exactly */
 	if (!(z >= 0.0 && z <= 1.0) || !(w > 0.0 && w <= 1.0) || !(c > 0.0))
 		return NAN;
+	if (shared != NULL && !(shared->b == b && shared->c == c))
+	{
+		clv_special_hyp2f1_shared_reset(shared);
+		shared->b = b;
+		shared->c = c;
+	}
 	/* away from z = 1 the series is short (c > b: its terms fall like z^n) */
 	if (z <= CLV_HYP2F1_SERIES_Z && c > b)
 	{
-		double		value = log_hyp2f1_one_series(b, c, z, limit, grad);
+		double		value = log_hyp2f1_one_series(b, c, z, limit, shared, grad);
 
 		if (!isnan(value))
 			return value;
@@ -696,7 +812,7 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 		if ((near_pole || m > CLV_HYP2F1_NEAR_ONE_TERMS) && fraction_fast)
 		{
 			result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
-											 grad != NULL);
+											 grad != NULL, shared);
 			if (isfinite(result.v))
 				return dual_result(result, grad);
 		}
@@ -712,7 +828,7 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 	if (fraction_fast)
 	{
 		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
-										 grad != NULL);
+										 grad != NULL, shared);
 		if (isfinite(result.v))
 			return dual_result(result, grad);
 	}
@@ -730,13 +846,13 @@ clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
 		(fabs(m) + 1.0) * DBL_EPSILON < 1e-10 * w)
 	{
 		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
-										 grad != NULL);
+										 grad != NULL, shared);
 		if (isfinite(result.v))
 			return dual_result(result, grad);
 	}
 	if (z >= 1.0 || (c >= b && series_terms > limit))
 		return NAN;
-	return log_hyp2f1_one_series(b, c, z, limit, grad);
+	return log_hyp2f1_one_series(b, c, z, limit, shared, grad);
 }
 
 /* The tail of Stirling's series of lgamma beyond its elementary part. */

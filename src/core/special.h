@@ -55,6 +55,38 @@ extern double clv_special_log_hyp2f1_positive(double a, double b, double c,
 extern double clv_special_log_hyp2f1_one(double b, double c, double z,
 										 double w, long limit, double *grad);
 
+/* Terms and steps of the 2F1 methods a ClvHyp2f1Shared keeps. */
+#define CLV_HYP2F1_SHARED_TERMS 256
+
+/*
+ * The parts of the terms of clv_special_log_hyp2f1_one's power series and
+ * of the steps of its continued fraction that depend on b and c only (the
+ * divisions among them), kept for evaluations at many z with the same b
+ * and c, as the Pareto/NBD likelihood makes for the pairs of one x.
+ */
+typedef struct ClvHyp2f1Shared
+{
+	double		b;				/* the b and c of the parts kept */
+	double		c;
+	int			series_terms;	/* parts kept of the series, */
+	int			fraction_steps; /* and of the continued fraction */
+	double		series[CLV_HYP2F1_SHARED_TERMS][3];
+	double		fraction[CLV_HYP2F1_SHARED_TERMS][10];
+} ClvHyp2f1Shared;
+
+/* Empties shared: it keeps nothing. */
+extern void clv_special_hyp2f1_shared_reset(ClvHyp2f1Shared *shared);
+
+/*
+ * clv_special_log_hyp2f1_one, to the bit, taking and keeping in shared
+ * (when not NULL) the parts of the terms that depend on b and c only;
+ * shared forgets what it kept for another b or c.
+ */
+extern double clv_special_log_hyp2f1_one_shared(double b, double c, double z,
+												double w, long limit,
+												ClvHyp2f1Shared *shared,
+												double *grad);
+
 /* The largest limit of clv_special_log_hyp2f1_one: every method's budget. */
 #define CLV_HYP2F1_MAX_TERMS 2000000
 

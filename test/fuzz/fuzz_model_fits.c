@@ -15,7 +15,8 @@
  * the returned parameters and is no worse than at the starting point (all
  * parameters 1; for Pareto/NBD alpha and beta are the longest age t, its
  * time scale), converged = false when nobody repurchased, and when it
- * says converged a stationary point.
+ * says converged a stationary point.  The Pareto/NBD likelihood indexed
+ * once (clv_pnbd_index, clv_pnbd_indexed_ll) must equal clv_pnbd_ll.
  */
 #include <time.h>
 
@@ -169,5 +170,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!isfinite(ll_start) || fit.ll >= ll_start - 1e-9 * fabs(ll_start),
 			   "%s fit log-likelihood %.17g below the start's %.17g", names[model],
 			   fit.ll, ll_start);
+	if (model == 2)
+	{
+		/*
+		 * indexed once, the likelihood at the fit and at the start is
+		 * clv_pnbd_ll's to the bit, gradient included (NaN where it is)
+		 */
+		double		indexed_grad[4];
+		double		indexed;
+
+		clv_pnbd_index(rows, n, workspace);
+		indexed = clv_pnbd_indexed_ll(fit.param, rows, n, workspace, indexed_grad);
+		FUZZ_CHECK(memcmp(&indexed, &ll_fit, sizeof(double)) == 0 &&
+				   memcmp(indexed_grad, grad, sizeof(grad)) == 0,
+				   "Pareto/NBD indexed log-likelihood %.17g, clv_pnbd_ll's %.17g",
+				   indexed, ll_fit);
+		indexed = clv_pnbd_indexed_ll(start, rows, n, workspace, NULL);
+		FUZZ_CHECK(memcmp(&indexed, &ll_start, sizeof(double)) == 0,
+				   "Pareto/NBD indexed log-likelihood at the start %.17g, clv_pnbd_ll's %.17g",
+				   indexed, ll_start);
+	}
 	return 0;
 }

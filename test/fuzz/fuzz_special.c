@@ -12,7 +12,8 @@
  *	  in z, and (1 - z)^-a when b = c;
  *	- log_hyp2f1_a1(a, b, z, w = 1 - z), log 2F1(a, b; a + 1; z), for
  *	  0 < b <= a + 1 as the Pareto/NBD uses it and w down to 1e-300: NaN or >= 0, increasing in z, -a log w when b = a + 1,
- *	  and log of hyp2f1 where that is finite.
+ *	  and log of hyp2f1 where that is finite; the same to the bit with
+ *	  the parts of its terms shared between w and w2.
  */
 #include <float.h>
 
@@ -154,6 +155,36 @@ log_hyp2f1_a1(double a, double b, double z, double w)
 															   CLV_HYP2F1_MAX_TERMS, NULL);
 }
 
+/*
+ * Checks that log 2F1(1, b; c; 1 - w) with shared parts is the same to the
+ * bit as without, derivatives included: at w, at w2 with the parts that
+ * kept, at w again.
+ */
+static void
+check_log_hyp2f1_one_shared(double b, double c, double w, double w2)
+{
+	ClvHyp2f1Shared shared;
+	const double ws[3] = {w, w2, w};
+
+	clv_special_hyp2f1_shared_reset(&shared);
+	for (int i = 0; i < 3; i++)
+	{
+		double		want_grad[3] = {0, 0, 0},
+					got_grad[3] = {0, 0, 0};
+		double		want = clv_special_log_hyp2f1_one(b, c, 1.0 - ws[i], ws[i],
+													  CLV_HYP2F1_MAX_TERMS,
+													  i == 2 ? NULL : want_grad);
+		double		got = clv_special_log_hyp2f1_one_shared(b, c, 1.0 - ws[i], ws[i],
+															CLV_HYP2F1_MAX_TERMS, &shared,
+															i == 2 ? NULL : got_grad);
+
+		FUZZ_CHECK(memcmp(&got, &want, sizeof(got)) == 0 &&
+				   memcmp(got_grad, want_grad, sizeof(got_grad)) == 0,
+				   "log 2F1(1, %.17g; %.17g; 1 - %.17g) = %.17g with shared parts, %.17g without",
+				   b, c, ws[i], got, want);
+	}
+}
+
 /* Checks log 2F1(a, b; a + 1; 1 - w) at w and at w2 <= w. */
 static void
 check_log_hyp2f1_a1(double a, double b, double w, double w2)
@@ -161,6 +192,9 @@ check_log_hyp2f1_a1(double a, double b, double w, double w2)
 	double		log_f = log_hyp2f1_a1(a, b, 1.0 - w, w);
 	double		log_f2 = log_hyp2f1_a1(a, b, 1.0 - w2, w2);
 	double		log_f_series = clv_special_log_hyp2f1_positive(a, b, a + 1.0, 1.0 - w);
+
+	if (a > 0.0 && b > 0.0)
+		check_log_hyp2f1_one_shared(a + 1 - b, a + 1, w, w2);
 
 	FUZZ_CHECK(isnan(log_f) || log_f >= -1e-9,
 			   "log 2F1(%.17g, %.17g; a + 1; 1 - %.17g) = %.17g < 0", a, b, w, log_f);

@@ -85,6 +85,42 @@ test_hyp2f1(void)
 				clv_special_log_hyp2f1_positive(1, b, c, z), 1e-12,
 				"log 2F1(1, b; c; z) near z = 1 by the continued fraction = the positive series");
 	}
+	{
+		/*
+		 * with the parts depending on b and c kept and shared (one b and c
+		 * after another, z rising then falling, 2F1(1, 1; 2; z) past the
+		 * parts kept): clv_special_log_hyp2f1_one's values and derivatives
+		 * to the bit
+		 */
+		static const double cases[6][2] = {
+			{4447.9688299074278, 4464.6806731857541}, {3000.55, 3003.16},
+			{100, 102.5}, {5, 8}, {1, 2}, {0.5, 7.25}
+		};
+		static const double zs[7] = {0.1, 0.5, 0.95, 0.999, 0.9999, 0.9, 0.3};
+		ClvHyp2f1Shared shared;
+		bool		same = true;
+
+		clv_special_hyp2f1_shared_reset(&shared);
+		for (int i = 0; i < 6; i++)
+			for (int j = 0; j < 7; j++)
+				for (int with_grad = 0; with_grad < 2; with_grad++)
+				{
+					double		b = cases[i][0],
+								c = cases[i][1],
+								w = 1 - zs[j];
+					double		want_grad[3] = {0, 0, 0},
+								got_grad[3] = {0, 0, 0};
+					double		want = clv_special_log_hyp2f1_one(b, c, zs[j], w, CLV_HYP2F1_MAX_TERMS,
+																  with_grad ? want_grad : NULL);
+					double		got = clv_special_log_hyp2f1_one_shared(b, c, zs[j], w,
+																		CLV_HYP2F1_MAX_TERMS, &shared,
+																		with_grad ? got_grad : NULL);
+
+					same = same && memcmp(&got, &want, sizeof(got)) == 0 &&
+						memcmp(got_grad, want_grad, sizeof(got_grad)) == 0;
+				}
+		ok(same, "log 2F1(1, b; c; z) with shared parts = without, to the bit");
+	}
 	/* 2F1(1, 1; 2; z) = -log(1 - z) / z, a case outside the fraction's fast region */
 	is_near(clv_special_log_hyp2f1_one(1, 2, 0.999, 0.001, CLV_HYP2F1_MAX_TERMS, NULL),
 			log(-log(0.001) / 0.999), 1e-12,
@@ -451,6 +487,28 @@ test_cdnow(void)
 		}
 		is_near(clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace, NULL), sum, 1e-7,
 				"Pareto/NBD likelihood over distinct pairs = sum over rows");
+	}
+	{
+		/* indexed once, then evaluated anywhere: clv_pnbd_ll to the bit */
+		const double away[4] = {0.3, 7.0, 2.5, 40.0};
+		double		want[2],
+					want_grad[2][4],
+					got[2],
+					got_grad[2][4];
+		int			p;
+		bool		same = true;
+
+		want[0] = clv_pnbd_ll(fit.param, tx_rows, n_tx_rows, workspace, want_grad[0]);
+		want[1] = clv_pnbd_ll(away, tx_rows, n_tx_rows, workspace, want_grad[1]);
+		clv_pnbd_index(tx_rows, n_tx_rows, workspace);
+		got[0] = clv_pnbd_indexed_ll(fit.param, tx_rows, n_tx_rows, workspace, got_grad[0]);
+		got[1] = clv_pnbd_indexed_ll(away, tx_rows, n_tx_rows, workspace, got_grad[1]);
+		for (p = 0; p < 2; p++)
+			same = same && got[p] == want[p] &&
+				clv_pnbd_indexed_ll(p ? away : fit.param, tx_rows, n_tx_rows,
+									workspace, NULL) == want[p] &&
+				memcmp(got_grad[p], want_grad[p], sizeof(want_grad[p])) == 0;
+		ok(same, "Pareto/NBD indexed likelihood and gradient = clv_pnbd_ll's");
 	}
 	for (i = 0; i < 4; i++)
 		is_within(fit.param[i], published_pnbd[i], 0.005, "Pareto/NBD parameter");
