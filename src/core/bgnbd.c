@@ -56,7 +56,10 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
 
 /*
  * The log-likelihood of the beta-geometric family (shift 0 BG/NBD, 1
- * MBG/NBD) and its gradient in log-parameters.
+ * MBG/NBD) and its gradient in log-parameters.  The terms of x alone and
+ * log(alpha + t_x) are computed once per run of equal values: the rows
+ * come sorted by x, then t_x (in another order the same values are only
+ * computed more often).
  */
 double
 clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -73,6 +76,8 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 				g_a = 0.0,
 				g_b = 0.0;
 	XTerms		terms = {-1, 0, 0, 0, 0, 0};
+	double		t_x = NAN,
+				log_alpha_tx = NAN;
 	size_t		i;
 
 	for (i = 0; i < nrows; i++)
@@ -80,7 +85,6 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		const ClvTxRow *row = &rows[i];
 		double		x = row->x;
 		double		log_alpha_t = log(alpha + row->t);
-		double		log_alpha_tx = log(alpha + row->t_x);
 		double		alive_term,
 					dropout_term,
 					joint,
@@ -88,6 +92,11 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 
 		if (x != terms.x)
 			x_terms(param, x, shift, grad_log != NULL, &terms);
+		if (!(row->t_x == t_x))
+		{
+			t_x = row->t_x;
+			log_alpha_tx = log(alpha + t_x);
+		}
 		alive_term = -(r + x) * log_alpha_t;
 		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
 		joint = clv_special_logsumexp(alive_term, dropout_term);
