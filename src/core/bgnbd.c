@@ -7,6 +7,8 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "optimize.h"
 #include "special.h"
@@ -55,11 +57,42 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
 }
 
 /*
+ * Slots of the likelihood's memo of log(alpha + t) (a power of 2): a
+ * million weekly summaries of two years hold some 730 distinct ages t.
+ */
+#define LOG_T_SLOTS 2048
+
+/* A memo of log(alpha + t) by t, direct-mapped; empty slots hold t = NaN. */
+typedef struct LogTMemo
+{
+	double		t[LOG_T_SLOTS];
+	double		log_alpha_t[LOG_T_SLOTS];
+} LogTMemo;
+
+/* log(alpha + t), from memo when it holds t. */
+static inline double
+log_alpha_t_memo(LogTMemo *memo, double alpha, double t)
+{
+	uint64_t	bits;
+	size_t		slot;
+
+	memcpy(&bits, &t, sizeof(bits));
+	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 53) & (LOG_T_SLOTS - 1);
+	if (!(memo->t[slot] == t))
+	{
+		memo->t[slot] = t;
+		memo->log_alpha_t[slot] = log(alpha + t);
+	}
+	return memo->log_alpha_t[slot];
+}
+
+/*
  * The log-likelihood of the beta-geometric family (shift 0 BG/NBD, 1
  * MBG/NBD) and its gradient in log-parameters.  The terms of x alone and
  * log(alpha + t_x) are computed once per run of equal values: the rows
  * come sorted by x, then t_x (in another order the same values are only
- * computed more often).
+ * computed more often); log(alpha + t) once per distinct t, but for
+ * collisions in its memo.
  */
 double
 clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -78,13 +111,17 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	XTerms		terms = {-1, 0, 0, 0, 0, 0};
 	double		t_x = NAN,
 				log_alpha_tx = NAN;
+	LogTMemo	memo;
 	size_t		i;
+
+	for (i = 0; i < LOG_T_SLOTS; i++)
+		memo.t[i] = NAN;
 
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];
 		double		x = row->x;
-		double		log_alpha_t = log(alpha + row->t);
+		double		log_alpha_t = log_alpha_t_memo(&memo, alpha, row->t);
 		double		alive_term,
 					dropout_term,
 					joint,
