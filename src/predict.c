@@ -78,11 +78,14 @@ typedef struct PurchasePredictions
 
 static const PurchasePredictions predictions[] = {
 	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_purchases_if_alive,
-	clv_bgnbd_unconditional_purchases, clv_bgnbd_pmf, clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
+	clv_bgnbd_unconditional_purchases, clv_bgnbd_pmf,
+	clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
 	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_purchases_if_alive,
-	clv_pnbd_unconditional_purchases, clv_pnbd_pmf, clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
+	clv_pnbd_unconditional_purchases, clv_pnbd_pmf,
+	clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
 	[MODEL_MBGNBD] = {clv_mbgnbd_p_alive, clv_mbgnbd_purchases_if_alive,
-	clv_mbgnbd_unconditional_purchases, clv_mbgnbd_pmf, clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
+	clv_mbgnbd_unconditional_purchases, clv_mbgnbd_pmf,
+	clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
 };
 
 /* The form a scoring function takes its customer in. */
