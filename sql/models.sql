@@ -296,6 +296,13 @@ SELECT bool_and(p_alive(bg, s) = p_alive(bg, x, t_x, t)
 FROM (SELECT *, (x, t_x, t, m, orders, unit)::clv_summary AS s FROM model_summaries) q,
 	 (SELECT bg_plain AS bg, pn_plain AS pn, gg_plain AS gg FROM fits) f;
 
+-- a summary's m reaches the formulas as m::float8 does, whatever its digits
+SELECT bool_and(expected_spend(gg_plain, (3, 1, 10, m, 4, '7 days')::clv_summary)
+				= expected_spend(gg_plain, 3, m::float8)) AS summary_m_as_float8, count(*) AS amounts
+FROM fits, (VALUES (0.1), (25.752000), (33.3333333333333333333333333), (9007199254740993.5),
+				   (123456789012345678901234.5), (1e-25), (0.30000000000000000000000000001),
+				   (1234567890123456789012345678901234567890.125), (7e-40)) v(m);
+
 -- a refund-only repeat customer gets NULL spend and clv, not an error
 SELECT expected_spend(gg, 2, -4.5) IS NULL AS spend_null, expected_spend(gg, 2, 0) IS NULL AS spend_zero_null,
 	   clv(bg, gg, 2, 3, 10, -4.5) IS NULL AS clv_null,

@@ -19,6 +19,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/date.h"
+#include "utils/fmgrprotos.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -244,6 +245,22 @@ clv_numeric_to_decimal(Datum value, ClvDecimal *out)
 	memcpy(digits, data, ndigits * sizeof(int16));
 	return clv_decimal_from_base10000(digits, ndigits, weight, negative,
 									  dscale, out);
+}
+
+/*
+ * A numeric Datum as the nearest double: clv_decimal_to_double, which is
+ * correctly rounded as numeric_float8's strtod of the numeric's text is,
+ * or numeric_float8 itself for what a ClvDecimal cannot hold (NaN,
+ * infinities, very wide numbers and its out-of-range error).
+ */
+double
+clv_numeric_float8(Datum value)
+{
+	ClvDecimal	d;
+
+	if (clv_numeric_to_decimal(value, &d))
+		return clv_decimal_to_double(&d);
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
 }
 
 /* An interval's length in seconds as extract(epoch from ...) gives it. */

@@ -73,6 +73,13 @@ extern int64 clv_unit_usec(const Interval *unit, const char *fname);
  */
 extern bool clv_numeric_to_decimal(Datum value, ClvDecimal *out);
 
+/*
+ * A numeric Datum as numeric_float8 converts it (the nearest double, the
+ * same errors), without its text round trip where the value fits a
+ * ClvDecimal.
+ */
+extern double clv_numeric_float8(Datum value);
+
 /* An interval's length in seconds as extract(epoch from ...) gives it. */
 extern double clv_interval_seconds(const Interval *span);
 

@@ -157,7 +157,7 @@ summary_trans(FunctionCallInfo fcinfo, int want, const char *fname)
 								 fname);
 	m_isnull = !(want & STATS_WANT_SPEND) || nulls[3];
 	if (!m_isnull)
-		m = DatumGetFloat8(DirectFunctionCall1(numeric_float8, values[3]));
+		m = clv_numeric_float8(values[3]);
 	add_customer(state, want, fname, DatumGetInt64(values[0]),
 				 DatumGetFloat8(values[1]), DatumGetFloat8(values[2]), m, m_isnull);
 	return CLV_STATS_STATE_RESULT(state);

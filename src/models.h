@@ -57,8 +57,8 @@ extern ClvStatsView clv_stats_view(const ClvStats *stats);
 typedef struct StatsState
 {
 	ExpandedObjectHeader hdr;
-	HTAB	   *tx;				/* (x, t_x, t) -> count */
-	HTAB	   *spend;			/* (x, m) -> count, x > 0 */
+	struct stats_tx_hash *tx;	/* (x, t_x, t) -> count (simplehash) */
+	struct stats_spend_hash *spend; /* (x, m) -> count, x > 0 */
 	int64		unit_usec;
 	bool		has_unit;
 	long		new_rows;		/* rows added since the last memory check */

@@ -10,8 +10,10 @@
  * t[, m], a clv_summary, for expected_purchases a clv_holdout_summary,
  * whose horizon is its holdout_duration, or none: a new customer); the
  * bodies are shared.  Composite arguments are read through readers cached
- * per call site, and clv() also caches the discounted purchases of the
- * (x, t) pairs it has seen.  The formulas are in src/core/.
+ * per call site; a model composite is read once per call site and then
+ * recognised by its bytes, and expected_purchases and clv() cache their
+ * per-(x, t) factor of the customers they have seen.  The formulas are in
+ * src/core/.
  *
  *-------------------------------------------------------------------------
  */
@@ -62,8 +64,7 @@ typedef enum ModelKind
 typedef struct PurchasePredictions
 {
 	double		(*p_alive) (const double *param, double x, double t_x, double t);
-	double		(*expected) (const double *param, double horizon, double x,
-							 double t_x, double t);
+	/* E[Y(horizon) | alive] of a customer; times p_alive, the expectation */
 	ClvPurchasesIfAlive if_alive;
 	/* E[X(horizon)] of a new customer */
 	double		(*unconditional) (const double *param, double horizon);
@@ -76,15 +77,15 @@ typedef struct PurchasePredictions
 } PurchasePredictions;
 
 static const PurchasePredictions predictions[] = {
-	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_expected_purchases,
-	clv_bgnbd_purchases_if_alive, clv_bgnbd_unconditional_purchases,
-	clv_bgnbd_pmf, clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
-	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_expected_purchases,
-	clv_pnbd_purchases_if_alive, clv_pnbd_unconditional_purchases,
-	clv_pnbd_pmf, clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
-	[MODEL_MBGNBD] = {clv_mbgnbd_p_alive, clv_mbgnbd_expected_purchases,
-	clv_mbgnbd_purchases_if_alive, clv_mbgnbd_unconditional_purchases,
-	clv_mbgnbd_pmf, clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
+	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_purchases_if_alive,
+	clv_bgnbd_unconditional_purchases, clv_bgnbd_pmf,
+	clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
+	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_purchases_if_alive,
+	clv_pnbd_unconditional_purchases, clv_pnbd_pmf,
+	clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
+	[MODEL_MBGNBD] = {clv_mbgnbd_p_alive, clv_mbgnbd_purchases_if_alive,
+	clv_mbgnbd_unconditional_purchases, clv_mbgnbd_pmf,
+	clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
 };
 
 /* The form a scoring function takes its customer in. */
@@ -96,23 +97,24 @@ typedef enum CustomerForm
 	CUSTOMER_NEW				/* none: a new customer, no history */
 } CustomerForm;
 
-/* Entries of a clv() call site's cache of discounted purchases (a power of 2). */
+/* Entries of a call site's cache of per-(x, t) values (a power of 2). */
 #define VALUE_CACHE_ENTRIES 65536
 
-/* A cached clv_discounted_purchases result for (x, t). */
+/* A cached per-(x, t) value. */
 typedef struct ValueCacheEntry
 {
 	int64		x;
 	double		t;
-	double		discounted;
+	double		value;
 	uint32		generation;		/* valid when the cache's generation */
 } ValueCacheEntry;
 
 /*
- * The discounted purchases of the customers a clv() call site has seen,
- * for the model, months and discount of its latest call.  A customer's
- * value is P(alive | x, t_x, t) times the spend times this, which depends
- * on (x, t) only, and day-level summaries share few distinct (x, t): a
+ * The per-(x, t) factor of the customers a call site has seen, for the
+ * model and settings of its latest call: clv()'s discounted purchases
+ * (settings months and discount), expected_purchases' purchases if alive
+ * (setting the horizon).  The result is P(alive | x, t_x, t) times this
+ * (and the spend), and day-level summaries share few distinct (x, t): a
  * million customers of two years of days have some 16,000.
  */
 typedef struct ValueCache
@@ -120,20 +122,10 @@ typedef struct ValueCache
 	ModelKind	kind;
 	double		param[4];
 	int64		unit_usec;
-	int			months;
-	double		discount;
+	double		settings[2];
 	uint32		generation;		/* bumped when any of the above changes */
 	ValueCacheEntry entries[VALUE_CACHE_ENTRIES];
 } ValueCache;
-
-/* Per-call-site cache (fn_extra): composite readers, clv()'s values. */
-typedef struct ScoringCache
-{
-	ClvCompositeReader model;
-	ClvCompositeReader spend;
-	ClvCompositeReader summary;
-	ValueCache *values;			/* clv() only, made on its first call */
-} ScoringCache;
 
 /* A purchase model read from its composite. */
 typedef struct PurchaseModel
@@ -142,6 +134,32 @@ typedef struct PurchaseModel
 	double		param[4];
 	int64		unit_usec;
 } PurchaseModel;
+
+/*
+ * The model composite a call site read last: its bytes, and the checked
+ * parameters (and unit, of a purchase model) read from them.  Scoring
+ * passes the same model on every row; comparing bytes replaces deforming
+ * and checking it again.
+ */
+typedef struct ModelMemo
+{
+	char	   *bytes;			/* NULL until a model was read */
+	Size		len;
+	Size		space;			/* allocated size of bytes */
+	double		param[4];
+	int64		unit_usec;
+} ModelMemo;
+
+/* Per-call-site cache (fn_extra): composite readers, models, values. */
+typedef struct ScoringCache
+{
+	ClvCompositeReader model;
+	ClvCompositeReader spend;
+	ClvCompositeReader summary;
+	ModelMemo	model_memo;
+	ModelMemo	spend_memo;
+	ValueCache *values;			/* made on first use */
+} ScoringCache;
 
 /* A customer's summary as the scoring functions take it. */
 typedef struct Customer
@@ -178,26 +196,72 @@ model_param(Datum *values, bool *nulls, int i, const char *name,
 	return value;
 }
 
+/* Whether composite has the bytes of the model memo read last. */
+static bool
+memo_matches(const ModelMemo *memo, Datum composite)
+{
+	struct varlena *packed = PG_DETOAST_DATUM_PACKED(composite);
+
+	return memo->bytes != NULL && VARSIZE_ANY_EXHDR(packed) == memo->len &&
+		memcmp(VARDATA_ANY(packed), memo->bytes, memo->len) == 0;
+}
+
+/* Keeps the bytes of composite, whose model memo now holds, in mcxt. */
+static void
+memo_remember(ModelMemo *memo, MemoryContext mcxt, Datum composite)
+{
+	struct varlena *packed = PG_DETOAST_DATUM_PACKED(composite);
+	Size		len = VARSIZE_ANY_EXHDR(packed);
+
+	if (memo->bytes == NULL || memo->space < len)
+	{
+		char	   *bytes = MemoryContextAlloc(mcxt, len);
+
+		if (memo->bytes != NULL)
+			pfree(memo->bytes);
+		memo->bytes = bytes;
+		memo->space = len;
+	}
+	memcpy(memo->bytes, VARDATA_ANY(packed), len);
+	memo->len = len;
+}
+
 /* Reads the purchase model of kind in argument 0. */
 static void
 read_purchase_model(FunctionCallInfo fcinfo, ModelKind kind,
 					PurchaseModel *model, const char *fname)
 {
-	Datum		values[PURCHASE_MODEL_NATTS];
-	bool		nulls[PURCHASE_MODEL_NATTS];
-	int			i;
+	ScoringCache *cache = scoring_cache(fcinfo);
+	ModelMemo  *memo = &cache->model_memo;
 
-	clv_deform_composite(&scoring_cache(fcinfo)->model, fcinfo->flinfo->fn_mcxt,
-						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
+	if (!memo_matches(memo, PG_GETARG_DATUM(0)))
+	{
+		Datum		values[PURCHASE_MODEL_NATTS];
+		bool		nulls[PURCHASE_MODEL_NATTS];
+		int			i;
+
+		clv_deform_composite(&cache->model, fcinfo->flinfo->fn_mcxt,
+							 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
+		for (i = 0; i < 4; i++)
+			model->param[i] = model_param(values, nulls, i, predictions[kind].names[i],
+										  fname);
+		if (nulls[8])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s model unit must not be NULL", fname),
+					 errhint("Pass a model returned by bgnbd_fit, mbgnbd_fit or pareto_nbd_fit.")));
+		model->unit_usec = clv_unit_usec(DatumGetIntervalP(values[8]), fname);
+		/* only a model read without error is remembered */
+		memcpy(memo->param, model->param, sizeof(model->param));
+		memo->unit_usec = model->unit_usec;
+		memo_remember(memo, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(0));
+	}
+	else
+	{
+		memcpy(model->param, memo->param, sizeof(model->param));
+		model->unit_usec = memo->unit_usec;
+	}
 	model->kind = kind;
-	for (i = 0; i < 4; i++)
-		model->param[i] = model_param(values, nulls, i, predictions[kind].names[i], fname);
-	if (nulls[8])
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s model unit must not be NULL", fname),
-				 errhint("Pass a model returned by bgnbd_fit, mbgnbd_fit or pareto_nbd_fit.")));
-	model->unit_usec = clv_unit_usec(DatumGetIntervalP(values[8]), fname);
 }
 
 /* Reads the Gamma-Gamma model of argument argno into param[3]. */
@@ -206,14 +270,25 @@ read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
 				 const char *fname)
 {
 	static const char *const names[3] = {"p", "q", "gamma"};
-	Datum		values[GAMMA_GAMMA_NATTS];
-	bool		nulls[GAMMA_GAMMA_NATTS];
-	int			i;
+	ScoringCache *cache = scoring_cache(fcinfo);
+	ModelMemo  *memo = &cache->spend_memo;
 
-	clv_deform_composite(&scoring_cache(fcinfo)->spend, fcinfo->flinfo->fn_mcxt,
-						 PG_GETARG_DATUM(argno), GAMMA_GAMMA_NATTS, values, nulls);
-	for (i = 0; i < 3; i++)
-		param[i] = model_param(values, nulls, i, names[i], fname);
+	if (!memo_matches(memo, PG_GETARG_DATUM(argno)))
+	{
+		Datum		values[GAMMA_GAMMA_NATTS];
+		bool		nulls[GAMMA_GAMMA_NATTS];
+		int			i;
+
+		clv_deform_composite(&cache->spend, fcinfo->flinfo->fn_mcxt,
+							 PG_GETARG_DATUM(argno), GAMMA_GAMMA_NATTS, values, nulls);
+		for (i = 0; i < 3; i++)
+			param[i] = model_param(values, nulls, i, names[i], fname);
+		/* only a model read without error is remembered */
+		memcpy(memo->param, param, 3 * sizeof(double));
+		memo_remember(memo, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(argno));
+	}
+	else
+		memcpy(param, memo->param, 3 * sizeof(double));
 }
 
 /*
@@ -248,7 +323,7 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 		customer->t_x = DatumGetFloat8(values[1]);
 		customer->t = DatumGetFloat8(values[2]);
 		if (with_m)
-			customer->m = DatumGetFloat8(DirectFunctionCall1(numeric_float8, values[3]));
+			customer->m = clv_numeric_float8(values[3]);
 		summary_unit = clv_unit_usec(DatumGetIntervalP(values[5]), fname);
 		if (unit_usec != 0 && summary_unit != unit_usec)
 			ereport(ERROR,
@@ -323,6 +398,94 @@ check_horizon(double horizon, const char *fname)
 }
 
 /*
+ * The entry of the call site's value cache for customer's (x, t) under
+ * model and the function's settings; *hit says whether it holds the value,
+ * else the caller computes it and stores it with value_cache_store.
+ */
+static ValueCacheEntry *
+value_cache_lookup(FunctionCallInfo fcinfo, const PurchaseModel *model,
+				   double setting0, double setting1, const Customer *customer,
+				   bool *hit)
+{
+	ScoringCache *cache = scoring_cache(fcinfo);
+	ValueCache *values = cache->values;
+	ValueCacheEntry *entry;
+	double		t = customer->t + 0.0;	/* -0 becomes 0 */
+	uint64		hash;
+
+	if (values == NULL)
+	{
+		values = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueCache));
+		cache->values = values;
+	}
+	if (values->generation == 0 || values->kind != model->kind ||
+		memcmp(values->param, model->param, sizeof(values->param)) != 0 ||
+		values->unit_usec != model->unit_usec || values->settings[0] != setting0 ||
+		values->settings[1] != setting1)
+	{
+		values->kind = model->kind;
+		memcpy(values->param, model->param, sizeof(values->param));
+		values->unit_usec = model->unit_usec;
+		values->settings[0] = setting0;
+		values->settings[1] = setting1;
+		values->generation++;
+		if (values->generation == 0)
+		{
+			/* after 2^32 changes: start over */
+			memset(values->entries, 0, sizeof(values->entries));
+			values->generation = 1;
+		}
+	}
+
+	/* (x, t) mixed into a slot */
+	memcpy(&hash, &t, sizeof(hash));
+	hash ^= (uint64) customer->x * UINT64CONST(0x9E3779B97F4A7C15);
+	hash ^= hash >> 29;
+	hash *= UINT64CONST(0xBF58476D1CE4E5B9);
+	hash ^= hash >> 32;
+	entry = &values->entries[hash & (VALUE_CACHE_ENTRIES - 1)];
+	*hit = entry->generation == values->generation && entry->x == customer->x &&
+		entry->t == t;
+	if (!*hit)
+	{
+		entry->generation = 0;	/* empty until stored */
+		entry->x = customer->x;
+		entry->t = t;
+	}
+	return entry;
+}
+
+/* Stores the value of a value cache entry that missed; returns it. */
+static double
+value_cache_store(FunctionCallInfo fcinfo, ValueCacheEntry *entry, double value)
+{
+	entry->value = value;
+	entry->generation = scoring_cache(fcinfo)->values->generation;
+	return value;
+}
+
+/*
+ * The purchases of customer in the next horizon units if alive, from the
+ * call site's cache when it has them: E[Y(horizon) | x, t_x, t] is this
+ * times P(alive), as each model's expected purchases computes it.
+ */
+static double
+purchases_if_alive(FunctionCallInfo fcinfo, const PurchaseModel *model,
+				   const Customer *customer, double horizon)
+{
+	bool		hit;
+	ValueCacheEntry *entry = value_cache_lookup(fcinfo, model, horizon, 0.0,
+												customer, &hit);
+
+	if (hit)
+		return entry->value;
+	return value_cache_store(fcinfo, entry,
+							 predictions[model->kind].if_alive(model->param, horizon,
+															   (double) customer->x,
+															   entry->t));
+}
+
+/*
  * expected_purchases(model, horizon[, customer]): of a customer with a
  * history, the purchases in the next horizon units; of a new customer,
  * E[X(horizon)]; and expected_purchases(model, holdout) over the
@@ -352,8 +515,9 @@ expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 		horizon = customer.holdout_duration;
 		check_horizon(horizon, "expected_purchases");
 	}
-	return finite_result(predictions[kind].expected(model.param, horizon, customer.x,
-													customer.t_x, customer.t),
+	return finite_result(purchases_if_alive(fcinfo, &model, &customer, horizon) *
+						 predictions[kind].p_alive(model.param, customer.x,
+												   customer.t_x, customer.t),
 						 "expected_purchases");
 }
 
@@ -463,56 +627,19 @@ static double
 discounted_purchases(FunctionCallInfo fcinfo, const PurchaseModel *model,
 					 const Customer *customer, int months, double discount)
 {
-	ScoringCache *cache = scoring_cache(fcinfo);
-	ValueCache *values = cache->values;
-	ValueCacheEntry *entry;
-	double		t = customer->t + 0.0;	/* -0 becomes 0 */
-	uint64		hash;
+	bool		hit;
+	ValueCacheEntry *entry = value_cache_lookup(fcinfo, model, months, discount,
+												customer, &hit);
 
-	if (values == NULL)
-	{
-		values = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueCache));
-		cache->values = values;
-	}
-	if (values->generation == 0 || values->kind != model->kind ||
-		memcmp(values->param, model->param, sizeof(values->param)) != 0 ||
-		values->unit_usec != model->unit_usec || values->months != months ||
-		values->discount != discount)
-	{
-		values->kind = model->kind;
-		memcpy(values->param, model->param, sizeof(values->param));
-		values->unit_usec = model->unit_usec;
-		values->months = months;
-		values->discount = discount;
-		values->generation++;
-		if (values->generation == 0)
-		{
-			/* after 2^32 changes: start over */
-			memset(values->entries, 0, sizeof(values->entries));
-			values->generation = 1;
-		}
-	}
-
-	/* (x, t) mixed into a slot */
-	memcpy(&hash, &t, sizeof(hash));
-	hash ^= (uint64) customer->x * UINT64CONST(0x9E3779B97F4A7C15);
-	hash ^= hash >> 29;
-	hash *= UINT64CONST(0xBF58476D1CE4E5B9);
-	hash ^= hash >> 32;
-	entry = &values->entries[hash & (VALUE_CACHE_ENTRIES - 1)];
-	if (entry->generation != values->generation || entry->x != customer->x ||
-		entry->t != t)
-	{
-		entry->discounted =
-			clv_discounted_purchases(predictions[model->kind].if_alive,
-									 model->param, (double) customer->x, t,
-									 months, 30.0 * USECS_PER_DAY / model->unit_usec,
-									 discount, clv_models_check_interrupts, NULL);
-		entry->x = customer->x;
-		entry->t = t;
-		entry->generation = values->generation;
-	}
-	return entry->discounted;
+	if (hit)
+		return entry->value;
+	return value_cache_store(fcinfo, entry,
+							 clv_discounted_purchases(predictions[model->kind].if_alive,
+													  model->param, (double) customer->x,
+													  entry->t, months,
+													  30.0 * USECS_PER_DAY / model->unit_usec,
+													  discount,
+													  clv_models_check_interrupts, NULL));
 }
 
 /*

@@ -39,6 +39,7 @@ typedef struct TxEntry
 {
 	TxKey		key;
 	int64		count;
+	char		status;			/* simplehash's */
 } TxEntry;
 
 typedef struct SpendKey
@@ -51,7 +52,65 @@ typedef struct SpendEntry
 {
 	SpendKey	key;
 	int64		count;
+	char		status;			/* simplehash's */
 } SpendEntry;
+
+/*
+ * The hash of a key's 8-byte words (its float8s have no negative zero, so
+ * equal keys have equal bytes), each mixed as murmurhash's 64-bit
+ * finaliser mixes and combined.
+ */
+static inline uint32
+hash_words(const uint64 *words, int n)
+{
+	uint64		hash = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint64		h = words[i];
+
+		h ^= h >> 33;
+		h *= UINT64CONST(0xff51afd7ed558ccd);
+		h ^= h >> 33;
+		h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+		h ^= h >> 33;
+		hash = hash_combine64(hash, h);
+	}
+	return (uint32) (hash ^ (hash >> 32));
+}
+
+/* The hash of a TxKey or SpendKey. */
+static inline uint32
+hash_key(const void *key, Size size)
+{
+	uint64		words[3];
+
+	memcpy(words, key, size);
+	return hash_words(words, size / sizeof(uint64));
+}
+
+#define SH_PREFIX stats_tx
+#define SH_ELEMENT_TYPE TxEntry
+#define SH_KEY_TYPE TxKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_key(&(k), sizeof(TxKey))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(TxKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+#define SH_PREFIX stats_spend
+#define SH_ELEMENT_TYPE SpendEntry
+#define SH_KEY_TYPE SpendKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_key(&(k), sizeof(SpendKey))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SpendKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 /* New rows added between two checks of clv.max_state_memory. */
 #define MEMORY_CHECK_ROWS 4096
@@ -515,19 +574,10 @@ stats_state_new(MemoryContext aggcontext)
 	MemoryContext context = AllocSetContextCreate(aggcontext, "clv_stats state",
 												  ALLOCSET_DEFAULT_SIZES);
 	StatsState *state = (StatsState *) MemoryContextAllocZero(context, sizeof(StatsState));
-	HASHCTL		ctl;
 
 	EOH_init_header(&state->hdr, &stats_methods, context);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(TxKey);
-	ctl.entrysize = sizeof(TxEntry);
-	ctl.hcxt = context;
-	state->tx = hash_create("clv_stats (x, t_x, t) counts", 256, &ctl,
-							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	ctl.keysize = sizeof(SpendKey);
-	ctl.entrysize = sizeof(SpendEntry);
-	state->spend = hash_create("clv_stats (x, m) counts", 256, &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	state->tx = stats_tx_create(context, 256, NULL);
+	state->spend = stats_spend_create(context, 256, NULL);
 	return state;
 }
 
@@ -635,7 +685,7 @@ clv_stats_state_add_tx(StatsState *state, int64 x, float8 t_x, float8 t,
 	key.x = x;
 	key.t_x = clv_stats_zero(t_x);
 	key.t = clv_stats_zero(t);
-	entry = (TxEntry *) hash_search(state->tx, &key, HASH_ENTER, &found);
+	entry = stats_tx_insert(state->tx, key, &found);
 	count_row(state, &entry->count, found, count, fname);
 }
 
@@ -650,7 +700,7 @@ clv_stats_state_add_spend(StatsState *state, int64 x, float8 m, int64 count,
 
 	key.x = x;
 	key.m = clv_stats_zero(m);
-	entry = (SpendEntry *) hash_search(state->spend, &key, HASH_ENTER, &found);
+	entry = stats_spend_insert(state->spend, key, &found);
 	count_row(state, &entry->count, found, count, fname);
 }
 
@@ -663,7 +713,8 @@ clv_stats_state_add_value(StatsState *state, Datum value, int want,
 
 	if (other != NULL)
 	{
-		HASH_SEQ_STATUS scan;
+		stats_tx_iterator txi;
+		stats_spend_iterator spi;
 		TxEntry    *txe;
 		SpendEntry *spe;
 
@@ -671,15 +722,15 @@ clv_stats_state_add_value(StatsState *state, Datum value, int want,
 			clv_stats_state_set_unit(state, other->unit_usec, fname);
 		if (want & STATS_WANT_TX)
 		{
-			hash_seq_init(&scan, other->tx);
-			while ((txe = (TxEntry *) hash_seq_search(&scan)) != NULL)
+			stats_tx_start_iterate(other->tx, &txi);
+			while ((txe = stats_tx_iterate(other->tx, &txi)) != NULL)
 				clv_stats_state_add_tx(state, txe->key.x, txe->key.t_x, txe->key.t,
 									   txe->count, fname);
 		}
 		if (want & STATS_WANT_SPEND)
 		{
-			hash_seq_init(&scan, other->spend);
-			while ((spe = (SpendEntry *) hash_seq_search(&scan)) != NULL)
+			stats_spend_start_iterate(other->spend, &spi);
+			while ((spe = stats_spend_iterate(other->spend, &spi)) != NULL)
 				clv_stats_state_add_spend(state, spe->key.x, spe->key.m, spe->count,
 										  fname);
 		}
@@ -710,8 +761,7 @@ stats_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	StatsState *state = (StatsState *) eohptr;
 
-	return stats_size(hash_get_num_entries(state->tx),
-					  hash_get_num_entries(state->spend), "clv_stats");
+	return stats_size(state->tx->members, state->spend->members, "clv_stats");
 }
 
 /* Writes a state in the stored layout, rows sorted; the state is unchanged. */
@@ -723,21 +773,22 @@ stats_flatten_into(ExpandedObjectHeader *eohptr, void *result,
 	ClvStats   *stats = (ClvStats *) result;
 	ClvStatsTx *tx;
 	ClvStatsSpend *spend;
-	HASH_SEQ_STATUS scan;
+	stats_tx_iterator txi;
+	stats_spend_iterator spi;
 	TxEntry    *txe;
 	SpendEntry *spe;
 	int			i = 0;
 
 	memset(result, 0, allocated_size);
 	SET_VARSIZE(stats, allocated_size);
-	stats->n_tx = (int32) hash_get_num_entries(state->tx);
-	stats->n_spend = (int32) hash_get_num_entries(state->spend);
+	stats->n_tx = (int32) state->tx->members;
+	stats->n_spend = (int32) state->spend->members;
 	stats->unit_usec = state->has_unit ? state->unit_usec : 0;
 	Assert(allocated_size == STATS_SIZE(stats->n_tx, stats->n_spend));
 	tx = STATS_TX(stats);
 	spend = STATS_SPEND(stats);
-	hash_seq_init(&scan, state->tx);
-	while ((txe = (TxEntry *) hash_seq_search(&scan)) != NULL)
+	stats_tx_start_iterate(state->tx, &txi);
+	while ((txe = stats_tx_iterate(state->tx, &txi)) != NULL)
 	{
 		tx[i].x = txe->key.x;
 		tx[i].t_x = txe->key.t_x;
@@ -746,8 +797,8 @@ stats_flatten_into(ExpandedObjectHeader *eohptr, void *result,
 		i++;
 	}
 	i = 0;
-	hash_seq_init(&scan, state->spend);
-	while ((spe = (SpendEntry *) hash_seq_search(&scan)) != NULL)
+	stats_spend_start_iterate(state->spend, &spi);
+	while ((spe = stats_spend_iterate(state->spend, &spi)) != NULL)
 	{
 		spend[i].x = spe->key.x;
 		spend[i].m = spe->key.m;

@@ -7,6 +7,8 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "optimize.h"
 #include "quadrature.h"
@@ -56,8 +58,42 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
 }
 
 /*
+ * Slots of the likelihood's memo of log(alpha + t) (a power of 2): a
+ * million weekly summaries of two years hold some 730 distinct ages t.
+ */
+#define LOG_T_SLOTS 2048
+
+/* A memo of log(alpha + t) by t, direct-mapped; empty slots hold t = NaN. */
+typedef struct LogTMemo
+{
+	double		t[LOG_T_SLOTS];
+	double		log_alpha_t[LOG_T_SLOTS];
+} LogTMemo;
+
+/* log(alpha + t), from memo when it holds t. */
+static inline double
+log_alpha_t_memo(LogTMemo *memo, double alpha, double t)
+{
+	uint64_t	bits;
+	size_t		slot;
+
+	memcpy(&bits, &t, sizeof(bits));
+	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 53) & (LOG_T_SLOTS - 1);
+	if (!(memo->t[slot] == t))
+	{
+		memo->t[slot] = t;
+		memo->log_alpha_t[slot] = log(alpha + t);
+	}
+	return memo->log_alpha_t[slot];
+}
+
+/*
  * The log-likelihood of the beta-geometric family (shift 0 BG/NBD, 1
- * MBG/NBD) and its gradient in log-parameters.
+ * MBG/NBD) and its gradient in log-parameters.  The terms of x alone and
+ * log(alpha + t_x) are computed once per run of equal values: the rows
+ * come sorted by x, then t_x (in another order the same values are only
+ * computed more often); log(alpha + t) once per distinct t, but for
+ * collisions in its memo.
  */
 double
 clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -74,14 +110,19 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 				g_a = 0.0,
 				g_b = 0.0;
 	XTerms		terms = {-1, 0, 0, 0, 0, 0};
+	double		t_x = NAN,
+				log_alpha_tx = NAN;
+	LogTMemo	memo;
 	size_t		i;
+
+	for (i = 0; i < LOG_T_SLOTS; i++)
+		memo.t[i] = NAN;
 
 	for (i = 0; i < nrows; i++)
 	{
 		const ClvTxRow *row = &rows[i];
 		double		x = row->x;
-		double		log_alpha_t = log(alpha + row->t);
-		double		log_alpha_tx = log(alpha + row->t_x);
+		double		log_alpha_t = log_alpha_t_memo(&memo, alpha, row->t);
 		double		alive_term,
 					dropout_term,
 					joint,
@@ -89,6 +130,11 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 
 		if (x != terms.x)
 			x_terms(param, x, shift, grad_log != NULL, &terms);
+		if (!(row->t_x == t_x))
+		{
+			t_x = row->t_x;
+			log_alpha_tx = log(alpha + t_x);
+		}
 		alive_term = -(r + x) * log_alpha_t;
 		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
 		joint = clv_special_logsumexp(alive_term, dropout_term);

@@ -13,7 +13,12 @@
 #include "optimize.h"
 #include "special.h"
 
-/* The Gamma-Gamma log-likelihood and its gradient in log-parameters. */
+/*
+ * The Gamma-Gamma log-likelihood and its gradient in log-parameters.  The
+ * terms of x alone are computed once per run of equal x: the rows come
+ * sorted by x (in another order the same values are only computed more
+ * often).
+ */
 double
 clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 		  double *grad_log)
@@ -28,32 +33,46 @@ clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 				g_p = 0.0,
 				g_q = 0.0,
 				g_gamma = 0.0;
+	double		x = NAN,
+				px = NAN,
+				log_x = NAN,
+				lgamma_pxq = NAN,
+				lgamma_px = NAN,
+				psi_pxq = NAN,
+				psi_px = NAN;
 	size_t		i;
 
 	if (grad_log != NULL)
 		psi_q = clv_special_digamma(q);
 	for (i = 0; i < nrows; i++)
 	{
-		double		x = rows[i].x,
-					m = rows[i].m,
+		double		m = rows[i].m,
 					n = rows[i].count;
-		double		px = p * x;
-		double		log_m = log(m),
-					log_x = log(x),
-					log_total = log(gamma + m * x);
+		double		log_m,
+					log_total;
 
-		ll += n * (lgamma(px + q) - lgamma(px) - lgamma_q + q * log_gamma +
+		if (!(rows[i].x == x))
+		{
+			x = rows[i].x;
+			px = p * x;
+			log_x = log(x);
+			lgamma_pxq = lgamma(px + q);
+			lgamma_px = lgamma(px);
+			if (grad_log != NULL)
+			{
+				psi_pxq = clv_special_digamma(px + q);
+				psi_px = clv_special_digamma(px);
+			}
+		}
+		log_m = log(m);
+		log_total = log(gamma + m * x);
+		ll += n * (lgamma_pxq - lgamma_px - lgamma_q + q * log_gamma +
 				   (px - 1) * log_m + px * log_x - (px + q) * log_total);
 		if (grad_log == NULL)
 			continue;
-		{
-			double		psi_pxq = clv_special_digamma(px + q);
-
-			g_p += n * x * (psi_pxq - clv_special_digamma(px) + log_m + log_x -
-							log_total);
-			g_q += n * (psi_pxq - psi_q + log_gamma - log_total);
-			g_gamma += n * (q / gamma - (px + q) / (gamma + m * x));
-		}
+		g_p += n * x * (psi_pxq - psi_px + log_m + log_x - log_total);
+		g_q += n * (psi_pxq - psi_q + log_gamma - log_total);
+		g_gamma += n * (q / gamma - (px + q) / (gamma + m * x));
 	}
 	if (grad_log != NULL)
 	{

@@ -418,6 +418,54 @@ count_interrupt(void *arg)
 	interrupts++;
 }
 
+/*
+ * The BG/NBD and Gamma-Gamma likelihoods and gradients at param (BG/NBD)
+ * and gg over all CDNOW rows equal the sums of one-row evaluations, which
+ * share no term computed for an earlier row: over the sorted rows, whose
+ * runs of equal x and t_x reuse those terms, and over the spend rows in
+ * customer order, where x changes all the time.
+ */
+static void
+test_cdnow_rowwise(const double *param, const double *gg)
+{
+	double		grad[4],
+				one_grad[4],
+				grad_sum[4] = {0, 0, 0, 0};
+	double		sum = 0.0,
+				ll;
+	double		worst = 0.0;
+	size_t		i;
+	int			j;
+
+	for (i = 0; i < n_tx_rows; i++)
+	{
+		sum += clv_bgnbd_ll(param, &tx_rows[i], 1, one_grad);
+		for (j = 0; j < 4; j++)
+			grad_sum[j] += one_grad[j];
+	}
+	ll = clv_bgnbd_ll(param, tx_rows, n_tx_rows, grad);
+	for (j = 0; j < 4; j++)
+		worst = fmax(worst, fabs(grad[j] - grad_sum[j]) / (1.0 + fabs(grad_sum[j])));
+	is_near(ll, sum, 1e-9 * fabs(sum), "BG/NBD likelihood over sorted rows = sum of one-row values");
+	ok(worst < 1e-9, "BG/NBD gradient over sorted rows = sum of one-row gradients (%.2g)",
+	   worst);
+
+	sum = 0.0;
+	worst = 0.0;
+	memset(grad_sum, 0, sizeof(grad_sum));
+	for (i = 0; i < n_spend_rows; i++)
+	{
+		sum += clv_gg_ll(gg, &spend_rows[i], 1, one_grad);
+		for (j = 0; j < 3; j++)
+			grad_sum[j] += one_grad[j];
+	}
+	ll = clv_gg_ll(gg, spend_rows, n_spend_rows, grad);
+	for (j = 0; j < 3; j++)
+		worst = fmax(worst, fabs(grad[j] - grad_sum[j]) / (1.0 + fabs(grad_sum[j])));
+	is_near(ll, sum, 1e-9 * fabs(sum), "Gamma-Gamma likelihood = sum of one-row values");
+	ok(worst < 1e-9, "Gamma-Gamma gradient = sum of one-row gradients (%.2g)", worst);
+}
+
 /* The published CDNOW fits. */
 static void
 test_cdnow(void)
@@ -538,7 +586,7 @@ test_cdnow(void)
 
 		is_near(clv_gg_expected_spend(huge_p, 500, 10), (1e-6 + 10 * 500) / (500 + 1e-306),
 				1e-12, "Gamma-Gamma spend when p x overflows: m");
-	}
+	}	test_cdnow_rowwise(published_bgnbd, fit.param);
 }
 
 /* Customers with thousands of purchases give finite predictions. */
