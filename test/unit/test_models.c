@@ -418,15 +418,31 @@ count_interrupt(void *arg)
 	interrupts++;
 }
 
+/* A likelihood over count rows of a model's CDNOW rows from first. */
+typedef double (*RowsLl) (const double *param, size_t first, size_t count,
+						  double *grad);
+
+/* The BG/NBD likelihood over CDNOW's transaction rows first.. */
+static double
+bgnbd_rows_ll(const double *param, size_t first, size_t count, double *grad)
+{
+	return clv_bgnbd_ll(param, &tx_rows[first], count, grad);
+}
+
+/* The Gamma-Gamma likelihood over CDNOW's spend rows first.. */
+static double
+gg_rows_ll(const double *param, size_t first, size_t count, double *grad)
+{
+	return clv_gg_ll(param, &spend_rows[first], count, grad);
+}
+
 /*
- * The BG/NBD and Gamma-Gamma likelihoods and gradients at param (BG/NBD)
- * and gg over all CDNOW rows equal the sums of one-row evaluations, which
- * share no term computed for an earlier row: over the sorted rows, whose
- * runs of equal x and t_x reuse those terms, and over the spend rows in
- * customer order, where x changes all the time.
+ * Checks that ll_of over all nrows rows, and its gradient, equal the sums
+ * of its one-row values.
  */
 static void
-test_cdnow_rowwise(const double *param, const double *gg)
+check_rowwise(RowsLl ll_of, const double *param, size_t nrows, int nparam,
+			  const char *name)
 {
 	double		grad[4],
 				one_grad[4],
@@ -437,33 +453,33 @@ test_cdnow_rowwise(const double *param, const double *gg)
 	size_t		i;
 	int			j;
 
-	for (i = 0; i < n_tx_rows; i++)
+	for (i = 0; i < nrows; i++)
 	{
-		sum += clv_bgnbd_ll(param, &tx_rows[i], 1, one_grad);
-		for (j = 0; j < 4; j++)
+		sum += ll_of(param, i, 1, one_grad);
+		for (j = 0; j < nparam; j++)
 			grad_sum[j] += one_grad[j];
 	}
-	ll = clv_bgnbd_ll(param, tx_rows, n_tx_rows, grad);
-	for (j = 0; j < 4; j++)
+	ll = ll_of(param, 0, nrows, grad);
+	for (j = 0; j < nparam; j++)
 		worst = fmax(worst, fabs(grad[j] - grad_sum[j]) / (1.0 + fabs(grad_sum[j])));
-	is_near(ll, sum, 1e-9 * fabs(sum), "BG/NBD likelihood over sorted rows = sum of one-row values");
-	ok(worst < 1e-9, "BG/NBD gradient over sorted rows = sum of one-row gradients (%.2g)",
-	   worst);
+	is_near(ll, sum, 1e-9 * fabs(sum), name);
+	ok(worst < 1e-9, "%s: the gradient too (%.2g)", name, worst);
+}
 
-	sum = 0.0;
-	worst = 0.0;
-	memset(grad_sum, 0, sizeof(grad_sum));
-	for (i = 0; i < n_spend_rows; i++)
-	{
-		sum += clv_gg_ll(gg, &spend_rows[i], 1, one_grad);
-		for (j = 0; j < 3; j++)
-			grad_sum[j] += one_grad[j];
-	}
-	ll = clv_gg_ll(gg, spend_rows, n_spend_rows, grad);
-	for (j = 0; j < 3; j++)
-		worst = fmax(worst, fabs(grad[j] - grad_sum[j]) / (1.0 + fabs(grad_sum[j])));
-	is_near(ll, sum, 1e-9 * fabs(sum), "Gamma-Gamma likelihood = sum of one-row values");
-	ok(worst < 1e-9, "Gamma-Gamma gradient = sum of one-row gradients (%.2g)", worst);
+/*
+ * The BG/NBD and Gamma-Gamma likelihoods and gradients at param (BG/NBD)
+ * and gg over all CDNOW rows equal the sums of one-row evaluations, which
+ * share no term computed for an earlier row: over the sorted rows, whose
+ * runs of equal x and t_x reuse those terms, and over the spend rows in
+ * customer order, where x changes all the time.
+ */
+static void
+test_cdnow_rowwise(const double *param, const double *gg)
+{
+	check_rowwise(bgnbd_rows_ll, param, n_tx_rows, 4,
+				  "BG/NBD likelihood over sorted rows = sum of one-row values");
+	check_rowwise(gg_rows_ll, gg, n_spend_rows, 3,
+				  "Gamma-Gamma likelihood = sum of one-row values");
 }
 
 /* The published CDNOW fits. */
