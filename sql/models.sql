@@ -80,6 +80,21 @@ SELECT (SELECT clv_stats_merge(stats) FROM pieces)::text = stats::text AS merged
 	   (SELECT gamma_gamma_fit(stats) FROM pieces) = gg_plain AS merged_gg_same
 FROM fits;
 
+-- a stored clv_stats large enough to be compressed (day-level rows of
+-- 20,000 customers) becomes a fit's state as it is: the same fits as
+-- from the summaries, alone and followed by a NULL (pieces above: by more values)
+CREATE TABLE stored_stats AS
+SELECT clv_stats(s) AS stats, bgnbd_fit(s) AS bg, gamma_gamma_fit(s) AS gg
+FROM (SELECT clv_summary(ordered_at, amount, '2026-01-01 00:00+00', '1 day') AS s
+	  FROM clv_sample_orders(20000) GROUP BY customer_id) q;
+SELECT pg_column_size(stats) < octet_length(clv_stats_send(stats)) AS compressed,
+	   (SELECT bgnbd_fit(stats) FROM stored_stats) = bg AS stored_bgnbd_same,
+	   (SELECT gamma_gamma_fit(stats) FROM stored_stats) = gg AS stored_gg_same,
+	   (SELECT clv_stats_merge(stats) FROM stored_stats) = stats AS stored_merge_same,
+	   (SELECT bgnbd_fit(v) FROM (SELECT stats FROM stored_stats
+								  UNION ALL SELECT NULL::clv_stats) u(v)) = bg AS then_null_same
+FROM stored_stats;
+
 -- GROUP BY fits equal separate fits
 CREATE TABLE grouped AS
 SELECT customer_id % 3 AS segment, bgnbd_fit(x, t_x, t, unit) AS bg,
@@ -353,4 +368,4 @@ SELECT p_alive(bg_plain, NULL, 1, 2) IS NULL AS null_x, p_alive(bg_plain, NULL::
 	   clv(bg_plain, gg_plain, 1, 1, 2, NULL) IS NULL AS null_m
 FROM fits;
 
-DROP TABLE model_summaries, fits, pieces, grouped, big_summaries, serial_fits, customers;
+DROP TABLE model_summaries, fits, pieces, stored_stats, grouped, big_summaries, serial_fits, customers;

@@ -180,6 +180,15 @@ stats_trans(FunctionCallInfo fcinfo, const char *fname)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
+
+	/*
+	 * The first value of a group, when stored: it is already a state's flat
+	 * form (rows validated sorted and distinct on input), so it becomes the
+	 * state as it is (the executor copies it) instead of hashing each row.
+	 */
+	if (PG_ARGISNULL(0) &&
+		!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(1))))
+		PG_RETURN_POINTER(PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
 	state = clv_stats_state_arg(fcinfo, fname);
 	clv_stats_state_add_value(state, PG_GETARG_DATUM(1), STATS_WANT_ALL, fname);
 	return CLV_STATS_STATE_RESULT(state);
