@@ -337,6 +337,15 @@ SELECT sbg_fit_survivors('{1}') IS NULL AS one_customer_null, sbg_fit_survivors(
 SELECT (f).converged, (f).customers, (f).alpha < 'infinity' AND (f).beta < 'infinity' AS finite
 FROM (SELECT sbg_fit_survivors('{100,60}') AS f OFFSET 0) q;
 
+-- one churn probability for every customer (10% a period: 1000, 900, 810,
+-- 729 survivors): the likelihood rises towards the geometric limit, whose
+-- log-likelihood 271 ln 0.1 + 2439 ln 0.9 no finite alpha and beta beat;
+-- not converged, with a WARNING (the optimiser stopped at alpha 7,100)
+SELECT (f).converged, (f).alpha > 1000 AS alpha_large,
+	   round(((f).beta / (f).alpha)::numeric, 3) AS beta_over_alpha,
+	   (f).ll <= 271 * ln(0.1) + 2439 * ln(0.9) + 1e-6 AS not_above_limit
+FROM (SELECT sbg_fit_survivors('{1000,900,810,729}') AS f OFFSET 0) q;
+
 -- clv_parameters reads both composites: the donations fit with the core's
 -- standard errors (test/unit/test_bgbb.c), and the regular sBG cohort
 SELECT parameter, round(estimate::numeric, 3) AS estimate, round(std_error::numeric, 4) AS std_error,

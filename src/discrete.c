@@ -53,7 +53,7 @@ static const DiscreteInfo discrete_info[] = {
 	"BG/BB is identified only when some customer transacted again (x > 0) and some customer had two or more opportunities (n >= 2)."},
 	[MODEL_SBG] = {3, 2, {"alpha", "beta", NULL, NULL},
 		"periods counts the whole periods a customer was observed, churned says it left at the end of the last one, and weight counts identical customers.",
-	"sBG is identified only when some customer churned and some customer was observed beyond the first period."}
+	"sBG is identified only when some customer churned, some customer was observed beyond the first period, and the churn probability differs between customers (with one churn probability for all, the geometric limit, alpha and beta grow without bound)."}
 };
 
 /* Customer counts stay exact in a float8 up to 2^53. */

@@ -144,6 +144,35 @@ identified(const ClvSbgRow *rows, size_t nrows)
 	return churn && beyond_first;
 }
 
+/*
+ * As alpha and beta grow with alpha / (alpha + beta) = p fixed, the sBG
+ * model tends to the geometric model of churn probability p, whose
+ * likelihood is highest at p = churned / periods at risk: the log-likelihood
+ * of that limit.  A fit that does not beat it by GEOMETRIC_MARGIN
+ * (relative) rises towards the limit (the data show no heterogeneity), and
+ * its large alpha and beta are where the optimiser stopped, not an optimum.
+ */
+#define GEOMETRIC_MARGIN 1e-6
+
+static double
+geometric_limit_ll(const ClvSbgRow *rows, size_t nrows)
+{
+	double		churned = 0.0,
+				at_risk = 0.0,
+				p;
+	size_t		i;
+
+	for (i = 0; i < nrows; i++)
+	{
+		churned += rows[i].churned ? rows[i].count : 0.0;
+		at_risk += rows[i].count * rows[i].periods;
+	}
+	if (churned == 0.0 || churned == at_risk)
+		return 0.0;
+	p = churned / at_risk;
+	return churned * log(p) + (at_risk - churned) * log1p(-p);
+}
+
 /* Fits the sBG model by maximum likelihood. */
 void
 clv_sbg_fit(const ClvSbgRow *rows, size_t nrows, ClvInterrupt interrupt,
@@ -154,6 +183,12 @@ clv_sbg_fit(const ClvSbgRow *rows, size_t nrows, ClvInterrupt interrupt,
 
 	clv_mle_fit(&lik, NULL, identified(rows, nrows), interrupt,
 				interrupt_arg, fit);
+	if (fit->converged &&
+		fit->ll <= geometric_limit_ll(rows, nrows) + GEOMETRIC_MARGIN * (1.0 + fabs(fit->ll)))
+	{
+		fit->converged = false;
+		fit->degenerate = true;
+	}
 }
 
 /* P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta). */

@@ -123,5 +123,18 @@ main(void)
 		   "one period of data cannot identify two parameters: not converged, finite");
 		ok(isnan(clv_sbg_derl(published[0], 1, 0)), "DERL without discounting is NaN");
 	}
+	{
+		/* 10% churn a period for everybody: the geometric limit */
+		const double geometric[4] = {1000, 900, 810, 729};
+		ClvSbgRow	out[4];
+		ClvModelFit fit;
+
+		clv_sbg_rows_from_survivors(geometric, 4, out);
+		clv_sbg_fit(out, 4, NULL, NULL, &fit);
+		ok(!fit.converged && fit.degenerate &&
+		   fit.ll <= 271 * log(0.1) + 2439 * log(0.9) + 1e-6,
+		   "one churn probability for all: degenerate, not converged (alpha %.4g, beta %.4g)",
+		   fit.param[0], fit.param[1]);
+	}
 	return done_testing();
 }
