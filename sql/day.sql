@@ -43,7 +43,8 @@ SELECT clv_day('2024-03-30 21:59:59+00', 'Europe/Riga') AS before_midnight,
 SELECT clv_day(NULL, 'UTC') AS null_time, clv_day(now(), NULL) AS null_zone,
 	   clv_day('infinity', 'UTC') AS infinite, clv_day('-infinity', 'Europe/Riga') AS minus_infinite;
 
--- past the end of the timestamp range, an error as in the idiom
+-- past the end of the timestamp range, an error as in the idiom (22008),
+-- with a context line naming clv_day
 SELECT clv_day('294276-12-31 23:00:00+00', 'Pacific/Kiritimati');
 SELECT ('294276-12-31 23:00:00+00'::timestamptz AT TIME ZONE 'Pacific/Kiritimati')::date;
 

@@ -79,12 +79,30 @@ clv_zone_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* clv_day(ordered_at timestamptz, zone clv_zone): the day in zone. */
+/* Names clv_day in the context of an error of the conversion. */
+static void
+day_error_context(void *arg)
+{
+	errcontext("clv_day of a time in zone %s", text_to_cstring((text *) arg));
+}
+
+/*
+ * clv_day(ordered_at timestamptz, zone clv_zone): the day in zone.  A time
+ * whose local time leaves the timestamp range is AT TIME ZONE's error
+ * (22008), with a context line naming clv_day.
+ */
 Datum
 clv_day(PG_FUNCTION_ARGS)
 {
-	Datum		local = DirectFunctionCall2(timestamptz_zone, PG_GETARG_DATUM(1),
-											PG_GETARG_DATUM(0));
+	ErrorContextCallback context;
+	Datum		local;
 
+	context.callback = day_error_context;
+	context.arg = PG_GETARG_TEXT_PP(1);
+	context.previous = error_context_stack;
+	error_context_stack = &context;
+	local = DirectFunctionCall2(timestamptz_zone, PG_GETARG_DATUM(1),
+								PG_GETARG_DATUM(0));
+	error_context_stack = context.previous;
 	PG_RETURN_DATUM(DirectFunctionCall1(timestamp_date, local));
 }
