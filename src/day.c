@@ -83,7 +83,7 @@ clv_zone_send(PG_FUNCTION_ARGS)
 static void
 day_error_context(void *arg)
 {
-	errcontext("clv_day of a time in zone %s", text_to_cstring((text *) arg));
+	errcontext("clv_day of a time in zone %s", text_to_cstring((const text *) arg));
 }
 
 /*
@@ -98,7 +98,7 @@ clv_day(PG_FUNCTION_ARGS)
 	Datum		local;
 
 	context.callback = day_error_context;
-	context.arg = PG_GETARG_TEXT_PP(1);
+	context.arg = DatumGetPointer(PG_GETARG_DATUM(1));
 	context.previous = error_context_stack;
 	error_context_stack = &context;
 	local = DirectFunctionCall2(timestamptz_zone, PG_GETARG_DATUM(1),

@@ -196,19 +196,32 @@ model_param(Datum *values, bool *nulls, int i, const char *name,
 	return value;
 }
 
-/* Whether composite has the bytes of the model memo read last. */
+/*
+ * Whether composite has the bytes of the model memo read last; if so, its
+ * nparam parameters (and unit) are copied out of the memo.
+ */
 static bool
-memo_matches(const ModelMemo *memo, Datum composite)
+memo_recall(const ModelMemo *memo, Datum composite, int nparam, double *param,
+			int64 *unit_usec)
 {
 	struct varlena *packed = PG_DETOAST_DATUM_PACKED(composite);
 
-	return memo->bytes != NULL && VARSIZE_ANY_EXHDR(packed) == memo->len &&
-		memcmp(VARDATA_ANY(packed), memo->bytes, memo->len) == 0;
+	if (memo->bytes == NULL || VARSIZE_ANY_EXHDR(packed) != memo->len ||
+		memcmp(VARDATA_ANY(packed), memo->bytes, memo->len) != 0)
+		return false;
+	memcpy(param, memo->param, nparam * sizeof(double));
+	if (unit_usec != NULL)
+		*unit_usec = memo->unit_usec;
+	return true;
 }
 
-/* Keeps the bytes of composite, whose model memo now holds, in mcxt. */
+/*
+ * Makes the memo hold composite, just read without error, with its nparam
+ * parameters and unit; the bytes are kept in mcxt.
+ */
 static void
-memo_remember(ModelMemo *memo, MemoryContext mcxt, Datum composite)
+memo_keep(ModelMemo *memo, MemoryContext mcxt, Datum composite, int nparam,
+		  const double *param, int64 unit_usec)
 {
 	struct varlena *packed = PG_DETOAST_DATUM_PACKED(composite);
 	Size		len = VARSIZE_ANY_EXHDR(packed);
@@ -224,6 +237,8 @@ memo_remember(ModelMemo *memo, MemoryContext mcxt, Datum composite)
 	}
 	memcpy(memo->bytes, VARDATA_ANY(packed), len);
 	memo->len = len;
+	memcpy(memo->param, param, nparam * sizeof(double));
+	memo->unit_usec = unit_usec;
 }
 
 /* Reads the purchase model of kind in argument 0. */
@@ -232,36 +247,27 @@ read_purchase_model(FunctionCallInfo fcinfo, ModelKind kind,
 					PurchaseModel *model, const char *fname)
 {
 	ScoringCache *cache = scoring_cache(fcinfo);
-	ModelMemo  *memo = &cache->model_memo;
+	Datum		values[PURCHASE_MODEL_NATTS];
+	bool		nulls[PURCHASE_MODEL_NATTS];
+	int			i;
 
-	if (!memo_matches(memo, PG_GETARG_DATUM(0)))
-	{
-		Datum		values[PURCHASE_MODEL_NATTS];
-		bool		nulls[PURCHASE_MODEL_NATTS];
-		int			i;
-
-		clv_deform_composite(&cache->model, fcinfo->flinfo->fn_mcxt,
-							 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
-		for (i = 0; i < 4; i++)
-			model->param[i] = model_param(values, nulls, i, predictions[kind].names[i],
-										  fname);
-		if (nulls[8])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s model unit must not be NULL", fname),
-					 errhint("Pass a model returned by bgnbd_fit, mbgnbd_fit or pareto_nbd_fit.")));
-		model->unit_usec = clv_unit_usec(DatumGetIntervalP(values[8]), fname);
-		/* only a model read without error is remembered */
-		memcpy(memo->param, model->param, sizeof(model->param));
-		memo->unit_usec = model->unit_usec;
-		memo_remember(memo, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(0));
-	}
-	else
-	{
-		memcpy(model->param, memo->param, sizeof(model->param));
-		model->unit_usec = memo->unit_usec;
-	}
 	model->kind = kind;
+	if (memo_recall(&cache->model_memo, PG_GETARG_DATUM(0), 4, model->param,
+					&model->unit_usec))
+		return;
+	clv_deform_composite(&cache->model, fcinfo->flinfo->fn_mcxt,
+						 PG_GETARG_DATUM(0), PURCHASE_MODEL_NATTS, values, nulls);
+	for (i = 0; i < 4; i++)
+		model->param[i] = model_param(values, nulls, i, predictions[kind].names[i],
+									  fname);
+	if (nulls[8])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s model unit must not be NULL", fname),
+				 errhint("Pass a model returned by bgnbd_fit, mbgnbd_fit or pareto_nbd_fit.")));
+	model->unit_usec = clv_unit_usec(DatumGetIntervalP(values[8]), fname);
+	memo_keep(&cache->model_memo, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(0), 4,
+			  model->param, model->unit_usec);
 }
 
 /* Reads the Gamma-Gamma model of argument argno into param[3]. */
@@ -271,24 +277,18 @@ read_spend_model(FunctionCallInfo fcinfo, int argno, double *param,
 {
 	static const char *const names[3] = {"p", "q", "gamma"};
 	ScoringCache *cache = scoring_cache(fcinfo);
-	ModelMemo  *memo = &cache->spend_memo;
+	Datum		values[GAMMA_GAMMA_NATTS];
+	bool		nulls[GAMMA_GAMMA_NATTS];
+	int			i;
 
-	if (!memo_matches(memo, PG_GETARG_DATUM(argno)))
-	{
-		Datum		values[GAMMA_GAMMA_NATTS];
-		bool		nulls[GAMMA_GAMMA_NATTS];
-		int			i;
-
-		clv_deform_composite(&cache->spend, fcinfo->flinfo->fn_mcxt,
-							 PG_GETARG_DATUM(argno), GAMMA_GAMMA_NATTS, values, nulls);
-		for (i = 0; i < 3; i++)
-			param[i] = model_param(values, nulls, i, names[i], fname);
-		/* only a model read without error is remembered */
-		memcpy(memo->param, param, 3 * sizeof(double));
-		memo_remember(memo, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(argno));
-	}
-	else
-		memcpy(param, memo->param, 3 * sizeof(double));
+	if (memo_recall(&cache->spend_memo, PG_GETARG_DATUM(argno), 3, param, NULL))
+		return;
+	clv_deform_composite(&cache->spend, fcinfo->flinfo->fn_mcxt,
+						 PG_GETARG_DATUM(argno), GAMMA_GAMMA_NATTS, values, nulls);
+	for (i = 0; i < 3; i++)
+		param[i] = model_param(values, nulls, i, names[i], fname);
+	memo_keep(&cache->spend_memo, fcinfo->flinfo->fn_mcxt, PG_GETARG_DATUM(argno), 3,
+			  param, 0);
 }
 
 /*

@@ -307,14 +307,16 @@ purchases_if_alive_at(const double *param, double horizon, double x, double t,
 	double		z,
 				c,
 				log_factor,
+				c_power,
 				c_bracket;
 
 	z = horizon / (alpha + t + horizon);
 	c = a + b + x - 1;
 	log_factor = (a - 1) * log1p(-z);
-	c_bracket = -c * expm1(log_factor) - exp(log_factor) *
+	c_power = c * expm1(log_factor);
+	c_bracket = -c_power - exp(log_factor) *
 		clv_special_hyp2f1_tail_times_c(a + b - 1 - r, a - 1, c, z);
-	*cancellation = fabs(c * expm1(log_factor) / c_bracket);
+	*cancellation = fabs(c_power / c_bracket);
 	if (isnan(c_bracket) && c > 0)
 	{
 		double		log_power = (r + x) * log1p(-z);

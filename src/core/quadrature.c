@@ -108,7 +108,7 @@ clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
 	{
 		double		panel_lo = lo + (hi - lo) * i / count,
 					panel_hi = lo + (hi - lo) * (i + 1) / count;
-		int			depth = 0;
+		int			depth;
 
 		if (first_difference[i] <= rel_tol * scale / count ||
 			first_difference[i] <= rounding * first_estimate[i])
