@@ -86,15 +86,43 @@ clv_mbgnbd_pmf(const double *param, double t, double n)
 }
 
 /*
- * Pareto/NBD P(X(t) = n).  With c = r + s + n + 1 and, for alpha >= beta,
- * M = alpha, b2 = s + 1, D = alpha - beta (else M = beta, b2 = r + n,
- * D = beta - alpha), the "died by t" part is
- *   s beta^s alpha^r Gamma(r+n) / (Gamma(r) Gamma(c))
- *   [Gamma(r+s) M^-(r+s) 2F1(r+s, b2; c; D/M)
- *    - sum over i = 0..n of Gamma(r+s+i) / i! t^i (M+t)^-(r+s+i)
- *      2F1(r+s+i, b2; c; D/(M+t))],
- * all in logarithms; rounding can leave the bracket a hair below zero,
- * which is a zero.
+ * log of the i-th term of the Pareto/NBD "died by t" sum (below) at time t,
+ * without its factor s (r)_n.  With M = max(alpha, beta), m the other, and
+ * c = r + s + n + 1, the term of the likelihood's form,
+ *   (beta/(M+t))^s (alpha/(M+t))^r (t/(M+t))^i / (i! (r+s+i)_(n+1-i))
+ *   2F1(r+s+i, b; c; |alpha-beta|/(M+t))
+ * with b = s + 1 for alpha >= beta and r + n otherwise, is taken through
+ * Euler's transformation, 2F1 = ((m+t)/(M+t))^(c-r-s-i-b)
+ * 2F1(n+1-i, c-b; c; .), so that the powers of s and of 2F1's series,
+ * hundreds of thousands in size for large s, cancel before any rounding.
+ */
+static double
+pnbd_died_log_term(const double *param, double n, double i, double t)
+{
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
+	bool		alpha_big = alpha >= beta;
+	double		big = alpha_big ? alpha : beta,
+				small = alpha_big ? beta : alpha,
+				c = r + s + n + 1,
+				c_minus_b = alpha_big ? r + n : s + 1,
+				power = alpha_big ? n - i : 1 - i;
+
+	return -s * log1p(t / beta) - r * log1p(t / alpha) +
+		(i > 0 ? i * log(t / (big + t)) : 0.0) +
+		(power != 0 ? power * log((small + t) / (big + t)) : 0.0) -
+		lgamma(i + 1) - clv_special_lgamma_ratio(r + s + i, n + 1 - i) +
+		clv_special_log_hyp2f1_positive(n + 1 - i, c_minus_b, c,
+										fabs(alpha - beta) / (big + t));
+}
+
+/*
+ * Pareto/NBD P(X(t) = n): alive at t with n purchases, plus died by t
+ * after n purchases, which is s (r)_n times the difference of the term at
+ * t = 0 and the sum of the terms i = 0..n at t (pnbd_died_log_term).
+ * Rounding can leave that difference a hair below zero, which is a zero.
  */
 double
 clv_pnbd_pmf(const double *param, double t, double n)
@@ -103,16 +131,12 @@ clv_pnbd_pmf(const double *param, double t, double n)
 				alpha = param[1],
 				s = param[2],
 				beta = param[3];
-	double		c = r + s + n + 1;
-	bool		alpha_big = alpha >= beta;
-	double		big = alpha_big ? alpha : beta,
-				b2 = alpha_big ? s + 1 : r + n,
-				gap = fabs(alpha - beta);
+	double		gap = fabs(alpha - beta),
+				big = fmax(alpha, beta);
 	double		log_nb,
 				alive,
 				log_whole,
 				log_tail = -INFINITY,
-				log_prefix,
 				i;
 
 	if (!(n >= 0))
@@ -121,30 +145,20 @@ clv_pnbd_pmf(const double *param, double t, double n)
 		return n == 0 ? 1.0 : 0.0;
 	if (gap / big > CLV_PNBD_PMF_MAX_Z)
 		return NAN;
-	log_nb = lgamma(r + n) - lgamma(r) - lgamma(n + 1) + log_nb0(r, alpha, t) +
+	log_nb = clv_special_lgamma_ratio(r, n) - lgamma(n + 1) + log_nb0(r, alpha, t) +
 		(n > 0 ? n * log(t / (alpha + t)) : 0.0);
 	alive = exp(log_nb - s * log1p(t / beta));
 
-	log_whole = lgamma(r + s) - (r + s) * log(big) +
-		clv_special_log_hyp2f1_positive(r + s, b2, c, gap / big);
+	log_whole = pnbd_died_log_term(param, n, 0, 0);
 	for (i = 0; i <= n; i++)
-		log_tail = clv_special_logsumexp(log_tail,
-										 lgamma(r + s + i) - lgamma(i + 1) +
-										 (i > 0 ? i * log(t) : 0.0) -
-										 (r + s + i) * log(big + t) +
-										 clv_special_log_hyp2f1_positive(r + s + i, b2, c,
-																		 gap / (big + t)));
+		log_tail = clv_special_logsumexp(log_tail, pnbd_died_log_term(param, n, i, t));
 	if (isnan(log_whole) || isnan(log_tail))
 		return NAN;
 	if (log_whole <= log_tail)
 		return alive;
-	log_prefix = log(s) + s * log(beta) + r * log(alpha) + lgamma(r + n) -
-		lgamma(r) - lgamma(c);
-	/*
-	 * the difference of two nearly equal logs can leave the sum a few
-	 * rounding errors above 1 (3.7e-9 for t of 1e4): no probability is
-	 */
-	return fmin(1.0, alive + exp(log_prefix + clv_special_logdiffexp(log_whole, log_tail)));
+	/* what rounding is left can still put the sum a hair above 1 */
+	return fmin(1.0, alive + exp(log(s) + clv_special_lgamma_ratio(r, n) +
+								 clv_special_logdiffexp(log_whole, log_tail)));
 }
 
 /* A model's P(alive) and new-customer P(X(t) = n). */

@@ -356,3 +356,8 @@ write("fuzz_new_formulas", "bgbb_donations", formulas(1, (1.204, 0.750, 0.657, 2
 write("fuzz_new_formulas", "sbg_regular", formulas(2, (0.704, 1.182, 1.0, 1.0), 0, 1.0, 0, 1.0,
                                                    struct.pack("<B", 3) + u16_log(0.1, 1e-4, 10)))
 write("fuzz_new_formulas", "counts_cdnow", formulas(3, (0.553, 10.578, 0.606, 11.669), 2, 38.86, 200, 39.0))
+# CI's random pass found this one (Pareto/NBD, s = 5e5): P(X(t) = n) over
+# n = 0..6 summed to 1 + 1.2e-8, the lgamma and 2F1 logarithms of size 1e6
+# cancelling to eight digits
+write("fuzz_new_formulas", "counts_pnbd_s_huge",
+      formulas(3, (4681.0, 1.346e-4, 546364.9, 5.1476e-5), 0, 1.0, 0, 0.03293))

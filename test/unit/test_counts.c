@@ -132,5 +132,24 @@ main(void)
 						"Pareto/NBD P(X(t) = n) = quadrature of its definition");
 			}
 	}
+	{
+		/*
+		 * s and r in the hundreds of thousands, where logarithms of size
+		 * 1e6 used to cancel to eight digits; values from mpmath's
+		 * quadrature of the definition at 30 digits
+		 */
+		double		s_big[4] = {4681.00775127204, 0.00013460063777702883,
+		546364.89102040278, 5.1476469166722487e-05};
+		double		both_big[4] = {300000, 2.0, 250000, 9.0};
+
+		is_near(clv_pnbd_pmf(s_big, 0.032929539983965396, 0), 0.99673413648838793921, 1e-14,
+				"Pareto/NBD P(X(t) = 0), s = 5e5, alpha > beta");
+		is_near(clv_pnbd_pmf(s_big, 0.032929539983965396, 3), 3.4741722636133318069e-8, 1e-20,
+				"Pareto/NBD P(X(t) = 3), s = 5e5, alpha > beta");
+		is_near(clv_pnbd_pmf(both_big, 5e-5, 0), 0.15636666328922572895, 1e-14,
+				"Pareto/NBD P(X(t) = 0), r = 3e5, s = 2.5e5, beta > alpha");
+		is_near(clv_pnbd_pmf(both_big, 5e-5, 8), 0.055499441001306126841, 1e-14,
+				"Pareto/NBD P(X(t) = 8), r = 3e5, s = 2.5e5, beta > alpha");
+	}
 	return done_testing();
 }
