@@ -525,10 +525,10 @@ expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
  * The hypergeometric series terms of a Pareto/NBD probability of n
  * purchases for a customer of age t (0: a new customer), an upper bound:
  * n + 2 series at the posterior (alpha + t, beta + t) with argument z =
- * |alpha - beta| / max(alpha, beta) at most (src/core/counts.c); the
- * i-th of them rises for about i z / (1 - z) terms before it falls
- * (its first two parameters grow with i), then needs about 37 / (1 - z)
- * more.
+ * |alpha - beta| / max(alpha, beta) at most (src/core/counts.c), the
+ * i-th of them with first parameter n + 1 - i, so that it rises for at
+ * most about (n + 1 - i) z / (1 - z) terms before it falls, then needs
+ * about 37 / (1 - z) more.
  */
 static double
 pnbd_count_terms(const double *param, double n, double t)
