@@ -350,6 +350,26 @@ clv_composite_result(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
 }
 
 /*
+ * The tuple of a composite value: a short-header value is copied into the
+ * reader's buffer (a tuple must be aligned), anything else detoasted.
+ */
+static HeapTupleHeader
+composite_header(ClvCompositeReader *reader, MemoryContext mcxt, Datum composite)
+{
+	struct varlena *value = (struct varlena *) DatumGetPointer(composite);
+	Size		len;
+
+	if (!VARATT_IS_SHORT(value))
+		return DatumGetHeapTupleHeader(composite);
+	len = VARSIZE_SHORT(value) - VARHDRSZ_SHORT;
+	if (reader->copy == NULL)
+		reader->copy = MemoryContextAlloc(mcxt, VARATT_SHORT_MAX + VARHDRSZ);
+	SET_VARSIZE(reader->copy, len + VARHDRSZ);
+	memcpy(VARDATA(reader->copy), VARDATA_SHORT(value), len);
+	return (HeapTupleHeader) reader->copy;
+}
+
+/*
  * Deforms the first natts attributes of a composite value, caching its
  * tuple descriptor in reader; a row type with fewer attributes, or with
  * more unless prefix, is a can't-happen error.
@@ -359,7 +379,7 @@ deform_composite(ClvCompositeReader *reader, MemoryContext mcxt,
 				 Datum composite, int natts, bool prefix, Datum *values,
 				 bool *nulls)
 {
-	HeapTupleHeader th = DatumGetHeapTupleHeader(composite);
+	HeapTupleHeader th = composite_header(reader, mcxt, composite);
 	Oid			typid = HeapTupleHeaderGetTypeId(th);
 	int32		typmod = HeapTupleHeaderGetTypMod(th);
 	HeapTupleData tuple;

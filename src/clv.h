@@ -121,13 +121,18 @@ extern Datum clv_composite_result(FunctionCallInfo fcinfo, Datum *values,
 
 /*
  * Reads composite arguments: the tuple descriptor of the last row type
- * seen is kept in mcxt, so a call site pays the type lookup once.
+ * seen is kept in mcxt, so a call site pays the type lookup once, and so
+ * is an aligned buffer for values stored with a short header (a row read
+ * from a table), which are copied there instead of into a new allocation
+ * per call.  A zeroed struct is an empty reader; the values a read
+ * returns stay valid until the reader's next read.
  */
 typedef struct ClvCompositeReader
 {
 	Oid			typid;
 	int32		typmod;
 	TupleDesc	desc;
+	struct varlena *copy;
 } ClvCompositeReader;
 
 /*
