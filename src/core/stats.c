@@ -4,7 +4,8 @@
 #include "stats.h"
 
 #include <math.h>
-#include <stdlib.h>
+
+#include "sort_template.h"
 
 /* 0 <= x <= 2^53. */
 ClvStatsRule
@@ -33,9 +34,12 @@ order_of(double a, double b)
 	return (a > b) - (a < b);
 }
 
-/* The order of (x, t_x, t) rows. */
-int
-clv_stats_tx_cmp(const ClvStatsTx *a, const ClvStatsTx *b)
+/*
+ * The order of (x, t_x, t) rows and of (x, m) rows, inlined into the sorts
+ * (a shared library's exported functions are not).
+ */
+static inline int
+tx_order(const ClvStatsTx *a, const ClvStatsTx *b)
 {
 	if (a->x != b->x)
 		return a->x < b->x ? -1 : 1;
@@ -44,36 +48,41 @@ clv_stats_tx_cmp(const ClvStatsTx *a, const ClvStatsTx *b)
 	return order_of(a->t, b->t);
 }
 
-/* The order of (x, m) rows. */
-int
-clv_stats_spend_cmp(const ClvStatsSpend *a, const ClvStatsSpend *b)
+static inline int
+spend_order(const ClvStatsSpend *a, const ClvStatsSpend *b)
 {
 	if (a->x != b->x)
 		return a->x < b->x ? -1 : 1;
 	return order_of(a->m, b->m);
 }
 
-/* qsort adapters. */
-static int
-tx_qsort_cmp(const void *a, const void *b)
+/* The order of (x, t_x, t) rows. */
+int
+clv_stats_tx_cmp(const ClvStatsTx *a, const ClvStatsTx *b)
 {
-	return clv_stats_tx_cmp(a, b);
+	return tx_order(a, b);
 }
 
-static int
-spend_qsort_cmp(const void *a, const void *b)
+/* The order of (x, m) rows. */
+int
+clv_stats_spend_cmp(const ClvStatsSpend *a, const ClvStatsSpend *b)
 {
-	return clv_stats_spend_cmp(a, b);
+	return spend_order(a, b);
 }
+
+/* Whether row a comes before row b. */
+#define TX_LESS(a, b) (tx_order((a), (b)) < 0)
+#define SPEND_LESS(a, b) (spend_order((a), (b)) < 0)
+
+CLV_SORT_DEFINE(sort_tx, ClvStatsTx, TX_LESS)
+CLV_SORT_DEFINE(sort_spend, ClvStatsSpend, SPEND_LESS)
 
 /* Sorts both row lists into their order. */
 void
 clv_stats_sort(ClvStatsTx *tx, size_t ntx, ClvStatsSpend *spend, size_t nspend)
 {
-	if (ntx > 1)
-		qsort(tx, ntx, sizeof(ClvStatsTx), tx_qsort_cmp);
-	if (nspend > 1)
-		qsort(spend, nspend, sizeof(ClvStatsSpend), spend_qsort_cmp);
+	sort_tx(tx, ntx);
+	sort_spend(spend, nspend);
 }
 
 /* Checks a value read from outside. */
