@@ -362,6 +362,21 @@ SET statement_timeout = '300ms';
 SELECT clv(bg_plain, gg_plain, 1, 1, 2, 10, 2000000000) FROM fits;
 SELECT pareto_nbd_fit(s) FROM slow_stats;
 RESET statement_timeout;
+-- scoring keeps the last summary it read by its bytes: summaries that
+-- differ only in m, or have no m, each get their own values whichever
+-- function reads them first, and a unit that differs from the model's is
+-- an error naming the function called, also when another read it first
+SELECT k, p_alive(bg_plain, s) = p_alive(bg_plain, x, t_x, t) AS p_alive_same,
+	   expected_spend(gg_plain, s) IS NOT DISTINCT FROM
+	   (CASE WHEN m IS NOT NULL THEN expected_spend(gg_plain, x, m::float8) END) AS spend_same,
+	   clv(bg_plain, gg_plain, s) IS NOT DISTINCT FROM
+	   (CASE WHEN m IS NOT NULL THEN clv(bg_plain, gg_plain, x, t_x, t, m::float8) END) AS clv_same
+FROM fits, (VALUES (1, 2, 3.0, 10.0, 5.5), (2, 2, 3.0, 10.0, 7.25), (3, 2, 3.0, 10.0, NULL),
+				   (4, 2, 3.0, 10.0, 5.5), (5, 2, 3.0, 10.0, 5.5)) v(k, x, t_x, t, m),
+	 LATERAL (SELECT (x, t_x, t, m, x + 1, '7 days'::interval)::clv_summary AS s) q
+ORDER BY k;
+SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, s), p_alive(%L::clv_bgnbd, s)
+	FROM (VALUES ((2, 3, 10, 5.5, 3, '1 day')::clv_summary)) v(s)$$, gg_plain, bg_plain)) FROM fits;
 -- NULL arguments give NULL
 SELECT p_alive(bg_plain, NULL, 1, 2) IS NULL AS null_x, p_alive(bg_plain, NULL::clv_summary) IS NULL AS null_summary,
 	   p_alive(NULL::clv_bgnbd, 1, 1, 2) IS NULL AS null_model,

@@ -181,6 +181,75 @@ scoring_cache(FunctionCallInfo fcinfo)
 	return (ScoringCache *) fcinfo->flinfo->fn_extra;
 }
 
+/*
+ * The summary read last in this backend, kept by its bytes: a scoring
+ * query calls several functions on each customer's summary, and comparing
+ * the bytes replaces deforming the composite and converting its numeric m
+ * again.  The bytes are held as an aligned composite whose deformed values
+ * point into it; m and the unit are converted on first need (a conversion
+ * that fails leaves its flag unset, so the next call raises the error
+ * again, naming its own function).
+ */
+#define SUMMARY_MEMO_SPACE 256
+
+typedef struct SummaryMemo
+{
+	bool		valid;
+	int			natts;
+	Size		len;			/* of the composite's data */
+	union
+	{
+		char		data[VARHDRSZ + SUMMARY_MEMO_SPACE];
+		double		align;
+	}			tuple;
+	Datum		values[HOLDOUT_NATTS];
+	bool		nulls[HOLDOUT_NATTS];
+	bool		have_m;
+	double		m;
+	bool		have_unit;
+	int64		unit_usec;
+} SummaryMemo;
+
+static SummaryMemo last_summary;
+
+/*
+ * The summary composite in argument argno as the memo holds it, deformed
+ * into natts attributes; a composite too large for the memo is deformed
+ * into *scratch instead.
+ */
+static SummaryMemo *
+summary_memo(FunctionCallInfo fcinfo, int argno, int natts, SummaryMemo *scratch)
+{
+	struct varlena *packed = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	Size		len = VARSIZE_ANY_EXHDR(packed);
+	SummaryMemo *memo = &last_summary;
+
+	if (memo->valid && memo->natts == natts && memo->len == len &&
+		memcmp(VARDATA(memo->tuple.data), VARDATA_ANY(packed), len) == 0)
+		return memo;
+	if (len > SUMMARY_MEMO_SPACE)
+	{
+		memo = scratch;
+		clv_deform_composite(&scoring_cache(fcinfo)->summary, fcinfo->flinfo->fn_mcxt,
+							 PG_GETARG_DATUM(argno), natts, memo->values, memo->nulls);
+	}
+	else
+	{
+		memo->valid = false;
+		SET_VARSIZE(memo->tuple.data, len + VARHDRSZ);
+		memcpy(VARDATA(memo->tuple.data), VARDATA_ANY(packed), len);
+		clv_deform_composite(&scoring_cache(fcinfo)->summary, fcinfo->flinfo->fn_mcxt,
+							 PointerGetDatum(memo->tuple.data), natts, memo->values,
+							 memo->nulls);
+		memo->len = len;
+	}
+	memo->natts = natts;
+	memo->have_m = false;
+	memo->have_unit = false;
+	memo->valid = memo == &last_summary;
+	return memo;
+}
+
 /* Reads a model parameter; NULL, non-finite or <= 0 is an error. */
 static double
 model_param(Datum *values, bool *nulls, int i, const char *name,
@@ -306,14 +375,13 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 	memset(customer, 0, sizeof(*customer));
 	if (form != CUSTOMER_PLAIN)
 	{
-		Datum		values[HOLDOUT_NATTS];
-		bool		nulls[HOLDOUT_NATTS];
-		int64		summary_unit;
+		SummaryMemo scratch;
+		SummaryMemo *summary = summary_memo(fcinfo, argno,
+											form == CUSTOMER_HOLDOUT ? HOLDOUT_NATTS : SUMMARY_NATTS,
+											&scratch);
+		Datum	   *values = summary->values;
+		bool	   *nulls = summary->nulls;
 
-		clv_deform_composite(&scoring_cache(fcinfo)->summary, fcinfo->flinfo->fn_mcxt,
-							 PG_GETARG_DATUM(argno),
-							 form == CUSTOMER_HOLDOUT ? HOLDOUT_NATTS : SUMMARY_NATTS,
-							 values, nulls);
 		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]) ||
 			(form == CUSTOMER_HOLDOUT && nulls[HOLDOUT_DURATION_ATT]))
 			return false;
@@ -322,15 +390,24 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 		customer->x = DatumGetInt64(values[0]);
 		customer->t_x = DatumGetFloat8(values[1]);
 		customer->t = DatumGetFloat8(values[2]);
+		if (with_m && !summary->have_m)
+		{
+			summary->m = clv_numeric_float8(values[3]);
+			summary->have_m = true;
+		}
 		if (with_m)
-			customer->m = clv_numeric_float8(values[3]);
-		summary_unit = clv_unit_usec(DatumGetIntervalP(values[5]), fname);
-		if (unit_usec != 0 && summary_unit != unit_usec)
+			customer->m = summary->m;
+		if (!summary->have_unit)
+		{
+			summary->unit_usec = clv_unit_usec(DatumGetIntervalP(values[5]), fname);
+			summary->have_unit = true;
+		}
+		if (unit_usec != 0 && summary->unit_usec != unit_usec)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s summary unit differs from the model's unit", fname),
 					 errdetail("The summary is in units of " INT64_FORMAT " microseconds, the model in units of " INT64_FORMAT ".",
-							   summary_unit, unit_usec),
+							   summary->unit_usec, unit_usec),
 					 errhint("Compute the summaries with the unit the model was fitted in.")));
 	}
 	else
