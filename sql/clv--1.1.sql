@@ -2078,24 +2078,19 @@ SELECT s.period_start, s.customers AS active_customers, s.new_customers,
 WITH m AS (
 	SELECT as_of, calibration_end FROM %7$s),
 calibration AS (
-	SELECT %8$s AS customer_id, %1$s.clv_summary(%3$s, %4$s, m.calibration_end, %5$s) AS s
-	FROM %2$s o CROSS JOIN m
-	WHERE %6$s AND %3$s <= m.calibration_end
-	GROUP BY %8$s),
+	SELECT h FROM (
+		SELECT %1$s.clv_holdout(%3$s, %4$s, m.calibration_end, m.as_of, %5$s) AS h
+		FROM %2$s o CROSS JOIN m
+		WHERE %6$s AND %3$s <= m.as_of
+		GROUP BY %8$s) per_customer
+	WHERE (h).x IS NOT NULL),
 fit AS (
-	SELECT %1$s.bgnbd_fit(s) AS bg FROM calibration),
-actual AS (
-	SELECT %8$s AS customer_id, count(DISTINCT %3$s) AS purchases
-	FROM %2$s o CROSS JOIN m
-	WHERE %6$s AND %3$s > m.calibration_end AND %3$s <= m.as_of
-	GROUP BY %8$s)
-SELECT (c.s).x AS calibration_repeats, count(*) AS customers,
-	avg(coalesce(h.purchases, 0))::float8 AS actual_purchases,
-	avg(%1$s.expected_purchases(f.bg,
-		(m.as_of - m.calibration_end) * 86400 / extract(epoch FROM %5$s)::float8, c.s)) AS predicted_purchases
-FROM calibration c CROSS JOIN fit f CROSS JOIN m
-LEFT JOIN actual h ON h.customer_id = c.customer_id
-GROUP BY (c.s).x$q$,
+	SELECT %1$s.bgnbd_fit(h) AS bg FROM calibration)
+SELECT (c.h).x AS calibration_repeats, count(*) AS customers,
+	avg((c.h).holdout_purchases)::float8 AS actual_purchases,
+	avg(%1$s.expected_purchases(f.bg, c.h)) AS predicted_purchases
+FROM calibration c CROSS JOIN fit f
+GROUP BY (c.h).x$q$,
 				ext, src, d, a, u, orders_where, names->>'model', k);
 			key_cols := 'calibration_repeats';
 			what := 'calibration against holdout: BG/NBD fitted up to calibration_end of the model view, mean predicted against actual purchase days in the holdout period up to as_of, by repeat purchase days in the calibration period';
