@@ -137,11 +137,18 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		}
 		alive_term = -(r + x) * log_alpha_t;
 		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
-		joint = clv_special_logsumexp(alive_term, dropout_term);
-		ll += row->count * (terms.lgamma_part + r * log_alpha + joint);
-		if (grad_log == NULL)
-			continue;
-		w_dropout = exp(dropout_term - joint);
+		/* logsumexp, keeping exp(lo - hi) for the dropout weight */
+		{
+			double		hi = fmax(alive_term, dropout_term),
+						ratio = hi == -INFINITY ? 0.0 :
+			exp(fmin(alive_term, dropout_term) - hi);
+
+			joint = hi + log1p(ratio);
+			ll += row->count * (terms.lgamma_part + r * log_alpha + joint);
+			if (grad_log == NULL)
+				continue;
+			w_dropout = (dropout_term >= alive_term ? 1.0 : ratio) / (1.0 + ratio);
+		}
 		g_r += row->count * (terms.d_r + log_alpha -
 							 (1 - w_dropout) * log_alpha_t - w_dropout * log_alpha_tx);
 		g_alpha += row->count * (r / alpha -
