@@ -377,6 +377,13 @@ FROM fits, (VALUES (1, 2, 3.0, 10.0, 5.5), (2, 2, 3.0, 10.0, 7.25), (3, 2, 3.0, 
 ORDER BY k;
 SELECT pg_temp.error_of(format($$SELECT expected_spend(%L::clv_gamma_gamma, s), p_alive(%L::clv_bgnbd, s)
 	FROM (VALUES ((2, 3, 10, 5.5, 3, '1 day')::clv_summary)) v(s)$$, gg_plain, bg_plain)) FROM fits;
+-- three customers leave BG/NBD's a and b free to run off together: the fit
+-- stops on its gradient where the likelihood is flat, which is a limit of
+-- the model, not a maximum (converged = false, finite parameters, WARNING)
+SELECT (f).converged, (f).a > 1e4 AND (f).b > 1e4 AS a_b_ran_off,
+	   (f).r < 'infinity' AND (f).alpha < 'infinity' AND (f).a < 'infinity' AND (f).b < 'infinity' AS finite
+FROM (SELECT bgnbd_fit(x, t_x, t, '1 day') AS f
+	  FROM (VALUES (1, 1.0, 2.0), (0, 0, 3), (2, 1, 4)) v(x, t_x, t)) q;
 -- NULL arguments give NULL
 SELECT p_alive(bg_plain, NULL, 1, 2) IS NULL AS null_x, p_alive(bg_plain, NULL::clv_summary) IS NULL AS null_summary,
 	   p_alive(NULL::clv_bgnbd, 1, 1, 2) IS NULL AS null_model,

@@ -485,6 +485,12 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 			}
 			break;
 	}
+	/* a fit that stopped where the likelihood is flat stopped at a limit */
+	if (fit.converged && inference.flat)
+	{
+		fit.converged = false;
+		fit.degenerate = true;
+	}
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
 						   fit.degenerate);

@@ -239,7 +239,8 @@ clv_mle_inference(const ClvLikelihood *lik, const double *param,
 	int			n = lik->nparams;
 	double		theta[MAXP],
 				g[MAXP] = {0},
-				h[MAXP][MAXP] = {{0}};
+				h[MAXP][MAXP] = {{0}},
+				curvature[MAXP][MAXP];
 	bool		finite;
 	int			i,
 				j;
@@ -263,6 +264,10 @@ clv_mle_inference(const ClvLikelihood *lik, const double *param,
 		out->status = CLV_INFORMATION_NOT_FINITE;
 		return;
 	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			curvature[i][j] = -h[i][j];
+	out->flat = !clv_optim_curved(n, curvature);
 	/*
 	 * With theta = log p: d2 ll / dp_i dp_j = (h_ij - [i = j] g_i) / (p_i
 	 * p_j); the information is its negative, made exactly symmetric.

@@ -74,6 +74,10 @@ typedef struct ClvInference
 	double		customers;		/* n of BIC: the customers fitted */
 	double		aic;			/* 2 k - 2 ll */
 	double		bic;			/* k log(customers) - 2 ll */
+	bool		flat;			/* in some direction of the log-parameters
+								 * the log-likelihood curves by less than
+								 * CLV_OPTIM_MIN_CURVATURE at the estimate:
+								 * a limit of the model, not a maximum */
 } ClvInference;
 
 /*

@@ -177,8 +177,7 @@ has_curvature(const ClvOptimProblem *problem, const double *theta)
 				at[MAXN];
 	const double step = 1e-4;
 	int			i,
-				j,
-				k;
+				j;
 
 	if (!problem->has_gradient)
 		return true;
@@ -194,23 +193,35 @@ has_curvature(const ClvOptimProblem *problem, const double *theta)
 		for (i = 0; i < n; i++)
 			h[i][j] = (up[i] - at[i]) / step;
 	}
+	return clv_optim_curved(n, h);
+}
+
+/* See optimize.h. */
+bool
+clv_optim_curved(int n, const double hessian[][CLV_OPTIM_MAX_PARAMS])
+{
+	double		l[MAXN][MAXN];
+	int			i,
+				j,
+				k;
+
 	/* Cholesky of the symmetric part minus the least curvature */
 	for (i = 0; i < n; i++)
 		for (j = 0; j <= i; j++)
 		{
-			double		sum = 0.5 * (h[i][j] + h[j][i]) -
+			double		sum = 0.5 * (hessian[i][j] + hessian[j][i]) -
 				(i == j ? CLV_OPTIM_MIN_CURVATURE : 0.0);
 
 			for (k = 0; k < j; k++)
-				sum -= h[i][k] * h[j][k];
+				sum -= l[i][k] * l[j][k];
 			if (i == j)
 			{
 				if (!(sum > 0.0))
 					return false;
-				h[i][i] = sqrt(sum);
+				l[i][i] = sqrt(sum);
 			}
 			else
-				h[i][j] = sum / h[j][j];
+				l[i][j] = sum / l[j][j];
 		}
 	return true;
 }

@@ -67,6 +67,12 @@ typedef struct ClvOptimResult
 } ClvOptimResult;
 
 /*
+ * Whether a function whose Hessian is hessian (n x n, symmetrised here)
+ * has curvature of at least CLV_OPTIM_MIN_CURVATURE in every direction.
+ */
+extern bool clv_optim_curved(int n, const double hessian[][CLV_OPTIM_MAX_PARAMS]);
+
+/*
  * Minimises problem starting at theta0: BFGS, then Nelder-Mead where BFGS
  * stopped inside the box without reaching a stationary point; the result is
  * always finite.

@@ -206,6 +206,30 @@ test_unidentified(void)
 	   "BG/NBD without repeats: status %d, SEs 0, nothing NaN", (int) inf.status);
 }
 
+/*
+ * Flat likelihoods: three customers for four parameters leave a and b free
+ * to run off together (BFGS stops on its gradient with both in the
+ * millions); the inference at that point reports a flat direction, and at
+ * the CDNOW fit (loaded by test_cdnow) none.
+ */
+static void
+test_flat(void)
+{
+	ClvTxRow	rows[3] = {{0, 0, 3, 1}, {1, 1, 2, 1}, {2, 1, 4, 1}};
+	ClvModelFit fit;
+	ClvInference inf;
+
+	clv_bgnbd_fit(rows, 3, NULL, NULL, &fit);
+	clv_bgnbd_inference(fit.param, rows, 3, NULL, NULL, &inf);
+	ok(inf.flat && fit.param[2] > 1e4 && fit.param[3] > 1e4,
+	   "BG/NBD of three customers: flat at a = %.3g, b = %.3g", fit.param[2], fit.param[3]);
+	if (n_tx_rows == 0)
+		return;					/* test_cdnow reported the missing sample */
+	clv_bgnbd_fit(tx_rows, n_tx_rows, NULL, NULL, &fit);
+	clv_bgnbd_inference(fit.param, tx_rows, n_tx_rows, NULL, NULL, &inf);
+	ok(!inf.flat, "CDNOW BG/NBD: curved in every direction");
+}
+
 #define SIM_CUSTOMERS 5000
 #define SIM_FITS 100
 
@@ -280,6 +304,7 @@ main(void)
 {
 	test_exact();
 	test_cdnow();
+	test_flat();
 	test_unidentified();
 	test_simulate_refit();
 	return done_testing();
