@@ -137,5 +137,20 @@ main(void)
 	test_known_integrals();
 	test_bgnbd_a_one();
 	test_bgnbd_cancellation();
+	{
+		/*
+		 * a = b = 4e-16, x = 0: Beta(a, b) puts half its mass at p = 0 and
+		 * half at p = 1, so the expectation is (r zeta + 1 - (1 + zeta)^-r)
+		 * / 2: 0.75 at zeta = 1, 0.342857 at zeta = 0.4 (r = 1).  The
+		 * series' c + 1 = a + b, formed from a + b - 1, used to be 2.6% off
+		 */
+		double		tiny[4] = {1, 3.9880952570848757e-16, 3.9880952570848757e-16,
+		3.9880952570848757e-16};
+
+		is_near(clv_bgnbd_purchases_if_alive(tiny, 0.001, 0, 0.001), 0.75, 1e-9,
+				"BG/NBD purchases if alive, a = b = 4e-16, zeta = 1");
+		is_near(clv_bgnbd_purchases_if_alive(tiny, 0.0004, 0, 0.001), 0.5 * (0.4 + 1 - 1 / 1.4),
+				1e-9, "BG/NBD purchases if alive, a = b = 4e-16, zeta = 0.4");
+	}
 	return done_testing();
 }
