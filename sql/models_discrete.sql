@@ -346,6 +346,17 @@ SELECT (f).converged, (f).alpha > 1000 AS alpha_large,
 	   (f).ll <= 271 * ln(0.1) + 2439 * ln(0.9) + 1e-6 AS not_above_limit
 FROM (SELECT sbg_fit_survivors('{1000,900,810,729}') AS f OFFSET 0) q;
 
+-- BG/BB fits that stop where the likelihood is flat in some direction are
+-- not converged (1.1 before: converged = true with parameters in the
+-- millions, or at zero): three donors for four parameters, and half the
+-- donors giving at every opportunity while the other half never give
+SELECT (f).converged,
+	   (f).alpha < 'infinity' AND (f).beta < 'infinity' AND (f).gamma < 'infinity' AND (f).delta < 'infinity' AS finite
+FROM (SELECT bgbb_fit(x, t_x, n) AS f FROM (VALUES (1, 1, 6), (0, 0, 6), (3, 5, 6)) v(x, t_x, n)) q;
+SELECT (f).converged,
+	   (f).alpha < 'infinity' AND (f).beta < 'infinity' AND (f).gamma < 'infinity' AND (f).delta < 'infinity' AS finite
+FROM (SELECT bgbb_fit(x, t_x, n, w) AS f FROM (VALUES (6, 6, 6, 50), (0, 0, 6, 50)) v(x, t_x, n, w)) q;
+
 -- clv_parameters reads both composites: the donations fit with the core's
 -- standard errors (test/unit/test_bgbb.c), and the regular sBG cohort
 SELECT parameter, round(estimate::numeric, 3) AS estimate, round(std_error::numeric, 4) AS std_error,

@@ -358,6 +358,13 @@ fit_result(FunctionCallInfo fcinfo, DiscreteModel model, const void *rows,
 		clv_bgbb_fit((const ClvBgbbRow *) rows, nrows, clv_models_check_interrupts, NULL, &fit);
 	else
 		clv_sbg_fit((const ClvSbgRow *) rows, nrows, clv_models_check_interrupts, NULL, &fit);
+	if (model == MODEL_BGBB)
+		clv_bgbb_inference(fit.param, (const ClvBgbbRow *) rows, nrows,
+						   clv_models_check_interrupts, NULL, &inference);
+	else
+		clv_sbg_inference(fit.param, (const ClvSbgRow *) rows, nrows,
+						  clv_models_check_interrupts, NULL, &inference);
+	clv_mle_flag_flat(&fit, &inference);
 	if (!fit.converged)
 		ereport(WARNING,
 				(errmsg("%s did not converge", fname),
@@ -366,12 +373,6 @@ fit_result(FunctionCallInfo fcinfo, DiscreteModel model, const void *rows,
 						   "The optimiser stopped without reaching a maximum of the likelihood.",
 						   info->identification),
 				 errhint("The returned model is marked converged = false; do not score with it.")));
-	if (model == MODEL_BGBB)
-		clv_bgbb_inference(fit.param, (const ClvBgbbRow *) rows, nrows,
-						   clv_models_check_interrupts, NULL, &inference);
-	else
-		clv_sbg_inference(fit.param, (const ClvSbgRow *) rows, nrows,
-						  clv_models_check_interrupts, NULL, &inference);
 
 	for (i = 0; i < k; i++)
 		values[i] = Float8GetDatum(fit.param[i]);

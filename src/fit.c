@@ -485,12 +485,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 			}
 			break;
 	}
-	/* a fit that stopped where the likelihood is flat stopped at a limit */
-	if (fit.converged && inference.flat)
-	{
-		fit.converged = false;
-		fit.degenerate = true;
-	}
+	clv_mle_flag_flat(&fit, &inference);
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
 						   fit.degenerate);

@@ -326,3 +326,14 @@ clv_mle_customers(const void *rows, size_t nrows, size_t row_size,
 	}
 	return customers;
 }
+
+/* See mle.h. */
+void
+clv_mle_flag_flat(ClvModelFit *fit, const ClvInference *inference)
+{
+	if (fit->converged && inference->flat)
+	{
+		fit->converged = false;
+		fit->degenerate = true;
+	}
+}

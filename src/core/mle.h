@@ -97,6 +97,13 @@ extern void clv_mle_inference(const ClvLikelihood *lik, const double *param,
 							  void *interrupt_arg, ClvInference *inference);
 
 /*
+ * A fit that stopped where its inference finds the likelihood flat in some
+ * direction (inference->flat) stopped at a limit of the model, not at a
+ * maximum: marks it not converged and degenerate.
+ */
+extern void clv_mle_flag_flat(ClvModelFit *fit, const ClvInference *inference);
+
+/*
  * Relative step of the central differences of an analytic gradient: the
  * truncation error is about step^2 / 6 of the third derivative, the
  * rounding error about 1e-16 sum |terms| / step; for log-parameters of
