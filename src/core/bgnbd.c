@@ -137,18 +137,10 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		}
 		alive_term = -(r + x) * log_alpha_t;
 		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
-		/* logsumexp, keeping exp(lo - hi) for the dropout weight */
-		{
-			double		hi = fmax(alive_term, dropout_term),
-						ratio = hi == -INFINITY ? 0.0 :
-			exp(fmin(alive_term, dropout_term) - hi);
-
-			joint = hi + log1p(ratio);
-			ll += row->count * (terms.lgamma_part + r * log_alpha + joint);
-			if (grad_log == NULL)
-				continue;
-			w_dropout = (dropout_term >= alive_term ? 1.0 : ratio) / (1.0 + ratio);
-		}
+		joint = clv_special_logsumexp_share(alive_term, dropout_term, &w_dropout);
+		ll += row->count * (terms.lgamma_part + r * log_alpha + joint);
+		if (grad_log == NULL)
+			continue;
 		g_r += row->count * (terms.d_r + log_alpha -
 							 (1 - w_dropout) * log_alpha_t - w_dropout * log_alpha_tx);
 		g_alpha += row->count * (r / alpha -
