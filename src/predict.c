@@ -181,6 +181,14 @@ scoring_cache(FunctionCallInfo fcinfo)
 	return (ScoringCache *) fcinfo->flinfo->fn_extra;
 }
 
+/* Whether the value packed has the len bytes at bytes (NULL: none). */
+static bool
+same_bytes(const char *bytes, Size len, const struct varlena *packed)
+{
+	return bytes != NULL && VARSIZE_ANY_EXHDR(packed) == len &&
+		memcmp(VARDATA_ANY(packed), bytes, len) == 0;
+}
+
 /*
  * The summary read last in this backend, kept by its bytes: a scoring
  * query calls several functions on each customer's summary, and comparing
@@ -224,8 +232,8 @@ summary_memo(FunctionCallInfo fcinfo, int argno, int natts, SummaryMemo *scratch
 	Size		len = VARSIZE_ANY_EXHDR(packed);
 	SummaryMemo *memo = &last_summary;
 
-	if (memo->valid && memo->natts == natts && memo->len == len &&
-		memcmp(VARDATA(memo->tuple.data), VARDATA_ANY(packed), len) == 0)
+	if (memo->valid && memo->natts == natts &&
+		same_bytes(VARDATA(memo->tuple.data), memo->len, packed))
 		return memo;
 	if (len > SUMMARY_MEMO_SPACE)
 	{
@@ -275,8 +283,7 @@ memo_recall(const ModelMemo *memo, Datum composite, int nparam, double *param,
 {
 	struct varlena *packed = PG_DETOAST_DATUM_PACKED(composite);
 
-	if (memo->bytes == NULL || VARSIZE_ANY_EXHDR(packed) != memo->len ||
-		memcmp(VARDATA_ANY(packed), memo->bytes, memo->len) != 0)
+	if (!same_bytes(memo->bytes, memo->len, packed))
 		return false;
 	memcpy(param, memo->param, nparam * sizeof(double));
 	if (unit_usec != NULL)
