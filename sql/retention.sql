@@ -455,10 +455,38 @@ FROM tiny WHERE c IS NOT NULL AND d IS NOT NULL ORDER BY d, c;
 
 --
 -- Forced parallel plans equal serial plans for every key type and every
--- time type: the timestamptz forms pass an internal state through
--- serialize/deserialize, the date and timestamp forms a clv_customer_set
--- flattened into the Gather's tuples; and the plans do launch workers.
+-- time type.  The one-scan aggregates are PARALLEL RESTRICTED (their state
+-- holds every customer seen, which partial aggregation would hold once per
+-- process): a parallel plan scans in parallel and aggregates in the
+-- leader.  Their combine, serialize and deserialize functions serve a
+-- distributed engine; copies of the aggregates labelled PARALLEL SAFE (in
+-- schema split) run them here in partial aggregation: the timestamptz
+-- forms pass an internal state through serialize/deserialize, the date and
+-- timestamp forms a clv_customer_set flattened into the Gather's tuples;
+-- and the plans do launch workers.
 --
+CREATE SCHEMA split;
+DO $$
+DECLARE
+	a record;
+BEGIN
+	FOR a IN
+		SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, g.aggtransfn,
+			   g.aggtranstype::regtype AS stype, g.aggfinalfn, g.aggcombinefn, g.aggserialfn,
+			   g.aggdeserialfn
+		FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid
+		WHERE p.proname IN ('retention_rate', 'new_customer_share', 'retention_series', 'cohort_retention')
+		  AND p.proargtypes[0] <> 'clv_activity'::regtype
+	LOOP
+		EXECUTE format('CREATE AGGREGATE split.%I(%s) (SFUNC = %s, STYPE = %s, FINALFUNC = %s, '
+					   'FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = %s%s, PARALLEL = SAFE)',
+					   a.proname, a.args, a.aggtransfn, a.stype, a.aggfinalfn, a.aggcombinefn,
+					   CASE WHEN a.aggserialfn <> 0
+							THEN format(', SERIALFUNC = %s, DESERIALFUNC = %s', a.aggserialfn, a.aggdeserialfn)
+							ELSE '' END);
+	END LOOP;
+END $$;
+SELECT count(*) AS split_copies FROM pg_proc WHERE pronamespace = 'split'::regnamespace AND proparallel = 's';
 CREATE TABLE ret_big AS
 SELECT 1 + abs(('x' || substr(md5(g::text), 1, 8))::bit(32)::int) % 5000 AS customer_id,
        timestamptz '2023-01-01 00:00:00+00'
@@ -467,7 +495,23 @@ FROM generate_series(1, 60000) g;
 ALTER TABLE ret_big SET (parallel_workers = 2);
 ANALYZE ret_big;
 SET TimeZone = 'Europe/Riga';
+SET search_path = split, public;
 CREATE TEMP VIEW par_query AS
+SELECT retention_series(customer_id, ordered_at, '1 month')::text AS s1,
+       cohort_retention(customer_id::text, ordered_at, '1 week')::text AS c1,
+       retention_series(md5(customer_id::text)::uuid, ordered_at::date, '3 months')::text AS s2,
+       cohort_retention(customer_id::int4, ordered_at::timestamp, '1 month')::text AS c2,
+       retention_series(customer_id::text, ordered_at::date, '1 week')::text AS s3,
+       cohort_retention(md5(customer_id::text)::uuid, ordered_at::timestamp, '1 month')::text AS c3,
+       retention_rate(customer_id::text, ordered_at, '2024-05-01', '1 month') AS r1,
+       new_customer_share(customer_id, ordered_at, '2024-05-01', '1 month') AS n1,
+       retention_rate(customer_id, ordered_at::date, '2024-05-01', '30 days') AS r2,
+       new_customer_share(md5(customer_id::text)::uuid, ordered_at::timestamp, '2024-05-01', '1 week') AS n2,
+       retention_rate(customer_id::int4, ordered_at::timestamp, '2024-05-01', '1 month') AS r3
+FROM ret_big;
+RESET search_path;
+-- the aggregates themselves
+CREATE TEMP VIEW restricted_query AS
 SELECT retention_series(customer_id, ordered_at, '1 month')::text AS s1,
        cohort_retention(customer_id::text, ordered_at, '1 week')::text AS c1,
        retention_series(md5(customer_id::text)::uuid, ordered_at::date, '3 months')::text AS s2,
@@ -506,11 +550,15 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT * FROM par_query;
+EXPLAIN (COSTS OFF) SELECT * FROM restricted_query;
 SELECT pg_temp.workers_launched('SELECT * FROM par_query') AS one_scan,
+       pg_temp.workers_launched('SELECT * FROM restricted_query') AS restricted,
        pg_temp.workers_launched('SELECT * FROM par_two_step') AS two_step;
 CREATE TEMP TABLE parallel_result AS SELECT * FROM par_query;
+CREATE TEMP TABLE restricted_result AS SELECT * FROM restricted_query;
 CREATE TEMP TABLE parallel_two_step AS SELECT * FROM par_two_step;
 SELECT pg_temp.same_rows('SELECT * FROM serial_result', 'SELECT * FROM parallel_result') AS parallel_vs_serial,
+       pg_temp.same_rows('SELECT * FROM serial_result', 'SELECT * FROM restricted_result') AS restricted_vs_serial,
        pg_temp.same_rows('SELECT * FROM serial_two_step', 'SELECT * FROM parallel_two_step') AS two_step_parallel_vs_serial,
        (SELECT length(s1) > 1000 AND length(c1) > 100000 AND length(c3) > 1000 FROM serial_result) AS nontrivial,
        (SELECT s = (SELECT retention_series(customer_id, ordered_at::date, '1 month')::text FROM ret_big)
@@ -520,6 +568,10 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
+DROP VIEW par_query;
+SET client_min_messages = warning;
+DROP SCHEMA split CASCADE;
+RESET client_min_messages;
 
 --
 -- The two-step form: clv_activity per customer, then the global

@@ -35,6 +35,15 @@
 /* Longest step in any coordinate of theta per line search. */
 #define MAX_STEP 2.0
 
+/*
+ * Shortest step the line search tries from a point near the edge of the
+ * box (not interior), where the fit is degenerate whatever it finds: below
+ * it, a parameter moves by less than the function's rounding can tell
+ * (typically at the edge, pushing outwards).  From interior points it
+ * backtracks as far as it takes.
+ */
+#define EDGE_MIN_STEP 1e-10
+
 /* Finite-difference step in theta (the log of a parameter). */
 #define FD_STEP 1e-5
 
@@ -273,6 +282,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 					sy = 0.0,
 					yhy = 0.0;
 		int			tries;
+		bool		near_edge;
 
 		check_interrupt(problem);
 		result->iterations++;
@@ -307,7 +317,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			step = MAX_STEP / longest;
 
 		/* backtracking until the Armijo condition holds */
-		for (tries = 0; tries < 60; tries++)
+		near_edge = !interior(problem, x);
+		for (tries = 0; tries < 60 && !(near_edge && step * longest < EDGE_MIN_STEP); tries++)
 		{
 			for (i = 0; i < n; i++)
 				xn[i] = x[i] + step * p[i];

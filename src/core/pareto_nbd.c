@@ -260,11 +260,9 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 {
 	double		r = param[0],
 				s = param[2];
-	double		lgamma_r = lgamma(r);
-	double		psi_r = grad ? clv_special_digamma(r) : 0.0;
 	double		last_x = -1,
-				lgamma_rx = 0.0,
-				psi_rx = 0.0,
+				log_gamma_ratio = 0.0,
+				psi_ratio = 0.0,
 				log_share = 0.0,
 				ll = 0.0;
 	double		total[4] = {0, 0, 0, 0},
@@ -305,8 +303,9 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		if (row->x != last_x)
 		{
 			last_x = row->x;
-			lgamma_rx = lgamma(r + row->x);
-			psi_rx = grad ? clv_special_digamma(r + row->x) : 0.0;
+			/* Gamma(r + x) / Gamma(r), exact where r is in the millions */
+			log_gamma_ratio = clv_special_lgamma_ratio(r, row->x);
+			psi_ratio = grad ? clv_special_digamma_ratio(r, row->x) : 0.0;
 			log_share = log_dying_share(param, row->x);
 		}
 		if (row->t_x < row->t)
@@ -329,11 +328,11 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 			}
 		}
 		joint = clv_special_logsumexp(alive, dying);
-		ll += row->count * (lgamma_rx - lgamma_r + joint);
+		ll += row->count * (log_gamma_ratio + joint);
 		if (grad == NULL)
 			continue;
 		w_dying = exp(dying - joint);
-		total[0] += row->count * (psi_rx - psi_r);
+		total[0] += row->count * psi_ratio;
 		for (k = 0; k < 4; k++)
 			total[k] += row->count * ((1.0 - w_dying) * alive_grad[k] +
 									  (w_dying > 0.0 ? w_dying * dying_grad[k] : 0.0));

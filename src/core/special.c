@@ -898,6 +898,26 @@ clv_special_lgamma_ratio(double x, double k)
 		stirling_tail(x + k) - stirling_tail(x);
 }
 
+/* The tail of the asymptotic series of digamma beyond log y. */
+static double
+digamma_tail(double y)
+{
+	double		inv2 = 1.0 / (y * y);
+
+	return 0.5 / y + inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 / 240)));
+}
+
+/* digamma(x + k) - digamma(x). */
+double
+clv_special_digamma_ratio(double x, double k)
+{
+	if (k == 0)
+		return 0.0;
+	if (x < 50)
+		return clv_special_digamma(x + k) - clv_special_digamma(x);
+	return log1p(k / x) - (digamma_tail(x + k) - digamma_tail(x));
+}
+
 /* log B(a + i, b + j) - log B(a, b). */
 double
 clv_special_lbeta_ratio(double a, double b, double i, double j)

@@ -105,6 +105,14 @@ extern double clv_special_log_hyp2f1_one_shared(double b, double c, double z,
 extern double clv_special_lgamma_ratio(double x, double k);
 
 /*
+ * digamma(x + k) - digamma(x) for x > 0, k >= 0, without the cancellation
+ * of the two values: for x >= 50 by the difference of the asymptotic
+ * series, log1p(k / x) minus the difference of the series' tails; below
+ * directly.
+ */
+extern double clv_special_digamma_ratio(double x, double k);
+
+/*
  * log B(a + i, b + j) - log B(a, b) for a, b > 0 and i, j >= 0 (e.g. a
  * survival or retention probability of the beta-geometric models),
  * accurate to about 1e-15 (i + j) absolute for any a, b.

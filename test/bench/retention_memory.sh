@@ -5,8 +5,9 @@
 #
 # Data: customers with two orders ten years apart (daily periods, issue
 # 10.5) and 36 months of simulated orders (clv_sample_orders, r = 0.6,
-# alpha = 3, as retention.sql).  Prints one row per query: serial and
-# parallel peaks in MB and their ratio.  A benchmark, not a test.
+# alpha = 3, as retention.sql), with the built-in floor's GROUP BY for
+# comparison.  Prints one row per query: serial and parallel peaks in MB
+# and their ratio.  A benchmark, not a test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 customers=${1:-1000000}
@@ -46,5 +47,6 @@ monthly, retention_series, date (clv_customer_set)|SELECT retention_series(custo
 monthly, cohort_retention, date (clv_customer_set)|SELECT cohort_retention(customer_id, d, '1 month') FROM bench_monthly
 monthly, retention_rate, timestamptz (internal)|SELECT retention_rate(customer_id, ordered_at, '2025-06-01', '1 month') FROM bench_monthly
 monthly, two-step retention_series|SELECT retention_series(a) FROM (SELECT clv_activity(d, '1 month') a FROM bench_monthly GROUP BY customer_id) x
+monthly, built-in floor: count, min, max GROUP BY customer_id|SELECT count(x.*) FROM (SELECT customer_id, count(*), min(d), max(d) FROM bench_monthly GROUP BY customer_id) x
 QUERIES
 psql -X -q -d "$db" -c 'DROP TABLE bench_ten_years, bench_monthly'

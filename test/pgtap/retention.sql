@@ -16,8 +16,8 @@ FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 WHERE p.proname IN ('retention_rate', 'new_customer_share', 'retention_series', 'cohort_retention')
   AND p.proargtypes[0] <> 'clv_activity'::regtype;
 CREATE TEMP VIEW two_step AS
-SELECT p.oid, p.oid::regprocedure AS signature, p.provolatile, a.aggtranstype::regtype AS stype,
-	   a.aggcombinefn, a.aggserialfn, a.aggfinalmodify
+SELECT p.oid, p.oid::regprocedure AS signature, p.provolatile, p.proparallel,
+	   a.aggtranstype::regtype AS stype, a.aggcombinefn, a.aggserialfn, a.aggfinalmodify
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 WHERE p.proname IN ('retention_rate', 'new_customer_share', 'retention_series', 'cohort_retention')
   AND p.proargtypes[0] = 'clv_activity'::regtype;
@@ -50,8 +50,8 @@ SELECT is_empty($$SELECT signature FROM one_scan
 				'every one combines, estimates its space, keeps its state in finals; internal states serialize');
 SELECT is_empty($$SELECT signature FROM one_scan
 				  WHERE provolatile <> CASE WHEN time_type = 'timestamptz'::regtype THEN 's' ELSE 'i' END
-					 OR proparallel <> 's'$$,
-				'the aggregates'' own rows: STABLE for timestamptz, IMMUTABLE otherwise, PARALLEL SAFE');
+					 OR proparallel <> 'r'$$,
+				'the aggregates'' own rows: STABLE for timestamptz, IMMUTABLE otherwise, PARALLEL RESTRICTED (no partial aggregation: one state of every customer in each process)');
 SELECT is_empty($$SELECT o.signature FROM one_scan o JOIN pg_proc t ON t.oid = o.aggtransfn
 				  WHERE t.provolatile <> o.provolatile OR t.proisstrict OR t.proparallel <> 's'
 					 OR t.proargtypes[2] <> o.time_type$$,
@@ -74,8 +74,8 @@ SELECT is_strict('clv_customer_set_deserialize', ARRAY['bytea', 'internal'], 'de
 SELECT is((SELECT count(*) FROM two_step), 4::bigint, 'four aggregates over clv_activity');
 SELECT is_empty($$SELECT signature FROM two_step
 				  WHERE stype <> 'clv_retention_counts'::regtype OR aggcombinefn = 0 OR aggserialfn <> 0
-					 OR aggfinalmodify <> 'r' OR provolatile <> 'i'$$,
-				'over clv_activity: clv_retention_counts state with a combine function, IMMUTABLE');
+					 OR aggfinalmodify <> 'r' OR provolatile <> 'i' OR proparallel <> 's'$$,
+				'over clv_activity: clv_retention_counts state with a combine function, IMMUTABLE, PARALLEL SAFE');
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 		   WHERE p.proname = 'clv_activity' AND a.aggtranstype = 'internal'::regtype
 			 AND a.aggcombinefn <> 0 AND a.aggserialfn <> 0 AND p.provolatile = 'i'

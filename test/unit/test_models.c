@@ -204,6 +204,33 @@ pnbd_p_alive_quadrature(const double *param, double x, double t_x, double t)
 
 static void test_pnbd_p_alive_huge(void);
 
+/*
+ * The Pareto/NBD log-likelihood with r in the hundreds of millions (where
+ * a fit of a one-day window runs), against mpmath: lgamma(r + x) -
+ * lgamma(r) of the definition evaluated in 40 digits and the dying term
+ * integrated by quadrature.  Formed as the difference of two lgamma values
+ * near 9e9, it was off by 5e-6, enough rounding noise to stall the fit's
+ * line search.  And digamma(x + k) - digamma(x), which its gradient takes,
+ * against mpmath.
+ */
+static void
+test_pnbd_huge_r(void)
+{
+	ClvTxRow	rows[] = {{0, 0, 1, 1}, {1, 0.25, 1, 1}, {3, 0.75, 1, 1}, {4, 0.5, 1, 1}};
+	double		param[4] = {4.7e8, 1.5e8, 669.0, 690.0};
+	static char workspace[4096];
+
+	ok(clv_pnbd_workspace_size(4) <= sizeof(workspace), "workspace for four rows");
+	is_near(clv_pnbd_ll(param, rows, 4, workspace, NULL), -1.4805105949217577039, 1e-8,
+			"Pareto/NBD log-likelihood at r = 4.7e8 = mpmath's quadrature");
+	is_near(clv_special_digamma_ratio(4.7e8, 3), 6.3829787098234495728e-9, 1e-22,
+			"digamma(4.7e8 + 3) - digamma(4.7e8) = mpmath's");
+	is_near(clv_special_digamma_ratio(60, 3), 0.049189141547682002468, 1e-16,
+			"digamma(63) - digamma(60) = mpmath's");
+	is_near(clv_special_digamma_ratio(12.5, 3), 0.22303959131545338442, 1e-14,
+			"digamma(15.5) - digamma(12.5) = mpmath's");
+}
+
 /* Checks Pareto/NBD P(alive) against quadrature on both alpha/beta sides. */
 static void
 test_pnbd_likelihood_paths(void)
@@ -657,6 +684,7 @@ main(void)
 	test_hyp2f1();
 	test_optimizer();
 	test_pnbd_likelihood_paths();
+	test_pnbd_huge_r();
 	test_cdnow();
 	test_bgnbd_expectation();
 	test_gradients();
