@@ -495,8 +495,13 @@ FROM generate_series(1, 60000) g;
 ALTER TABLE ret_big SET (parallel_workers = 2);
 ANALYZE ret_big;
 SET TimeZone = 'Europe/Riga';
-SET search_path = split, public;
-CREATE TEMP VIEW par_query AS
+-- the one query, as a view over the aggregates that search_path finds
+-- first (set for the rest of the transaction)
+CREATE FUNCTION pg_temp.create_retention_view(name text, search_path text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('search_path', search_path, true);
+	EXECUTE format($v$CREATE TEMP VIEW %I AS
 SELECT retention_series(customer_id, ordered_at, '1 month')::text AS s1,
        cohort_retention(customer_id::text, ordered_at, '1 week')::text AS c1,
        retention_series(md5(customer_id::text)::uuid, ordered_at::date, '3 months')::text AS s2,
@@ -508,22 +513,13 @@ SELECT retention_series(customer_id, ordered_at, '1 month')::text AS s1,
        retention_rate(customer_id, ordered_at::date, '2024-05-01', '30 days') AS r2,
        new_customer_share(md5(customer_id::text)::uuid, ordered_at::timestamp, '2024-05-01', '1 week') AS n2,
        retention_rate(customer_id::int4, ordered_at::timestamp, '2024-05-01', '1 month') AS r3
-FROM ret_big;
-RESET search_path;
--- the aggregates themselves
-CREATE TEMP VIEW restricted_query AS
-SELECT retention_series(customer_id, ordered_at, '1 month')::text AS s1,
-       cohort_retention(customer_id::text, ordered_at, '1 week')::text AS c1,
-       retention_series(md5(customer_id::text)::uuid, ordered_at::date, '3 months')::text AS s2,
-       cohort_retention(customer_id::int4, ordered_at::timestamp, '1 month')::text AS c2,
-       retention_series(customer_id::text, ordered_at::date, '1 week')::text AS s3,
-       cohort_retention(md5(customer_id::text)::uuid, ordered_at::timestamp, '1 month')::text AS c3,
-       retention_rate(customer_id::text, ordered_at, '2024-05-01', '1 month') AS r1,
-       new_customer_share(customer_id, ordered_at, '2024-05-01', '1 month') AS n1,
-       retention_rate(customer_id, ordered_at::date, '2024-05-01', '30 days') AS r2,
-       new_customer_share(md5(customer_id::text)::uuid, ordered_at::timestamp, '2024-05-01', '1 week') AS n2,
-       retention_rate(customer_id::int4, ordered_at::timestamp, '2024-05-01', '1 month') AS r3
-FROM ret_big;
+FROM ret_big$v$, name);
+END $$;
+BEGIN;
+-- the PARALLEL SAFE copies, and the aggregates themselves
+SELECT pg_temp.create_retention_view('par_query', 'split, public'),
+       pg_temp.create_retention_view('restricted_query', 'public');
+COMMIT;
 -- the two-step form: per customer, then over the activities
 CREATE TEMP VIEW par_two_step AS
 SELECT retention_series(a)::text AS s, cohort_retention(a)::text AS c,
