@@ -15,8 +15,12 @@
  * logarithms (customers with thousands of purchases overflow otherwise).
  * F depends on (x, tau) only, and day-level data has far fewer distinct
  * (x, t_x) and (x, t) pairs than rows (every x = 0 row has t_x = 0), so the
- * likelihood evaluates F once per distinct pair.  The gradient is taken by
- * central differences.
+ * likelihood evaluates F once per distinct pair: the latest tau of each x
+ * from its 2F1, each earlier one from the next as F(tau) = F(tau_next) +
+ * A times the integral of the integrand above over [tau, tau_next], by
+ * Gauss-Legendre quadrature (a sum of two positive terms, cheaper than a
+ * 2F1 near z = 1 and at least as accurate), where that takes few nodes.
+ * The gradient is analytic, carried the same way.
  */
 #include "pareto_nbd.h"
 
@@ -158,6 +162,150 @@ log_f(const double *param, double x, double tau, long limit,
 }
 
 /*
+ * Gauss-Legendre rules on [-1, 1], symmetric: the positive nodes and
+ * their weights.
+ */
+static const double gauss4_node[2] = {0.33998104358485626480, 0.86113631159405257522};
+static const double gauss4_weight[2] = {0.65214515486254614263, 0.34785484513745385737};
+static const double gauss8_node[4] = {0.18343464249564980494, 0.52553240991632898582,
+0.79666647741362673959, 0.96028985649753623168};
+static const double gauss8_weight[4] = {0.36268378337836198297, 0.31370664587788728734,
+0.22238103445337447054, 0.10122853629037625915};
+
+/*
+ * The most pieces log_f_before splits its interval into; a longer one
+ * takes F from its 2F1 instead.
+ */
+#define CHAIN_MAX_PIECES 48
+
+/*
+ * The least argument of F's 2F1 at which log_f_before takes F from the next
+ * tau: below it the 2F1's power series needs fewer terms than the rule
+ * has nodes.
+ */
+#define CHAIN_MIN_Z 0.5
+
+/*
+ * The longest piece of log_f_before's integral that starts at u: a quarter
+ * of the distance to G's singularities (-alpha, -beta), and short enough
+ * that log G falls by at most 1 along it (G is log-convex: its slope is
+ * steepest at u), where the 8-point Gauss-Legendre rule is exact to
+ * rounding.
+ */
+static double
+longest_piece(double r, double alpha, double s, double beta, double x, double u)
+{
+	double		rate = (r + x) / (alpha + u) + (s + 1) / (beta + u);
+
+	return fmin(0.25 * fmin(alpha + u, beta + u), 1.0 / rate);
+}
+
+/*
+ * log F(tau) (with its derivatives in grad, when not NULL) from log F and
+ * its derivatives at a later tau_next of the same x: F(tau) = F(tau_next) +
+ * A integral over [tau, tau_next] of G, G(u) = alpha^r beta^s (alpha+u)^-(r+x)
+ * (beta+u)^-(s+1) (the likelihood's scale), by Gauss-Legendre on pieces
+ * no longer than longest_piece (so growing away from the singularities;
+ * the 4-point rule on a piece far shorter).  The two terms are positive:
+ * nothing cancels, and F(tau) is as accurate as F(tau_next).  False
+ * (nothing stored) where that takes more than CHAIN_MAX_PIECES pieces.
+ */
+static bool
+log_f_before(const double *param, double x, double tau, double tau_next,
+			 double log_f_next, const double *grad_next, double *log_f_out,
+			 double *grad)
+{
+	double		r = param[0],
+				alpha = param[1],
+				s = param[2],
+				beta = param[3];
+	double		big_a = r + s + x;
+	double		near_alpha = alpha + tau,
+				near_beta = beta + tau;
+	double		starts[CHAIN_MAX_PIECES + 1];
+	double		integral = 0.0,
+				moment[4] = {0, 0, 0, 0},
+				log_piece,
+				log_f;
+	int			pieces = 0;
+
+	/* where the 2F1's argument is small its series is shorter */
+	if (!(tau < tau_next) ||
+		fabs(alpha - beta) < CHAIN_MIN_Z * (fmax(alpha, beta) + tau))
+		return false;
+	/*
+	 * log G falls by at most 1 per piece: a fall by more takes more (first
+	 * by log1p(y) >= y / (1 + y), without a logarithm)
+	 */
+	{
+		double		y_alpha = (tau_next - tau) / near_alpha,
+					y_beta = (tau_next - tau) / near_beta;
+
+		if ((r + x) * y_alpha / (1 + y_alpha) + (s + 1) * y_beta / (1 + y_beta) > CHAIN_MAX_PIECES ||
+			(r + x) * log1p(y_alpha) + (s + 1) * log1p(y_beta) > CHAIN_MAX_PIECES)
+			return false;
+	}
+	/* the pieces' ends, from tau up */
+	starts[0] = tau;
+	while (starts[pieces] < tau_next)
+	{
+		if (pieces == CHAIN_MAX_PIECES)
+			return false;
+		starts[pieces + 1] = fmin(tau_next, starts[pieces] +
+								  longest_piece(r, alpha, s, beta, x, starts[pieces]));
+		pieces++;
+	}
+	for (int piece = 0; piece < pieces; piece++)
+	{
+		double		half_width = 0.5 * (starts[piece + 1] - starts[piece]),
+					middle = 0.5 * (starts[piece + 1] + starts[piece]) - tau;
+		bool		short_piece = 2 * half_width <=
+			longest_piece(r, alpha, s, beta, x, starts[piece]) / 64;
+		const double *node = short_piece ? gauss4_node : gauss8_node,
+				   *weight = short_piece ? gauss4_weight : gauss8_weight;
+		int			half_nodes = short_piece ? 2 : 4;
+
+		for (int k = 0; k < 2 * half_nodes; k++)
+		{
+			/* v = u - tau; G(u) / G(tau) = exp(h) */
+			double		v = middle + (k < half_nodes ? -1.0 : 1.0) *
+				half_width * node[k % half_nodes];
+			double		h = -(r + x) * log1p(v / near_alpha) - (s + 1) * log1p(v / near_beta);
+			double		g = weight[k % half_nodes] * half_width * exp(h);
+
+			integral += g;
+			if (grad != NULL)
+			{
+				double		u = tau + v;
+
+				/* d log G(u) in (r, alpha, s, beta) */
+				moment[0] += g * -log1p(u / alpha);
+				moment[1] += g * (r * u / alpha - x) / (alpha + u);
+				moment[2] += g * -log1p(u / beta);
+				moment[3] += g * (s * u / beta - 1.0) / (beta + u);
+			}
+		}
+	}
+	/* log of A times the integral of G; G(tau) = alive(tau) / (beta + tau) */
+	log_piece = log(big_a) + log_alive_term(param, x, tau, NULL) - log(near_beta) +
+		log(integral);
+	log_f = clv_special_logsumexp(log_f_next, log_piece);
+	if (!isfinite(log_f))
+		return false;
+	*log_f_out = log_f;
+	if (grad != NULL)
+	{
+		/* the piece's share of F(tau) takes the piece's mean derivative */
+		double		share = exp(log_piece - log_f);
+
+		for (int i = 0; i < 4; i++)
+			grad[i] = (1.0 - share) * grad_next[i] +
+				share * (moment[i] / integral + (i == 0 || i == 2 ? 1.0 / big_a : 0.0));
+	}
+	return true;
+}
+
+/*
  * Terms and steps of one 2F1 in a likelihood evaluation: what bounds a
  * fit's work per evaluation.  The likelihood is NaN (out of reach for the
  * optimiser) where a customer's 2F1 needs more.
@@ -278,9 +426,20 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 	 * c of their 2F1
 	 */
 	clv_special_hyp2f1_shared_reset(&shared);
-	for (i = 0; i < index->npairs; i++)
+	for (i = index->npairs; i-- > 0;)
 	{
-		index->log_f[i] = log_f(param, index->pairs[i].x, index->pairs[i].tau, limit,
+		const PairRef *pair = &index->pairs[i];
+
+		/*
+		 * from the next pair of the same x (they are sorted) where that is
+		 * cheap, else from the 2F1
+		 */
+		if (i + 1 < index->npairs && index->pairs[i + 1].x == pair->x &&
+			log_f_before(param, pair->x, pair->tau, index->pairs[i + 1].tau,
+						 index->log_f[i + 1], &index->grad_f[4 * (i + 1)],
+						 &index->log_f[i], grad ? &index->grad_f[4 * i] : NULL))
+			continue;
+		index->log_f[i] = log_f(param, pair->x, pair->tau, limit,
 								&shared, grad ? &index->grad_f[4 * i] : NULL);
 		if (isnan(index->log_f[i]))
 		{
