@@ -25,6 +25,7 @@
 #include "pareto_nbd.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,20 +145,21 @@ log_alive_term(const double *param, double x, double t, double *grad)
 /*
  * log F(tau) of the file comment times the likelihood's alpha^r beta^s
  * (the scale of log_alive_term), and its derivatives when grad is not
- * NULL; shared as for log_f_excess.
+ * NULL; shared as for log_f_excess.  alive receives log_alive_term at tau
+ * and (when grad is not NULL) its derivatives.
  */
 static double
 log_f(const double *param, double x, double tau, long limit,
-	  ClvHyp2f1Shared *shared, double *grad)
+	  ClvHyp2f1Shared *shared, double *grad, double *alive)
 {
-	double		alive[4];
-	double		value = log_alive_term(param, x, tau, grad ? alive : NULL) +
-		log_f_excess(param, x, tau, limit, shared, grad);
+	double		value;
 	int			i;
 
+	alive[0] = log_alive_term(param, x, tau, grad ? &alive[1] : NULL);
+	value = alive[0] + log_f_excess(param, x, tau, limit, shared, grad);
 	if (grad != NULL)
 		for (i = 0; i < 4; i++)
-			grad[i] += alive[i];
+			grad[i] += alive[1 + i];
 	return value;
 }
 
@@ -321,9 +323,10 @@ typedef struct PairRef
 } PairRef;
 
 /*
- * The workspace: the distinct pairs, their log F values and gradients,
- * for each row the index of its (x, t_x) and (x, t) pairs, and the rows
- * in the fit's time scale.
+ * The workspace: the distinct pairs, their log F values and gradients
+ * (and the alive terms at their tau, where F came from its 2F1), for each
+ * row the index of its (x, t_x) and (x, t) pairs, and the rows in the
+ * fit's time scale.
  */
 typedef struct PairIndex
 {
@@ -331,6 +334,9 @@ typedef struct PairIndex
 	PairRef    *pairs;			/* 2 nrows entries; the first npairs distinct */
 	double	   *log_f;			/* log F of each distinct pair */
 	double	   *grad_f;			/* 4 derivatives of each distinct pair */
+	double	   *alive;			/* log_alive_term and its 4 derivatives at
+								 * each distinct pair's tau; NaN where not
+								 * computed */
 	size_t	   *row_pair;		/* 2 nrows: pair of (x, t_x), of (x, t) */
 	ClvTxRow   *scaled;			/* nrows rows in units of the longest t */
 } PairIndex;
@@ -340,7 +346,7 @@ size_t
 clv_pnbd_workspace_size(size_t nrows)
 {
 	return sizeof(PairIndex) +
-		2 * nrows * (sizeof(PairRef) + 5 * sizeof(double) + sizeof(size_t)) +
+		2 * nrows * (sizeof(PairRef) + 10 * sizeof(double) + sizeof(size_t)) +
 		nrows * sizeof(ClvTxRow);
 }
 
@@ -371,7 +377,8 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 	index->pairs = (PairRef *) (index + 1);
 	index->log_f = (double *) (index->pairs + 2 * nrows);
 	index->grad_f = index->log_f + 2 * nrows;
-	index->row_pair = (size_t *) (index->grad_f + 8 * nrows);
+	index->alive = index->grad_f + 8 * nrows;
+	index->row_pair = (size_t *) (index->alive + 10 * nrows);
 	index->scaled = (ClvTxRow *) (index->row_pair + 2 * nrows);
 	for (i = 0; i < nrows; i++)
 	{
@@ -408,6 +415,10 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 {
 	double		r = param[0],
 				s = param[2];
+	/* Gamma(r + x) / Gamma(r): Gamma(r) once where the ratio subtracts */
+	bool		direct = r < CLV_SPECIAL_RATIO_SERIES_FROM;
+	double		lgamma_r = direct ? lgamma(r) : 0.0,
+				psi_r = direct && grad ? clv_special_digamma(r) : 0.0;
 	double		last_x = -1,
 				log_gamma_ratio = 0.0,
 				psi_ratio = 0.0,
@@ -434,13 +445,15 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		 * from the next pair of the same x (they are sorted) where that is
 		 * cheap, else from the 2F1
 		 */
+		index->alive[5 * i] = NAN;
 		if (i + 1 < index->npairs && index->pairs[i + 1].x == pair->x &&
 			log_f_before(param, pair->x, pair->tau, index->pairs[i + 1].tau,
 						 index->log_f[i + 1], &index->grad_f[4 * (i + 1)],
 						 &index->log_f[i], grad ? &index->grad_f[4 * i] : NULL))
 			continue;
-		index->log_f[i] = log_f(param, pair->x, pair->tau, limit,
-								&shared, grad ? &index->grad_f[4 * i] : NULL);
+		index->log_f[i] = log_f(param, pair->x, pair->tau, limit, &shared,
+								grad ? &index->grad_f[4 * i] : NULL,
+								&index->alive[5 * i]);
 		if (isnan(index->log_f[i]))
 		{
 			for (k = 0; grad != NULL && k < 4; k++)
@@ -456,15 +469,29 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 					joint,
 					w_dying;
 
-		/* the alive term of the row before when (x, t) is the same */
-		if (i == 0 || row->x != rows[i - 1].x || row->t != rows[i - 1].t)
+		/*
+		 * the alive term of the row before when (x, t) is the same, else
+		 * of its (x, t) pair where F's 2F1 took it
+		 */
+		if (row->t_x < row->t && !isnan(index->alive[5 * index->row_pair[2 * i + 1]]))
+		{
+			const double *kept = &index->alive[5 * index->row_pair[2 * i + 1]];
+
+			alive = kept[0];
+			if (grad != NULL)
+				memcpy(alive_grad, &kept[1], sizeof(alive_grad));
+		}
+		else if (i == 0 || row->x != rows[i - 1].x || row->t != rows[i - 1].t)
 			alive = log_alive_term(param, row->x, row->t, grad ? alive_grad : NULL);
 		if (row->x != last_x)
 		{
 			last_x = row->x;
-			/* Gamma(r + x) / Gamma(r), exact where r is in the millions */
-			log_gamma_ratio = clv_special_lgamma_ratio(r, row->x);
-			psi_ratio = grad ? clv_special_digamma_ratio(r, row->x) : 0.0;
+			/* exact where r is in the millions */
+			log_gamma_ratio = direct ? lgamma(r + row->x) - lgamma_r :
+				clv_special_lgamma_ratio(r, row->x);
+			psi_ratio = grad == NULL ? 0.0 : direct ?
+				clv_special_digamma(r + row->x) - psi_r :
+				clv_special_digamma_ratio(r, row->x);
 			log_share = log_dying_share(param, row->x);
 		}
 		if (row->t_x < row->t)

@@ -892,7 +892,7 @@ clv_special_lgamma_ratio(double x, double k)
 {
 	if (k == 0)
 		return 0.0;
-	if (x < 50)
+	if (x < CLV_SPECIAL_RATIO_SERIES_FROM)
 		return lgamma(x + k) - lgamma(x);
 	return (x - 0.5) * log1p(k / x) + k * log(x + k) - k +
 		stirling_tail(x + k) - stirling_tail(x);
@@ -913,7 +913,7 @@ clv_special_digamma_ratio(double x, double k)
 {
 	if (k == 0)
 		return 0.0;
-	if (x < 50)
+	if (x < CLV_SPECIAL_RATIO_SERIES_FROM)
 		return clv_special_digamma(x + k) - clv_special_digamma(x);
 	return log1p(k / x) - (digamma_tail(x + k) - digamma_tail(x));
 }

@@ -97,6 +97,13 @@ extern double clv_special_log_hyp2f1_one_shared(double b, double c, double z,
 #define CLV_HYP2F1_MAX_TERMS 2000000
 
 /*
+ * Where clv_special_lgamma_ratio and clv_special_digamma_ratio take the
+ * difference of asymptotic series: x at least this; below it they
+ * subtract the two values (a caller may take lgamma(x) once for many k).
+ */
+#define CLV_SPECIAL_RATIO_SERIES_FROM 50.0
+
+/*
  * lgamma(x + k) - lgamma(x) for x > 0, k >= 0, without the cancellation
  * of the two lgamma values: for x >= 50 by the difference of Stirling's
  * series, (x - 1/2) log1p(k / x) + k log(x + k) - k plus the series'

@@ -53,7 +53,7 @@ pnbd_term_size(const double *param, const ClvTxRow *rows, size_t n)
 }
 
 /* Workspace of the Pareto/NBD likelihood for MAX_ROWS rows. */
-static double workspace[MAX_ROWS * 32];
+static double workspace[MAX_ROWS * 40];
 
 /*
  * The log-likelihood of model (0 BG/NBD, 1 Gamma-Gamma, 2 Pareto/NBD) at

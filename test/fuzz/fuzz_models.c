@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	double		param[4];
 	ClvTxRow	rows[MAX_ROWS];
 	ClvSpendRow spend[MAX_ROWS];
-	double		workspace[MAX_ROWS * 24];	/* clv_pnbd_workspace_size */
+	double		workspace[MAX_ROWS * 40];	/* clv_pnbd_workspace_size */
 	double		grad[4];
 	size_t		n = 1 + next_byte(&data, &size) % MAX_ROWS;
 	size_t		i;

@@ -17,7 +17,7 @@
 #include "cdnow.h"
 
 /* the Pareto/NBD likelihood's workspace (clv_pnbd_workspace_size) */
-static double workspace[MAX_CUSTOMERS * 24];
+static double workspace[MAX_CUSTOMERS * 40];
 
 /* Observations of independent Poisson counts: sum[k] over n[k] periods. */
 typedef struct PoissonData

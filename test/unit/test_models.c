@@ -23,7 +23,7 @@
 #include "reference.h"
 
 /* the Pareto/NBD likelihood's workspace (clv_pnbd_workspace_size) */
-static double workspace[MAX_CUSTOMERS * 24];
+static double workspace[MAX_CUSTOMERS * 40];
 
 /* Checks got within rel (relative) of want. */
 static void
