@@ -176,9 +176,10 @@ static const double gauss8_weight[4] = {0.36268378337836198297, 0.31370664587788
 
 /*
  * The most pieces log_f_before splits its interval into; a longer one
- * takes F from its 2F1 instead.
+ * takes F from its 2F1 instead (which is then the cheaper: over random
+ * 2,000-row fits the slowest took 3.5 times as long with up to 48 pieces).
  */
-#define CHAIN_MAX_PIECES 48
+#define CHAIN_MAX_PIECES 8
 
 /*
  * The least argument of F's 2F1 at which log_f_before takes F from the next
@@ -188,8 +189,8 @@ static const double gauss8_weight[4] = {0.36268378337836198297, 0.31370664587788
 #define CHAIN_MIN_Z 0.5
 
 /*
- * The longest piece of log_f_before's integral that starts at u: a quarter
- * of the distance to G's singularities (-alpha, -beta), and short enough
+ * The longest piece of log_f_before's integral that starts at u: half the
+ * distance to G's singularities (-alpha, -beta), and short enough
  * that log G falls by at most 1 along it (G is log-convex: its slope is
  * steepest at u), where the 8-point Gauss-Legendre rule is exact to
  * rounding.
@@ -199,7 +200,7 @@ longest_piece(double r, double alpha, double s, double beta, double x, double u)
 {
 	double		rate = (r + x) / (alpha + u) + (s + 1) / (beta + u);
 
-	return fmin(0.25 * fmin(alpha + u, beta + u), 1.0 / rate);
+	return fmin(0.5 * fmin(alpha + u, beta + u), 1.0 / rate);
 }
 
 /*
@@ -603,11 +604,12 @@ negative_ll(const double *theta, double *grad, void *arg)
 #define PNBD_LOG_BOUND 20.0
 
 /*
- * Fits Pareto/NBD by maximum likelihood from r = alpha = s = beta = 1 in
- * units of the longest customer age t (data without a repeat purchase, which
- * cannot identify the model, get that start, not converged) (times are divided by it, so the
- * box means the same whatever the unit), with the likelihood's analytic
- * gradient.  The log-likelihood reported is in the data's own unit:
+ * Fits Pareto/NBD by maximum likelihood from r = s = beta = 1 and alpha
+ * where the mean purchase rate r / alpha is the data's, in units of the
+ * longest customer age t (times are divided by it, so the box means the
+ * same whatever the unit; data without a repeat purchase, which cannot
+ * identify the model, get r = alpha = s = beta = 1, not converged), with
+ * the likelihood's analytic gradient.  The log-likelihood reported is in the data's own unit:
  * scaling times by k scales each customer's likelihood by k^-x.
  */
 void
@@ -619,7 +621,8 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	interrupt_arg, PNBD_LOG_BOUND, true};
 	double		theta0[4] = {0, 0, 0, 0};
 	double		scale = 0.0,
-				repeats = 0.0;
+				repeats = 0.0,
+				exposure = 0.0;
 	size_t		i;
 
 	for (i = 0; i < nrows; i++)
@@ -632,6 +635,7 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 		data.index->scaled[i].t_x = rows[i].t_x / scale;
 		data.index->scaled[i].t = rows[i].t / scale;
 		repeats += rows[i].count * rows[i].x;
+		exposure += rows[i].count * data.index->scaled[i].t;
 	}
 	/* the pairs' times in the fit's scale too */
 	for (i = 0; i < data.index->npairs; i++)
@@ -639,7 +643,11 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	data.rows = data.index->scaled;
 
 	if (clv_model_has_repeats(rows, nrows))
+	{
+		/* alpha where the mean purchase rate r / alpha is the data's */
+		theta0[1] = fmax(-(PNBD_LOG_BOUND - 1), fmin(PNBD_LOG_BOUND - 1, log(exposure / repeats)));
 		clv_model_fit(&problem, theta0, true, fit);
+	}
 	else
 	{
 		/*
