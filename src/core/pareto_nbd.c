@@ -183,8 +183,8 @@ static const double gauss8_weight[4] = {0.36268378337836198297, 0.31370664587788
 
 /*
  * The least argument of F's 2F1 at which log_f_before takes F from the next
- * tau: below it the 2F1's power series needs fewer terms than the rule
- * has nodes.
+ * tau: below it the 2F1's power series (terms falling at least like z^n,
+ * their parts shared by the pairs of an x) is the cheaper.
  */
 #define CHAIN_MIN_Z 0.5
 
