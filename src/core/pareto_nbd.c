@@ -204,19 +204,17 @@ longest_piece(double r, double alpha, double s, double beta, double x, double u)
 }
 
 /*
- * log F(tau) (with its derivatives in grad, when not NULL) from log F and
- * its derivatives at a later tau_next of the same x: F(tau) = F(tau_next) +
- * A integral over [tau, tau_next] of G, G(u) = alpha^r beta^s (alpha+u)^-(r+x)
- * (beta+u)^-(s+1) (the likelihood's scale), by Gauss-Legendre on pieces
- * no longer than longest_piece (so growing away from the singularities;
- * the 4-point rule on a piece far shorter).  The two terms are positive:
- * nothing cancels, and F(tau) is as accurate as F(tau_next).  False
- * (nothing stored) where that takes more than CHAIN_MAX_PIECES pieces.
+ * log(F(tau) - F(tau_next)) = log(A integral over [tau, tau_next] of G),
+ * G(u) = alpha^r beta^s (alpha+u)^-(r+x) (beta+u)^-(s+1) (the likelihood's
+ * scale), by Gauss-Legendre on pieces no longer than longest_piece (so
+ * growing away from the singularities; the 4-point rule on a piece far
+ * shorter), with its derivatives in grad when not NULL: no difference of
+ * two values of F is taken.  False (nothing stored) where that takes more
+ * than CHAIN_MAX_PIECES pieces.
  */
 static bool
-log_f_before(const double *param, double x, double tau, double tau_next,
-			 double log_f_next, const double *grad_next, double *log_f_out,
-			 double *grad)
+log_f_drop(const double *param, double x, double tau, double tau_next,
+		   double *log_drop, double *grad)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -227,14 +225,10 @@ log_f_before(const double *param, double x, double tau, double tau_next,
 				near_beta = beta + tau;
 	double		starts[CHAIN_MAX_PIECES + 1];
 	double		integral = 0.0,
-				moment[4] = {0, 0, 0, 0},
-				log_piece,
-				log_f;
+				moment[4] = {0, 0, 0, 0};
 	int			pieces = 0;
 
-	/* where the 2F1's argument is small its series is shorter */
-	if (!(tau < tau_next) ||
-		fabs(alpha - beta) < CHAIN_MIN_Z * (fmax(alpha, beta) + tau))
+	if (!(tau < tau_next))
 		return false;
 	/*
 	 * log G falls by at most 1 per piece: a fall by more takes more (first
@@ -290,23 +284,61 @@ log_f_before(const double *param, double x, double tau, double tau_next,
 		}
 	}
 	/* log of A times the integral of G; G(tau) = alive(tau) / (beta + tau) */
-	log_piece = log(big_a) + log_alive_term(param, x, tau, NULL) - log(near_beta) +
+	*log_drop = log(big_a) + log_alive_term(param, x, tau, NULL) - log(near_beta) +
 		log(integral);
-	log_f = clv_special_logsumexp(log_f_next, log_piece);
+	if (!isfinite(*log_drop))
+		return false;
+	/* the mean derivative of log G over the integral, and of log A */
+	for (int i = 0; grad != NULL && i < 4; i++)
+		grad[i] = moment[i] / integral + (i == 0 || i == 2 ? 1.0 / big_a : 0.0);
+	return true;
+}
+
+/*
+ * log F(tau) (with its derivatives in grad, when not NULL) from log F and
+ * its derivatives at a later tau_next of the same x: F(tau) = F(tau_next) +
+ * log_f_drop's A integral over [tau, tau_next].  The two terms are
+ * positive: nothing cancels, and F(tau) is as accurate as F(tau_next).
+ * False (nothing stored) where the 2F1's argument is small (its series is
+ * then the cheaper) or log_f_drop fails.
+ */
+static bool
+log_f_before(const double *param, double x, double tau, double tau_next,
+			 double log_f_next, const double *grad_next, double *log_f_out,
+			 double *grad)
+{
+	double		alpha = param[1],
+				beta = param[3];
+	double		log_drop,
+				drop_grad[4],
+				log_f;
+
+	/* where the 2F1's argument is small its series is shorter */
+	if (fabs(alpha - beta) < CHAIN_MIN_Z * (fmax(alpha, beta) + tau) ||
+		!log_f_drop(param, x, tau, tau_next, &log_drop, grad ? drop_grad : NULL))
+		return false;
+	log_f = clv_special_logsumexp(log_f_next, log_drop);
 	if (!isfinite(log_f))
 		return false;
 	*log_f_out = log_f;
 	if (grad != NULL)
 	{
-		/* the piece's share of F(tau) takes the piece's mean derivative */
-		double		share = exp(log_piece - log_f);
+		/* the drop's share of F(tau) takes the drop's derivatives */
+		double		share = exp(log_drop - log_f);
 
 		for (int i = 0; i < 4; i++)
-			grad[i] = (1.0 - share) * grad_next[i] +
-				share * (moment[i] / integral + (i == 0 || i == 2 ? 1.0 / big_a : 0.0));
+			grad[i] = (1.0 - share) * grad_next[i] + share * drop_grad[i];
 	}
 	return true;
 }
+
+/*
+ * Where log F(t_x) - log F(t) is below this, a customer's dying term
+ * F(t_x) - F(t) is taken by log_f_drop's quadrature, not as the difference
+ * (which loses digits as the two meet, and its gradient, divided by
+ * their difference, all of them when t_x is a rounding of t).
+ */
+#define DROP_BY_QUADRATURE 1e-4
 
 /*
  * Terms and steps of one 2F1 in a likelihood evaluation: what bounds a
@@ -499,17 +531,29 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		{
 			size_t		at_tx = index->row_pair[2 * i],
 						at_t = index->row_pair[2 * i + 1];
+			double		log_drop;
 
-			dying = log_dying_from(log_share, index->log_f[at_tx],
-								   index->log_f[at_t]);
+			if (index->log_f[at_tx] - index->log_f[at_t] < DROP_BY_QUADRATURE &&
+				log_f_drop(param, row->x, row->t_x, row->t, &log_drop,
+						   grad ? dying_grad : NULL))
+				dying = log_share + log_drop;
+			else
+			{
+				dying = log_dying_from(log_share, index->log_f[at_tx],
+									   index->log_f[at_t]);
+				if (grad != NULL && dying > -INFINITY)
+				{
+					/* d log(F(t_x) - F(t)) = (dF(t_x) - q dF(t)) / (1 - q) */
+					double		q = exp(index->log_f[at_t] - index->log_f[at_tx]);
+
+					for (k = 0; k < 4; k++)
+						dying_grad[k] = (index->grad_f[4 * at_tx + k] -
+										 q * index->grad_f[4 * at_t + k]) / (1.0 - q);
+				}
+			}
 			if (grad != NULL && dying > -INFINITY)
 			{
-				/* d log(F(t_x) - F(t)) = (dF(t_x) - q dF(t)) / (1 - q) */
-				double		q = exp(index->log_f[at_t] - index->log_f[at_tx]);
-
-				for (k = 0; k < 4; k++)
-					dying_grad[k] = (index->grad_f[4 * at_tx + k] -
-									 q * index->grad_f[4 * at_t + k]) / (1.0 - q);
+				/* and of log_share */
 				dying_grad[0] -= 1.0 / (r + s + row->x);
 				dying_grad[2] += 1.0 / s - 1.0 / (r + s + row->x);
 			}
@@ -604,22 +648,14 @@ negative_ll(const double *theta, double *grad, void *arg)
 #define PNBD_LOG_BOUND 20.0
 
 /*
- * Fits Pareto/NBD by maximum likelihood from r = s = beta = 1 and alpha
- * where the mean purchase rate r / alpha is the data's, in units of the
- * longest customer age t (times are divided by it, so the box means the
- * same whatever the unit; data without a repeat purchase, which cannot
- * identify the model, get r = alpha = s = beta = 1, not converged), with
- * the likelihood's analytic gradient.  The log-likelihood reported is in the data's own unit:
- * scaling times by k scales each customer's likelihood by k^-x.
+ * The unit of time a fit of rows works in, the longest customer age t (1
+ * where every t is 0), and where it starts, in log-parameters in that
+ * unit: r = s = beta = 1 and alpha where the mean purchase rate r / alpha
+ * is the data's (alpha = 1 without a repeat purchase).
  */
-void
-clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
-			 ClvInterrupt interrupt, void *interrupt_arg, ClvModelFit *fit)
+static double
+fit_start(const ClvTxRow *rows, size_t nrows, double *theta0)
 {
-	FitData		data = {NULL, nrows, index_pairs(rows, nrows, workspace)};
-	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
-	interrupt_arg, PNBD_LOG_BOUND, true};
-	double		theta0[4] = {0, 0, 0, 0};
 	double		scale = 0.0,
 				repeats = 0.0,
 				exposure = 0.0;
@@ -631,11 +667,55 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 		scale = 1.0;
 	for (i = 0; i < nrows; i++)
 	{
+		repeats += rows[i].count * rows[i].x;
+		exposure += rows[i].count * (rows[i].t / scale);
+	}
+	theta0[0] = theta0[1] = theta0[2] = theta0[3] = 0.0;
+	if (repeats > 0.0)
+		theta0[1] = fmax(-(PNBD_LOG_BOUND - 1), fmin(PNBD_LOG_BOUND - 1, log(exposure / repeats)));
+	return scale;
+}
+
+/* The parameters, in the rows' unit of time, a fit of rows starts from. */
+void
+clv_pnbd_fit_start(const ClvTxRow *rows, size_t nrows, double *param)
+{
+	double		theta0[4];
+	double		scale = fit_start(rows, nrows, theta0);
+
+	param[0] = exp(theta0[0]);
+	param[1] = exp(theta0[1]) * scale;
+	param[2] = exp(theta0[2]);
+	param[3] = exp(theta0[3]) * scale;
+}
+
+/*
+ * Fits Pareto/NBD by maximum likelihood from fit_start's point, in units of
+ * the longest customer age t (times are divided by it, so the box means
+ * the same whatever the unit; data without a repeat purchase, which cannot
+ * identify the model, get r = alpha = s = beta = 1, not converged), with
+ * the likelihood's analytic gradient.  The log-likelihood reported is in
+ * the data's own unit: scaling times by k scales each customer's
+ * likelihood by k^-x.
+ */
+void
+clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
+			 ClvInterrupt interrupt, void *interrupt_arg, ClvModelFit *fit)
+{
+	FitData		data = {NULL, nrows, index_pairs(rows, nrows, workspace)};
+	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
+	interrupt_arg, PNBD_LOG_BOUND, true};
+	double		theta0[4];
+	double		scale = fit_start(rows, nrows, theta0),
+				repeats = 0.0;
+	size_t		i;
+
+	for (i = 0; i < nrows; i++)
+	{
 		data.index->scaled[i] = rows[i];
 		data.index->scaled[i].t_x = rows[i].t_x / scale;
 		data.index->scaled[i].t = rows[i].t / scale;
 		repeats += rows[i].count * rows[i].x;
-		exposure += rows[i].count * data.index->scaled[i].t;
 	}
 	/* the pairs' times in the fit's scale too */
 	for (i = 0; i < data.index->npairs; i++)
@@ -643,11 +723,7 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	data.rows = data.index->scaled;
 
 	if (clv_model_has_repeats(rows, nrows))
-	{
-		/* alpha where the mean purchase rate r / alpha is the data's */
-		theta0[1] = fmax(-(PNBD_LOG_BOUND - 1), fmin(PNBD_LOG_BOUND - 1, log(exposure / repeats)));
 		clv_model_fit(&problem, theta0, true, fit);
-	}
 	else
 	{
 		/*

@@ -37,6 +37,10 @@ extern double clv_pnbd_indexed_ll(const double *param, const ClvTxRow *rows,
 								  size_t nrows, void *workspace,
 								  double *grad_log);
 
+/* The parameters, in the rows' unit of time, a fit of rows starts from. */
+extern void clv_pnbd_fit_start(const ClvTxRow *rows, size_t nrows,
+							   double *param);
+
 /* Fits the model to rows by maximum likelihood. */
 extern void clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 						 ClvInterrupt interrupt, void *interrupt_arg,

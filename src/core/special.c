@@ -30,6 +30,20 @@
 #define CLV_HYP2F1_POLE_GAP 1e-3
 
 /*
+ * Where no other method converges (b and c in the millions with c - b
+ * small, where the continued fraction is fast only for w (b + 2) clearly
+ * above 1 - m and the series needs billions of terms), the 1 - z
+ * transformation is used up to w (b + 1) of CLV_HYP2F1_NEAR_ONE_FAR, as
+ * long as the difference of its two terms loses at most a factor
+ * CLV_HYP2F1_NEAR_ONE_LOSS (its terms grow like exp(w b); at w b = 3 and b
+ * of 1e8 the result keeps 13 digits); before the continued fraction where
+ * the rounding of z would cost that more, if its derivatives lose as
+ * little.
+ */
+#define CLV_HYP2F1_NEAR_ONE_FAR 16.0
+#define CLV_HYP2F1_NEAR_ONE_LOSS 1e4
+
+/*
  * The 1 - z transformation sums its series past n = m: beyond this m the
  * continued fraction, where it converges fast, is tried first.
  */
@@ -449,6 +463,34 @@ dual_lgamma(Dual a)
 	return (Dual) {lgamma(a.v), {psi * a.d[0], psi * a.d[1], psi * a.d[2]}};
 }
 
+/*
+ * lgamma(b + k) - lgamma(b) for b, b + k > 0, without the cancellation of
+ * the two values (each near 2e9 for b of 1e8), and so its derivative in b.
+ */
+static Dual
+dual_lgamma_shift(Dual b, Dual k)
+{
+	double		psi_end = digamma_any(b.v + k.v);
+	double		value,
+				slope;
+	Dual		result;
+
+	if (k.v >= 0)
+	{
+		value = clv_special_lgamma_ratio(b.v, k.v);
+		slope = clv_special_digamma_ratio(b.v, k.v);
+	}
+	else
+	{
+		value = -clv_special_lgamma_ratio(b.v + k.v, -k.v);
+		slope = -clv_special_digamma_ratio(b.v + k.v, -k.v);
+	}
+	result.v = value;
+	for (int i = 0; i < 3; i++)
+		result.d[i] = slope * b.d[i] + psi_end * k.d[i];
+	return result;
+}
+
 /* Stores the derivatives of a in grad, when grad is not NULL; returns a.v. */
 static double
 dual_result(Dual a, double *grad)
@@ -459,26 +501,40 @@ dual_result(Dual a, double *grad)
 }
 
 /*
- * log 2F1(1, b; c; z) with m = c - 1 - b not an integer, by A&S 15.3.6:
+ * log 2F1(1, b; c; z), given m = c - 1 - b (not an integer) and w = 1 - z,
+ * by A&S 15.3.6:
  *   2F1(1, b; c; z) = (c - 1)/m 2F1(1, b; 1 - m; w)
  *                     + Gamma(c) Gamma(-m) / Gamma(b) w^m z^(1 - c),
- * w = 1 - z small.  The first series is summed past n = m, where its
- * denominators change sign; the terms are combined in logarithms with
- * their signs.  NaN if the sum is not positive or the series does not end
- * within limit terms.
+ * w = 1 - z small, with its derivatives in b, c and z.  The first series
+ * is summed past n = m, where its denominators change sign; the terms are
+ * combined in logarithms with their signs.  The derivatives are taken in
+ * b at fixed m and in m, then turned into b's and c's: the derivative in b
+ * at fixed c, nearly minus that in c for b in the millions, is then the
+ * difference of two accurate numbers (their sum, which the Pareto/NBD
+ * likelihood wants, is as accurate as they are).  NaN if the sum is not
+ * positive, if the difference of the two terms loses more than a factor
+ * max_loss in its value (or, with derivatives_too, relative to 1 plus
+ * theirs, in its derivatives), or if the series does not end within
+ * limit terms.
  */
 static Dual
-log_hyp2f1_one_near_one(Dual b, Dual c, Dual z, Dual w, long limit)
+log_hyp2f1_one_near_one(double b_value, double m_value, double w_value, long limit,
+						double max_loss, bool derivatives_too)
 {
-	Dual		m = dual_addc(dual_add(c, dual_scale(b, -1.0)), -1.0);
-	Dual		one_minus_m = dual_addc(dual_scale(m, -1.0), 1.0);
+	/* slot 0: b at fixed m; slot 1: m; slot 2: z (w = 1 - z) */
+	Dual		b = dual_var(b_value, 0, 1.0),
+				m = dual_var(m_value, 1, 1.0),
+				w = dual_var(w_value, 2, -1.0);
+	Dual		c_minus_1 = dual_add(b, m),
+				one_minus_m = dual_addc(dual_scale(m, -1.0), 1.0);
 	Dual		term = dual_const(1.0),
 				sum = dual_const(1.0);
 	Dual		first,
 				log_first,
 				log_second,
 				hi,
-				lo;
+				lo,
+				result;
 	int			sign_first,
 				sign_second,
 				sign_hi;
@@ -496,28 +552,49 @@ log_hyp2f1_one_near_one(Dual b, Dual c, Dual z, Dual w, long limit)
 	}
 	if (n == limit)
 		return dual_const(NAN);
-	first = dual_mul(dual_div(dual_addc(c, -1.0), m), sum);
+	first = dual_mul(dual_div(c_minus_1, m), sum);
 	sign_first = first.v > 0 ? 1 : -1;
 	log_first = dual_log(dual_scale(first, sign_first));
 	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
 	sign_second = (m.v < 0 || ((long) ceil(m.v)) % 2 == 0) ? 1 : -1;
-	/* log Gamma(c) - log Gamma(b) first: for c near 1e15 each is 3e16 */
-	log_second = dual_add(dual_add(dual_add(dual_lgamma(c), dual_scale(dual_lgamma(b), -1.0)),
+	log_second = dual_add(dual_add(dual_lgamma_shift(b, dual_addc(m, 1.0)),
 								   dual_lgamma(dual_scale(m, -1.0))),
 						  dual_add(dual_mul(m, dual_log(w)),
-								   dual_mul(dual_addc(dual_scale(c, -1.0), 1.0),
+								   dual_mul(dual_scale(c_minus_1, -1.0),
 											dual_log1p(dual_scale(w, -1.0)))));
-	(void) z;
 	hi = log_first.v >= log_second.v ? log_first : log_second;
 	lo = log_first.v >= log_second.v ? log_second : log_first;
 	sign_hi = log_first.v >= log_second.v ? sign_first : sign_second;
 	if (sign_hi < 0)
 		return dual_const(NAN);
 	if (sign_first == sign_second)
-		return dual_add(hi, dual_log1p(dual_exp(dual_add(lo, dual_scale(hi, -1.0)))));
-	if (!(lo.v < hi.v))
-		return dual_const(NAN);
-	return dual_add(hi, dual_log1p(dual_scale(dual_exp(dual_add(lo, dual_scale(hi, -1.0))), -1.0)));
+		result = dual_add(hi, dual_log1p(dual_exp(dual_add(lo, dual_scale(hi, -1.0)))));
+	else
+	{
+		if (!(lo.v < hi.v))
+			return dual_const(NAN);
+		result = dual_add(hi, dual_log1p(dual_scale(dual_exp(dual_add(lo, dual_scale(hi, -1.0))), -1.0)));
+		if (isfinite(max_loss))
+		{
+			/*
+			 * the terms' sizes and their derivatives' relative to the
+			 * result's (near a pole of Gamma(-m) the derivatives cancel the
+			 * more)
+			 */
+			double		hi_share = exp(hi.v - result.v),
+						lo_share = exp(lo.v - result.v);
+
+			if (!(hi_share + lo_share <= max_loss))
+				return dual_const(NAN);
+			for (int i = 0; derivatives_too && i < 3; i++)
+				if (!(hi_share * fabs(hi.d[i]) + lo_share * fabs(lo.d[i]) <=
+					  max_loss * (1.0 + fabs(result.d[i]))))
+					return dual_const(NAN);
+		}
+	}
+	/* d/db at fixed c = d/db at fixed m - d/dm; d/dc = d/dm */
+	result.d[0] -= result.d[1];
+	return result;
 }
 
 /*
@@ -643,15 +720,16 @@ log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives,
  * and z are interpolated linearly.
  */
 static Dual
-log_hyp2f1_one_across_pole(Dual b, Dual c, Dual z, Dual w, long limit)
+log_hyp2f1_one_across_pole(double b, double m, double w, long limit,
+						   double max_loss, bool derivatives_too)
 {
-	double		k = rint(c.v - 1 - b.v);
-	double		c_low = b.v + 1 + k - CLV_HYP2F1_POLE_GAP,
-				c_high = b.v + 1 + k + CLV_HYP2F1_POLE_GAP;
-	Dual		low = log_hyp2f1_one_near_one(b, dual_var(c_low, 1, 1.0), z, w, limit),
-				high = log_hyp2f1_one_near_one(b, dual_var(c_high, 1, 1.0), z, w, limit);
-	double		width = c_high - c_low;
-	double		u = (c.v - c_low) / width;
+	double		k = rint(m);
+	double		m_low = k - CLV_HYP2F1_POLE_GAP,
+				m_high = k + CLV_HYP2F1_POLE_GAP;
+	Dual		low = log_hyp2f1_one_near_one(b, m_low, w, limit, max_loss, derivatives_too),
+				high = log_hyp2f1_one_near_one(b, m_high, w, limit, max_loss, derivatives_too);
+	double		width = m_high - m_low;
+	double		u = (m - m_low) / width;
 	double		h00 = (1 + 2 * u) * (1 - u) * (1 - u),
 				h10 = u * (1 - u) * (1 - u),
 				h01 = u * u * (3 - 2 * u),
@@ -664,7 +742,7 @@ log_hyp2f1_one_across_pole(Dual b, Dual c, Dual z, Dual w, long limit)
 	/* d/dc of the cubic: its derivative in u over the width */
 	result.d[1] = (6 * u * (u - 1) * (low.v - high.v)) / width +
 		(1 - u) * (1 - 3 * u) * low.d[1] + u * (3 * u - 2) * high.d[1];
-	/* the b-derivative at fixed c: c_low and c_high move with b */
+	/* the b-derivative at fixed c: the ends' m stay, their c move with b */
 	result.d[0] = (1 - u) * (low.d[0] + low.d[1]) + u * (high.d[0] + high.d[1]) - result.d[1];
 	result.d[2] = (1 - u) * low.d[2] + u * high.d[2];
 	return result;
@@ -760,6 +838,26 @@ log_hyp2f1_one_series(double b, double c, double z, long limit,
 }
 
 /*
+ * log 2F1(1, b; c; z) by the 1 - z transformation, across its pole where m
+ * = c - 1 - b is within CLV_HYP2F1_POLE_GAP of a non-negative integer (not
+ * across one narrower than the rounding of c: c of 1e19); NaN where the
+ * difference of its two terms loses more than a factor max_loss (see
+ * log_hyp2f1_one_near_one).
+ */
+static Dual
+log_hyp2f1_one_transformed(double b, double c, double w, long limit,
+						   double max_loss, bool derivatives_too)
+{
+	double		m = c - 1 - b;
+
+	if (!(m > -0.5 && fabs(m - rint(m)) <= CLV_HYP2F1_POLE_GAP))
+		return log_hyp2f1_one_near_one(b, m, w, limit, max_loss, derivatives_too);
+	if (c - CLV_HYP2F1_POLE_GAP < c + CLV_HYP2F1_POLE_GAP)
+		return log_hyp2f1_one_across_pole(b, m, w, limit, max_loss, derivatives_too);
+	return dual_const(NAN);
+}
+
+/*
  * log 2F1(1, b; c; z): for z <= 0.9 (and c > b) by the series; near z = 1
  * from the 1 - z transformation (across its poles where c - 1 - b is
  * within CLV_HYP2F1_POLE_GAP of a non-negative integer), else for z >= 1/2
@@ -767,8 +865,10 @@ log_hyp2f1_one_series(double b, double c, double z, long limit,
  * incomplete beta function's z < (p + 1) / (p + q + 2), always when
  * c >= b + 2: the Pareto/NBD likelihood with s and beta large), else (or
  * where that fails) by the series, or where that would be long by the
- * fraction after all.  No method takes more than limit terms or steps; the
- * series is not tried where it would need more.
+ * fraction after all; where none of these converges, by the 1 - z
+ * transformation up to w (b + 1) of CLV_HYP2F1_NEAR_ONE_FAR, as long as it
+ * loses little to cancellation.  No method takes more than limit terms or
+ * steps; the series is not tried where it would need more.
  */
 double
 clv_special_log_hyp2f1_one(double b, double c, double z, double w, long limit,
@@ -798,8 +898,7 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 	double		m = c - 1 - b;
 	Dual		db = dual_var(b, 0, 1.0),
 				dc = dual_var(c, 1, 1.0),
-				dz = dual_var(z, 2, 1.0),
-				dw = dual_var(w, 2, -1.0);
+				dz = dual_var(z, 2, 1.0);
 	Dual		result;
 	bool		fraction_fast;
 	double		series_terms;
@@ -838,14 +937,24 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 			if (isfinite(result.v))
 				return dual_result(result, grad);
 		}
-		/* (not across a pole narrower than the rounding of c: c of 1e19) */
-		if (!near_pole || c - CLV_HYP2F1_POLE_GAP < c + CLV_HYP2F1_POLE_GAP)
-		{
-			result = near_pole ? log_hyp2f1_one_across_pole(db, dc, dz, dw, limit) :
-				log_hyp2f1_one_near_one(db, dc, dz, dw, limit);
-			if (!isnan(result.v))
-				return dual_result(result, grad);
-		}
+		result = log_hyp2f1_one_transformed(b, c, w, limit, INFINITY, false);
+		if (!isnan(result.v))
+			return dual_result(result, grad);
+	}
+	/*
+	 * the continued fraction sees only z, whose rounding moves w by up to
+	 * DBL_EPSILON / 2 and log 2F1 (near w^m) by about |m| + 1 times that
+	 * relative to w: where that may be more than the transformation (which
+	 * sees w) loses to cancellation, in its value and its derivatives, the
+	 * transformation first, unless it would be long (a large m)
+	 */
+	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE_FAR && m <= CLV_HYP2F1_NEAR_ONE_TERMS &&
+		fabs(m) + 1.0 > CLV_HYP2F1_NEAR_ONE_LOSS * w)
+	{
+		result = log_hyp2f1_one_transformed(b, c, w, limit, CLV_HYP2F1_NEAR_ONE_LOSS,
+											true);
+		if (!isnan(result.v))
+			return dual_result(result, grad);
 	}
 	if (fraction_fast)
 	{
@@ -859,9 +968,8 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 	 * where that is more than CLV_HYP2F1_SERIES_SLOW, the continued
 	 * fraction is tried first, outside its fast region too: it converges
 	 * there (if slowly), and for c just above b with w (b + 1) near 1 in a
-	 * few hundred steps where the series needs millions of terms.  But it
-	 * sees only z, whose rounding moves w by up to DBL_EPSILON / 2 and log
-	 * 2F1 (near w^m) by about |m| + 1 times that relative to w.
+	 * few hundred steps where the series needs millions of terms; where
+	 * the rounding of z costs it fewer than ten digits.
 	 */
 	series_terms = z > 0.0 ? -36.0 / log1p(-w) : 0.0;
 	if (series_terms > CLV_HYP2F1_SERIES_SLOW && !fraction_fast && b > 0.0 &&
@@ -872,9 +980,21 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 		if (isfinite(result.v))
 			return dual_result(result, grad);
 	}
-	if (z >= 1.0 || (c >= b && series_terms > limit))
-		return NAN;
-	return log_hyp2f1_one_series(b, c, z, limit, shared, grad);
+	if (z < 1.0 && !(c >= b && series_terms > limit))
+	{
+		double		value = log_hyp2f1_one_series(b, c, z, limit, shared, grad);
+
+		if (!isnan(value))
+			return value;
+	}
+	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE_FAR && m < limit)
+	{
+		result = log_hyp2f1_one_transformed(b, c, w, limit, CLV_HYP2F1_NEAR_ONE_LOSS,
+											false);
+		if (!isnan(result.v))
+			return dual_result(result, grad);
+	}
+	return NAN;
 }
 
 /* The tail of Stirling's series of lgamma beyond its elementary part. */

@@ -13,8 +13,8 @@
  * millisecond), call the interrupt callback, and return finite positive
  * parameters, a log-likelihood that is not NaN, equals the likelihood at
  * the returned parameters and is no worse than at the starting point (all
- * parameters 1; for Pareto/NBD alpha and beta are the longest age t, its
- * time scale), converged = false when nobody repurchased, and when it
+ * parameters 1; for Pareto/NBD clv_pnbd_fit_start's), converged = false
+ * when nobody repurchased, and when it
  * says converged a stationary point.  The Pareto/NBD likelihood indexed
  * once (clv_pnbd_index, clv_pnbd_indexed_ll) must equal clv_pnbd_ll.
  */
@@ -124,7 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 	{
 		clv_pnbd_fit(rows, n, workspace, fuzz_count_interrupt, &interrupts, &fit);
-		start[1] = start[3] = scale > 0.0 ? scale : 1.0;
+		clv_pnbd_fit_start(rows, n, start);
 	}
 	cpu = (double) (clock() - began) / CLOCKS_PER_SEC;
 

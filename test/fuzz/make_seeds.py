@@ -253,6 +253,24 @@ write("fuzz_model_fits", "pareto_three_rows", struct.pack("<BB", 2, 2) +
 write("fuzz_model_fits", "pareto_all_at_zero", struct.pack("<BB", 2, 1) +
       fit_row(1 | 4, 0, 0.0, 0, 2, 1.0) + fit_row(4, 1, 0.0, 0, 1, 1.0))
 
+# random passes found these (stop 19): Pareto/NBD fits ending at r near 1e8
+# with beta far below the ages, where a customer with x = 1, t_x = 0 needs
+# 2F1(1, b; c; z) with b in the millions, c - b small and w b between the
+# 1 - z transformation's reach and the continued fraction's fast region
+# (the likelihood was NaN at the parameters in the data's unit, finite in
+# the fit's); fits that end below the old harness's start (1, t, 1, t)
+# though above their own
+for name, data in (("pareto_huge_r_2f1_gap_1", "0202026c40ff01b6010000000000a7"),
+                   ("pareto_huge_r_2f1_gap_2", "2f04370e6b33fc3f0000010b0204057b00a201"),
+                   ("pareto_huge_r_2f1_gap_3", "023a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3aff00fb0440010000050001027da71b1b1b0000000021000040"),
+                   ("pareto_own_start", "020200014000b600006d000200000000010000b66d88000000400001b66dff00010040"),
+                   ("pareto_own_start_2", "0202013d011ddf0040001bb76d80000000130000053d40"),
+                   # a customer with t_x one rounding below t: the gradient of
+                   # F(t_x) - F(t), divided by their difference, was NaN
+                   ("pareto_t_x_rounding_t",
+                    "020400017da78205a2ff0b000000ffffffffffff00000006ffffffffffffffff016900ff00a77de79669000461")):
+    write("fuzz_model_fits", name, bytes.fromhex(data))
+
 
 # fuzz_stats_values: mode byte (even: a value, odd: a text), then for a
 # value the numbers of (x, t_x, t) and (x, m) rows, the unit kind (0 none,

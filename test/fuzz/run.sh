@@ -31,8 +31,8 @@ seconds=${1:-10}
 budget=(-max_total_time="$seconds")
 [ -n "${FUZZ_RUNS:-}" ] && budget+=(-runs="$FUZZ_RUNS" -seed=1)
 random_runs=${FUZZ_RANDOM_RUNS:-0}
-random_seed=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-random_seed=$((random_seed % 2147483647 + 1))
+# (FUZZ_SEED as given, so that the seed printed replays the same run)
+random_seed=${FUZZ_SEED:-$(($(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 2147483647 + 1))}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 CC=${CC_FUZZ:-clang}

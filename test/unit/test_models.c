@@ -253,6 +253,86 @@ test_pnbd_large_s(void)
 }
 
 /*
+ * log 2F1(1, b; c; z) with b near 1e8 and c - b = 1.27, at w b from 0.5 to
+ * 3: between where the 1 - z transformation was used (w (b + 1) < 0.5)
+ * and the continued fraction's fast region (w (b + 2) well above 1 - m),
+ * where the series needs billions of terms.  Before stop 19 the first
+ * two were NaN and the others off by 1e-9 (the fraction sees z, whose
+ * rounding moves w by 1e-8 relative); the values and z-derivatives are
+ * mpmath's (40 digits) at the same doubles.  The second is the 2F1 of
+ * the fuzzer's Pareto/NBD fit at r = 9.7e7 whose log-likelihood was NaN
+ * in days and finite in units of the longest age.
+ */
+static void
+test_hyp2f1_huge_b(void)
+{
+	static const double cases[4][3] = {
+		{5.1763186084633656e-09, 18.140432008010698353, 97960601.991591384101},
+		{1.754393242543009e-08, 17.407966060947236482, 39520829.76207314231},
+		{3.105791165078019e-08, 16.988384781910394802, 24932029.335673092159},
+		{2.5881593042316825e-08, 17.127321144166495626, 28960741.592303057238}
+	};
+	double		b = 96593745.057055,
+				c = 96593746.3283583;
+
+	for (int i = 0; i < 4; i++)
+	{
+		double		w = cases[i][0],
+					grad[3];
+
+		is_near(clv_special_log_hyp2f1_one(b, c, 1 - w, w, CLV_HYP2F1_MAX_TERMS, grad),
+				cases[i][1], 5e-11 * cases[i][1],
+				"log 2F1(1, b; b + 1.27; 1 - w) at b = 9.7e7, w b from 0.5 to 3 = mpmath's");
+		is_near(grad[2], cases[i][2], 1e-9 * cases[i][2],
+				"its z-derivative = mpmath's");
+	}
+	{
+		/* that fit's customer x = 1, t_x = 0, t = 0.001, in days and in units of 0.00113 days */
+		double		param[4] = {96593744.057054996, 52.399664658385248, 0.27130329097042205,
+		9.1929617588190807e-07};
+		double		scale = 0.0011339176655728183;
+		double		scaled[4] = {param[0], param[1] / scale, param[2], param[3] / scale};
+		ClvTxRow	row = {1, 0, 0.0010000000000000002, 1},
+					scaled_row = {1, 0, 0.0010000000000000002 / scale, 1};
+		static char workspace[1024];
+
+		ok(clv_pnbd_workspace_size(1) <= sizeof(workspace), "workspace for one row");
+		is_near(clv_pnbd_ll(param, &row, 1, workspace, NULL),
+				clv_pnbd_ll(scaled, &scaled_row, 1, workspace, NULL) - log(scale), 1e-9,
+				"Pareto/NBD log-likelihood at r = 9.7e7: in days = in units of 0.00113 days");
+	}
+}
+
+/*
+ * A Pareto/NBD customer whose last purchase t_x is one rounding below the
+ * age t (a fuzzer's fit): F(t_x) - F(t) is left to rounding, and its
+ * gradient, divided by that difference, was NaN where the two values of F
+ * met.  Taken by quadrature, the gradient in days equals the one in units
+ * of the longest age.
+ */
+static void
+test_pnbd_t_x_rounding_t(void)
+{
+	double		param[4] = {0.12928859184353828, 0.0011312239884837521, 0.15892133013981349,
+	6.0807323894920797};
+	double		scale = 9392.0986580138888;
+	double		scaled[4] = {param[0], param[1] / scale, param[2], param[3] / scale};
+	ClvTxRow	row = {1, 0.0014590326260075224, 0.0014590326260075226, 1},
+				scaled_row = {1, 0.0014590326260075224 / scale, 0.0014590326260075226 / scale, 1};
+	double		grad[4],
+				scaled_grad[4];
+	static char workspace[1024];
+	bool		same = true;
+
+	ok(clv_pnbd_workspace_size(1) <= sizeof(workspace), "workspace for one row");
+	clv_pnbd_ll(param, &row, 1, workspace, grad);
+	clv_pnbd_ll(scaled, &scaled_row, 1, workspace, scaled_grad);
+	for (int k = 0; k < 4; k++)
+		same = same && fabs(grad[k] - scaled_grad[k]) <= 1e-9 * (1 + fabs(scaled_grad[k]));
+	ok(same, "Pareto/NBD gradient with t_x one rounding below t: in days = in units of the longest age");
+}
+
+/*
  * The Pareto/NBD log-likelihood with r in the hundreds of millions (where
  * a fit of a one-day window runs), against mpmath: lgamma(r + x) -
  * lgamma(r) of the definition evaluated in 40 digits and the dying term
@@ -732,6 +812,8 @@ main(void)
 	test_hyp2f1();
 	test_optimizer();
 	test_pnbd_likelihood_paths();
+	test_hyp2f1_huge_b();
+	test_pnbd_t_x_rounding_t();
 	test_pnbd_huge_r();
 	test_pnbd_large_s();
 	test_cdnow();
