@@ -171,19 +171,19 @@ is_stationary(int n, const double *grad, double f, double tol)
 
 /*
  * Whether the function has curvature of at least CLV_OPTIM_MIN_CURVATURE
- * in every direction at theta: the Hessian, by forward differences of the
- * gradient, minus that much times the identity has a Cholesky factor.
- * Only with an analytic gradient (differences of differences are too
- * coarse); without one every point passes.
+ * in every direction at theta, where its gradient is at: the Hessian, by
+ * forward differences of the gradient, minus that much times the identity
+ * has a Cholesky factor.  Only with an analytic gradient (differences of
+ * differences are too coarse); without one every point passes.
  */
 static bool
-has_curvature(const ClvOptimProblem *problem, const double *theta)
+has_curvature(const ClvOptimProblem *problem, const double *theta,
+			  const double *at)
 {
 	int			n = problem->n;
 	double		h[MAXN][MAXN];
 	double		probe[MAXN],
-				up[MAXN],
-				at[MAXN];
+				up[MAXN];
 	const double step = 1e-4;
 	int			i,
 				j;
@@ -191,8 +191,6 @@ has_curvature(const ClvOptimProblem *problem, const double *theta)
 	if (!problem->has_gradient)
 		return true;
 	memcpy(probe, theta, sizeof(double) * n);
-	if (value_and_gradient(problem, probe, at) == HUGE_VAL)
-		return true;
 	for (j = 0; j < n; j++)
 	{
 		probe[j] = theta[j] + step;
@@ -236,13 +234,28 @@ clv_optim_curved(int n, const double hessian[][CLV_OPTIM_MAX_PARAMS])
 }
 
 /*
+ * Marks the stationary point result->theta, where the gradient is grad,
+ * degenerate when the problem checks curvature and it has too little
+ * (its gradient is known to be right there); returns true.
+ */
+static bool
+stationary(const ClvOptimProblem *problem, ClvOptimResult *result,
+		   const double *grad)
+{
+	if (problem->check_curvature && !has_curvature(problem, result->theta, grad))
+		result->degenerate = true;
+	return true;
+}
+
+/*
  * BFGS on the inverse Hessian from result->theta.  Returns true when it
  * reached a stationary point; result holds the best point either way.
  * When the problem checks curvature: where the function falls by less than
  * the least curvature in a step of at least FLAT_STEP, and has less
  * curvature than that in some direction there, the search is walking down
  * a valley that never ends (a limit of the model): it stops and sets
- * result->degenerate.
+ * result->degenerate, as it does at a stationary point without that
+ * curvature.
  */
 static bool
 bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -268,7 +281,11 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 	memcpy(x, result->theta, sizeof(double) * n);
 	f = value_and_gradient(problem, x, g);
 	if (f == HUGE_VAL)
+	{
+		/* (the value alone may be finite where the gradient is not) */
+		result->value = value_at(problem, x);
 		return false;
+	}
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
 			h[i][j] = (i == j);
@@ -289,7 +306,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		memcpy(result->theta, x, sizeof(double) * n);
 		result->value = f;
 		if (is_stationary(n, g, f, GRAD_TOL))
-			return true;
+			return stationary(problem, result, g);
 
 		/* search direction; restart from steepest descent if not downhill */
 		for (i = 0; i < n; i++)
@@ -346,7 +363,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			if (longest_step >= FLAT_STEP)
 			{
 				flat_checked = iter;
-				if (!has_curvature(problem, xn))
+				if (!has_curvature(problem, xn, gn))
 				{
 					memcpy(result->theta, xn, sizeof(double) * n);
 					result->value = fn;
@@ -359,7 +376,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		{
 			memcpy(result->theta, xn, sizeof(double) * n);
 			result->value = fn;
-			return is_stationary(n, gn, fn, GRAD_TOL * 100);
+			return is_stationary(n, gn, fn, GRAD_TOL * 100) &&
+				stationary(problem, result, gn);
 		}
 		memcpy(x, xn, sizeof(double) * n);
 		memcpy(g, gn, sizeof(double) * n);
@@ -545,14 +563,12 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 {
 	int			n = problem->n;
 	int			i;
-	bool		bfgs_converged;
 
 	memset(result, 0, sizeof(*result));
 	for (i = 0; i < n; i++)
 		result->theta[i] = fmax(-box_of(problem), fmin(box_of(problem), theta0[i]));
-	result->value = value_at(problem, result->theta);
 
-	result->converged = bfgs_converged = bfgs(problem, result);
+	result->converged = bfgs(problem, result);
 	/*
 	 * where BFGS ran to the edge of the box, or down a valley without end,
 	 * the function falls towards a limit: no point in searching on
@@ -566,10 +582,7 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 			result->converged = is_stationary(n, grad, result->value,
 											  GRAD_TOL * 1000);
 	}
-	/* the curvature of a BFGS minimum (its gradient is known to be right) */
-	result->degenerate = result->degenerate || !interior(problem, result->theta) ||
-		(bfgs_converged && problem->check_curvature &&
-		 !has_curvature(problem, result->theta));
+	result->degenerate = result->degenerate || !interior(problem, result->theta);
 	result->converged = result->converged && !result->degenerate &&
 		isfinite(result->value);
 }
