@@ -267,21 +267,32 @@ log_f_drop(const double *param, double x, double tau, double tau_next,
 			/* v = u - tau; G(u) / G(tau) = exp(h) */
 			double		v = middle + (k < half_nodes ? -1.0 : 1.0) *
 				half_width * node[k % half_nodes];
-			double		h = -(r + x) * log1p(v / near_alpha) - (s + 1) * log1p(v / near_beta);
-			double		g = weight[k % half_nodes] * half_width * exp(h);
+			double		alpha_growth = log1p(v / near_alpha),
+						beta_growth = log1p(v / near_beta);
+			double		g = weight[k % half_nodes] * half_width *
+				exp(-(r + x) * alpha_growth - (s + 1) * beta_growth);
 
 			integral += g;
 			if (grad != NULL)
 			{
 				double		u = tau + v;
 
-				/* d log G(u) in (r, alpha, s, beta) */
-				moment[0] += g * -log1p(u / alpha);
+				/*
+				 * d log G(u) in (r, alpha, s, beta); log1p(u / alpha) is
+				 * log1p(tau / alpha) + alpha_growth, its first part added
+				 * after the loop
+				 */
+				moment[0] -= g * alpha_growth;
 				moment[1] += g * (r * u / alpha - x) / (alpha + u);
-				moment[2] += g * -log1p(u / beta);
+				moment[2] -= g * beta_growth;
 				moment[3] += g * (s * u / beta - 1.0) / (beta + u);
 			}
 		}
+	}
+	if (grad != NULL)
+	{
+		moment[0] -= log1p(tau / alpha) * integral;
+		moment[2] -= log1p(tau / beta) * integral;
 	}
 	/* log of A times the integral of G; G(tau) = alive(tau) / (beta + tau) */
 	*log_drop = log(big_a) + log_alive_term(param, x, tau, NULL) - log(near_beta) +
