@@ -327,11 +327,17 @@ purchases_if_alive_at(const double *param, double horizon, double x, double t,
 	if (isnan(c_bracket) && c > 0)
 	{
 		double		log_power = (r + x) * log1p(-z);
-		double		exponent = log_power +
-			clv_special_log_hyp2f1_positive(r + x, b + x, c, z);
+		double		log_series = clv_special_log_hyp2f1_positive(r + x, b + x, c, z);
+		double		exponent = log_power + log_series;
 
 		c_bracket = -c * expm1(exponent);
-		*cancellation = fabs(log_power / exponent);
+
+		/*
+		 * the exponent's rounding (the series' log of a sum near 1 among
+		 * it) relative to the exponent: with r + x of 1e-20 the series'
+		 * part of it was lost entirely, the result 3.3 times too large
+		 */
+		*cancellation = (fabs(log_power) + fabs(log_series) + 1.0) / fabs(exponent);
 	}
 	return c_bracket / (a - 1);
 }

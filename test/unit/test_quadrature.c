@@ -129,6 +129,18 @@ test_bgnbd_cancellation(void)
 			5.509115467550880, 1e-10, "BG/NBD expectation's integral at a = 93");
 	is_near(clv_bgnbd_purchases_if_alive(large_a, 0.155426, 390, 1.40326),
 			5.509115467550880, 1e-10, "BG/NBD expectation's closed form at a = 93");
+	{
+		/*
+		 * r = 9.4e-129 (a random fuzz pass): the series' part of the
+		 * exponent was lost to the rounding of its log near 1, the
+		 * expectation 3.3 times mpmath's
+		 */
+		double		tiny_r[4] = {9.3600019568501916e-129, 1e-3, 1.0625, 1};
+
+		is_near(clv_bgnbd_purchases_if_alive(tiny_r, 153.30805198109906, 0, 0.0010291937469987728),
+				5.1124535873258787e-127, 1e-9 * 5.1124535873258787e-127,
+				"BG/NBD expectation at r = 9.4e-129 = its integral");
+	}
 }
 
 int
