@@ -12,9 +12,9 @@
  * combine function (the transition over clv_stats values, which merges
  * two statistics) and one final function, so every message names the
  * aggregate called however it is called: no support function reads its
- * expression tree or its Aggref.  Final functions sort a flat copy of the
- * rows, so serial, parallel and merged fits see the same data in the same
- * order.
+ * expression tree or its Aggref.  Final functions read the rows flat and
+ * in order, so serial, parallel and merged fits see the same data in the
+ * same order.
  *
  *-------------------------------------------------------------------------
  */

@@ -48,20 +48,39 @@ typedef struct ClvStats
 extern ClvStatsView clv_stats_view(const ClvStats *stats);
 
 /*
+ * A list of rows of one kind (ClvStatsTx or ClvStatsSpend) of a state:
+ * its distinct rows in order, each with its customer count, and the rows
+ * added since, in arrival order, which are sorted and folded into the
+ * distinct rows whenever there are a quarter as many of them (at least
+ * PENDING_MIN_ROWS), and before the state is read.  Sorting small batches
+ * and merging sorted runs reads and writes memory in order, where a hash
+ * table of as many rows misses the cache at every row.
+ */
+typedef struct StatsRowList
+{
+	char	   *rows;			/* nsorted distinct rows, in order */
+	size_t		nsorted;
+	size_t		capacity;		/* rows allocated at rows */
+	char	   *pending;		/* npending rows added since, any order */
+	size_t		npending;
+	size_t		pending_capacity;
+} StatsRowList;
+
+/*
  * The working state of every model aggregate: an expanded clv_stats, its
- * distinct rows in hash tables (memory grows with distinct rows, not
+ * distinct rows and counts (memory grows with distinct rows, not
  * customers), made in a child context of the aggregate context so that
  * the executor (and Citus) keep it between rows.  Flattened it is the
- * stored layout, rows sorted.
+ * stored layout.
  */
 typedef struct StatsState
 {
 	ExpandedObjectHeader hdr;
-	struct stats_tx_hash *tx;	/* (x, t_x, t) -> count (simplehash) */
-	struct stats_spend_hash *spend; /* (x, m) -> count, x > 0 */
+	StatsRowList tx;			/* ClvStatsTx rows */
+	StatsRowList spend;			/* ClvStatsSpend rows, x > 0 */
 	int64		unit_usec;
 	bool		has_unit;
-	long		new_rows;		/* rows added since the last memory check */
+	const char *fname;			/* the aggregate that added the latest row */
 } StatsState;
 
 /* Which parts of a clv_stats a state takes from its input. */

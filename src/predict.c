@@ -97,17 +97,54 @@ typedef enum CustomerForm
 	CUSTOMER_NEW				/* none: a new customer, no history */
 } CustomerForm;
 
-/* Entries of a call site's cache of per-(x, t) values (a power of 2). */
-#define VALUE_CACHE_ENTRIES 65536
+/*
+ * The most distinct (x, t) a call site's value cache holds before it
+ * starts over (a power of 2): 4 MB of entries at most.
+ */
+#define VALUE_CACHE_MAX_ENTRIES 131072
+
+/* The key of a cached value: a customer's x and t (-0 made +0). */
+typedef struct ValueCacheKey
+{
+	int64		x;
+	double		t;
+} ValueCacheKey;
 
 /* A cached per-(x, t) value. */
 typedef struct ValueCacheEntry
 {
-	int64		x;
-	double		t;
+	ValueCacheKey key;
 	double		value;
-	uint32		generation;		/* valid when the cache's generation */
+	bool		valid;			/* false until the value is stored */
+	char		status;			/* simplehash's */
 } ValueCacheEntry;
+
+/* The hash of a value cache key: its two words mixed (splitmix64). */
+static inline uint32
+value_cache_hash(ValueCacheKey key)
+{
+	uint64		hash;
+
+	memcpy(&hash, &key.t, sizeof(hash));
+	hash ^= (uint64) key.x * UINT64CONST(0x9E3779B97F4A7C15);
+	hash ^= hash >> 30;
+	hash *= UINT64CONST(0xBF58476D1CE4E5B9);
+	hash ^= hash >> 27;
+	hash *= UINT64CONST(0x94D049BB133111EB);
+	hash ^= hash >> 31;
+	return (uint32) hash;
+}
+
+#define SH_PREFIX value_table
+#define SH_ELEMENT_TYPE ValueCacheEntry
+#define SH_KEY_TYPE ValueCacheKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) value_cache_hash(k)
+#define SH_EQUAL(tb, a, b) ((a).x == (b).x && (a).t == (b).t)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 /*
  * The per-(x, t) factor of the customers a call site has seen, for the
@@ -115,7 +152,8 @@ typedef struct ValueCacheEntry
  * (settings months and discount), expected_purchases' purchases if alive
  * (setting the horizon).  The result is P(alive | x, t_x, t) times this
  * (and the spend), and day-level summaries share few distinct (x, t): a
- * million customers of two years of days have some 16,000.
+ * million customers of two years of days have some 52,000.  The table
+ * grows with the distinct (x, t) seen, up to VALUE_CACHE_MAX_ENTRIES.
  */
 typedef struct ValueCache
 {
@@ -123,8 +161,7 @@ typedef struct ValueCache
 	double		param[4];
 	int64		unit_usec;
 	double		settings[2];
-	uint32		generation;		/* bumped when any of the above changes */
-	ValueCacheEntry entries[VALUE_CACHE_ENTRIES];
+	value_table_hash *table;
 } ValueCache;
 
 /* A purchase model read from its composite. */
@@ -453,6 +490,48 @@ finite_result(double value, const char *fname)
 	PG_RETURN_FLOAT8(value);
 }
 
+/*
+ * The P(alive) computed last in this backend, by model and customer: a
+ * scoring query asks p_alive, expected_purchases and clv of each customer
+ * in turn, and each of them needs it.
+ */
+typedef struct PAliveMemo
+{
+	bool		valid;
+	ModelKind	kind;
+	double		param[4];
+	int64		x;
+	double		t_x;
+	double		t;
+	double		p_alive;
+} PAliveMemo;
+
+static PAliveMemo last_p_alive;
+
+/* P(alive | x, t_x, t) of customer under model. */
+static double
+customer_p_alive(const PurchaseModel *model, const Customer *customer)
+{
+	PAliveMemo *memo = &last_p_alive;
+
+	if (!(memo->valid && memo->kind == model->kind &&
+		  memcmp(memo->param, model->param, sizeof(memo->param)) == 0 &&
+		  memo->x == customer->x && memo->t_x == customer->t_x &&
+		  memo->t == customer->t))
+	{
+		memo->kind = model->kind;
+		memcpy(memo->param, model->param, sizeof(memo->param));
+		memo->x = customer->x;
+		memo->t_x = customer->t_x;
+		memo->t = customer->t;
+		memo->p_alive = predictions[model->kind].p_alive(model->param,
+														 (double) customer->x,
+														 customer->t_x, customer->t);
+		memo->valid = true;
+	}
+	return memo->p_alive;
+}
+
 /* p_alive(model, customer): P(alive | x, t_x, t). */
 static Datum
 p_alive(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
@@ -464,8 +543,7 @@ p_alive(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 	if (!read_customer(fcinfo, 1, form, true, false, model.unit_usec, &customer,
 					   "p_alive"))
 		PG_RETURN_NULL();
-	return finite_result(predictions[kind].p_alive(model.param, customer.x,
-												   customer.t_x, customer.t),
+	return finite_result(customer_p_alive(&model, &customer),
 						 "p_alive");
 }
 
@@ -493,58 +571,49 @@ value_cache_lookup(FunctionCallInfo fcinfo, const PurchaseModel *model,
 {
 	ScoringCache *cache = scoring_cache(fcinfo);
 	ValueCache *values = cache->values;
+	ValueCacheKey key;
 	ValueCacheEntry *entry;
-	double		t = customer->t + 0.0;	/* -0 becomes 0 */
-	uint64		hash;
+	bool		found;
 
 	if (values == NULL)
 	{
 		values = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueCache));
+		values->table = value_table_create(fcinfo->flinfo->fn_mcxt, 256, NULL);
 		cache->values = values;
 	}
-	if (values->generation == 0 || values->kind != model->kind ||
+	if (values->kind != model->kind ||
 		memcmp(values->param, model->param, sizeof(values->param)) != 0 ||
 		values->unit_usec != model->unit_usec || values->settings[0] != setting0 ||
-		values->settings[1] != setting1)
+		values->settings[1] != setting1 ||
+		values->table->members >= VALUE_CACHE_MAX_ENTRIES)
 	{
 		values->kind = model->kind;
 		memcpy(values->param, model->param, sizeof(values->param));
 		values->unit_usec = model->unit_usec;
 		values->settings[0] = setting0;
 		values->settings[1] = setting1;
-		values->generation++;
-		if (values->generation == 0)
+		if (values->table->members > 0)
 		{
-			/* after 2^32 changes: start over */
-			memset(values->entries, 0, sizeof(values->entries));
-			values->generation = 1;
+			/* start over small: the next model may see few customers */
+			value_table_destroy(values->table);
+			values->table = value_table_create(fcinfo->flinfo->fn_mcxt, 256, NULL);
 		}
 	}
-
-	/* (x, t) mixed into a slot */
-	memcpy(&hash, &t, sizeof(hash));
-	hash ^= (uint64) customer->x * UINT64CONST(0x9E3779B97F4A7C15);
-	hash ^= hash >> 29;
-	hash *= UINT64CONST(0xBF58476D1CE4E5B9);
-	hash ^= hash >> 32;
-	entry = &values->entries[hash & (VALUE_CACHE_ENTRIES - 1)];
-	*hit = entry->generation == values->generation && entry->x == customer->x &&
-		entry->t == t;
-	if (!*hit)
-	{
-		entry->generation = 0;	/* empty until stored */
-		entry->x = customer->x;
-		entry->t = t;
-	}
+	key.x = customer->x;
+	key.t = customer->t + 0.0;	/* -0 becomes 0 */
+	entry = value_table_insert(values->table, key, &found);
+	*hit = found && entry->valid;
+	if (!found)
+		entry->valid = false;
 	return entry;
 }
 
 /* Stores the value of a value cache entry that missed; returns it. */
 static double
-value_cache_store(FunctionCallInfo fcinfo, ValueCacheEntry *entry, double value)
+value_cache_store(ValueCacheEntry *entry, double value)
 {
 	entry->value = value;
-	entry->generation = scoring_cache(fcinfo)->values->generation;
+	entry->valid = true;
 	return value;
 }
 
@@ -563,10 +632,10 @@ purchases_if_alive(FunctionCallInfo fcinfo, const PurchaseModel *model,
 
 	if (hit)
 		return entry->value;
-	return value_cache_store(fcinfo, entry,
+	return value_cache_store(entry,
 							 predictions[model->kind].if_alive(model->param, horizon,
 															   (double) customer->x,
-															   entry->t));
+															   entry->key.t));
 }
 
 /*
@@ -600,8 +669,7 @@ expected_purchases(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 		check_horizon(horizon, "expected_purchases");
 	}
 	return finite_result(purchases_if_alive(fcinfo, &model, &customer, horizon) *
-						 predictions[kind].p_alive(model.param, customer.x,
-												   customer.t_x, customer.t),
+						 customer_p_alive(&model, &customer),
 						 "expected_purchases");
 }
 
@@ -717,10 +785,10 @@ discounted_purchases(FunctionCallInfo fcinfo, const PurchaseModel *model,
 
 	if (hit)
 		return entry->value;
-	return value_cache_store(fcinfo, entry,
+	return value_cache_store(entry,
 							 clv_discounted_purchases(predictions[model->kind].if_alive,
 													  model->param, (double) customer->x,
-													  entry->t, months,
+													  entry->key.t, months,
 													  30.0 * USECS_PER_DAY / model->unit_usec,
 													  discount,
 													  clv_models_check_interrupts, NULL));
@@ -759,8 +827,7 @@ model_clv(FunctionCallInfo fcinfo, ModelKind kind, CustomerForm form)
 	if (isnan(spend))
 		PG_RETURN_NULL();
 	return finite_result(spend *
-						 predictions[kind].p_alive(model.param, customer.x,
-												   customer.t_x, customer.t) *
+						 customer_p_alive(&model, &customer) *
 						 discounted_purchases(fcinfo, &model, &customer, months, discount),
 						 "clv");
 }

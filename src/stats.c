@@ -6,9 +6,9 @@
  *	  expanded form the model aggregates keep as their working state.
  *
  * A stored value is the header of models.h followed by its rows in
- * ascending order; the expanded form holds the same rows in hash tables
- * and flattens to that layout, sorting the rows, so a state and the value
- * it stands for are interchangeable: the executor, a parallel worker or a
+ * ascending order; the expanded form holds the same rows, sorted, and
+ * those added since (see StatsRowList), and flattens to that layout, so a
+ * state and the value it stands for are interchangeable: the executor, a parallel worker or a
  * distributed engine may flatten a state and hand it back.
  *
  *-------------------------------------------------------------------------
@@ -27,93 +27,50 @@
 
 #include "stats_text.h"
 
-/* Hash keys and entries of the expanded form. */
-typedef struct TxKey
-{
-	int64		x;
-	float8		t_x;
-	float8		t;
-} TxKey;
-
-typedef struct TxEntry
-{
-	TxKey		key;
-	int64		count;
-	char		status;			/* simplehash's */
-} TxEntry;
-
-typedef struct SpendKey
-{
-	int64		x;
-	float8		m;
-} SpendKey;
-
-typedef struct SpendEntry
-{
-	SpendKey	key;
-	int64		count;
-	char		status;			/* simplehash's */
-} SpendEntry;
+/*
+ * The fewest rows a state's list of new rows has room for; it grows to a
+ * quarter of the list's distinct rows (see StatsRowList).
+ */
+#define PENDING_MIN_ROWS 64
 
 /*
- * The hash of a key's 8-byte words (its float8s have no negative zero, so
- * equal keys have equal bytes), each mixed as murmurhash's 64-bit
- * finaliser mixes and combined.
+ * What the code of a row list needs to know of its row type: its size,
+ * and the core's sort-and-fold and merge of its rows (core/stats.h).
  */
-static inline uint32
-hash_words(const uint64 *words, int n)
+typedef struct RowListType
 {
-	uint64		hash = 0;
-	int			i;
+	Size		row_size;
+	size_t		(*fold) (void *rows, size_t n, int64 overflow[2]);
+	size_t		(*merge) (void *a, size_t na, const void *b, size_t nb,
+						  int64 overflow[2]);
+} RowListType;
 
-	for (i = 0; i < n; i++)
-	{
-		uint64		h = words[i];
-
-		h ^= h >> 33;
-		h *= UINT64CONST(0xff51afd7ed558ccd);
-		h ^= h >> 33;
-		h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-		h ^= h >> 33;
-		hash = hash_combine64(hash, h);
-	}
-	return (uint32) (hash ^ (hash >> 32));
+static size_t
+tx_fold(void *rows, size_t n, int64 overflow[2])
+{
+	return clv_stats_tx_fold(rows, n, overflow);
 }
 
-/* The hash of a TxKey or SpendKey. */
-static inline uint32
-hash_key(const void *key, Size size)
+static size_t
+tx_merge(void *a, size_t na, const void *b, size_t nb, int64 overflow[2])
 {
-	uint64		words[3];
-
-	memcpy(words, key, size);
-	return hash_words(words, size / sizeof(uint64));
+	return clv_stats_tx_merge(a, na, b, nb, overflow);
 }
 
-#define SH_PREFIX stats_tx
-#define SH_ELEMENT_TYPE TxEntry
-#define SH_KEY_TYPE TxKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) hash_key(&(k), sizeof(TxKey))
-#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(TxKey)) == 0)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
+static size_t
+spend_fold(void *rows, size_t n, int64 overflow[2])
+{
+	return clv_stats_spend_fold(rows, n, overflow);
+}
 
-#define SH_PREFIX stats_spend
-#define SH_ELEMENT_TYPE SpendEntry
-#define SH_KEY_TYPE SpendKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) hash_key(&(k), sizeof(SpendKey))
-#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SpendKey)) == 0)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
+static size_t
+spend_merge(void *a, size_t na, const void *b, size_t nb, int64 overflow[2])
+{
+	return clv_stats_spend_merge(a, na, b, nb, overflow);
+}
 
-/* New rows added between two checks of clv.max_state_memory. */
-#define MEMORY_CHECK_ROWS 4096
+static const RowListType tx_rows = {sizeof(ClvStatsTx), tx_fold, tx_merge};
+static const RowListType spend_rows = {sizeof(ClvStatsSpend), spend_fold, spend_merge};
 
 static Size stats_get_flat_size(ExpandedObjectHeader *eohptr);
 static void stats_flatten_into(ExpandedObjectHeader *eohptr, void *result,
@@ -576,8 +533,6 @@ stats_state_new(MemoryContext aggcontext)
 	StatsState *state = (StatsState *) MemoryContextAllocZero(context, sizeof(StatsState));
 
 	EOH_init_header(&state->hdr, &stats_methods, context);
-	state->tx = stats_tx_create(context, 256, NULL);
-	state->spend = stats_spend_create(context, 256, NULL);
 	return state;
 }
 
@@ -629,16 +584,15 @@ clv_stats_state_set_unit(StatsState *state, int64 unit_usec, const char *fname)
 				 errhint("Compute every summary of one fit with the same unit.")));
 }
 
-/* Counts a new distinct row; now and then checks clv.max_state_memory. */
-static inline void
-stats_state_new_row(StatsState *state, const char *fname)
+/* The error of two customer counts that add up past 2^63 - 1. */
+static void
+count_overflow_error(const int64 counts[2], const char *fname)
 {
-	if (++state->new_rows >= MEMORY_CHECK_ROWS)
-	{
-		state->new_rows = 0;
-		clv_check_state_memory(MemoryContextMemAllocated(state->hdr.eoh_context, true),
-							   fname);
-	}
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s customer count is out of range", fname),
+			 errdetail("A count of " INT64_FORMAT " and one of " INT64_FORMAT " add up to more than 2^63 - 1.",
+					   counts[0], counts[1])));
 }
 
 /* The sum of two customer counts; past 2^63 - 1 an error naming fname. */
@@ -648,29 +602,90 @@ clv_stats_add_counts(int64 count, int64 more, const char *fname)
 	int64		sum;
 
 	if (!clv_stats_add_count(count, more, &sum))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s customer count is out of range", fname),
-				 errdetail("A count of " INT64_FORMAT " and one of " INT64_FORMAT " add up to more than 2^63 - 1.",
-						   count, more)));
+	{
+		int64		counts[2] = {count, more};
+
+		count_overflow_error(counts, fname);
+	}
 	return sum;
 }
 
+/* rows of a list's type, in the state's context; memory checked first. */
+static char *
+list_allocate(StatsState *state, const RowListType *type, char *old, Size rows)
+{
+	Size		bytes = rows * type->row_size;
+
+	if (rows > MaxAllocHugeSize / type->row_size)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s state has too many distinct rows", state->fname),
+				 errhint("Group the fit by more columns, or summarise in a coarser unit.")));
+	clv_check_state_memory(MemoryContextMemAllocated(state->hdr.eoh_context, true) + bytes,
+						   state->fname);
+	if (old == NULL)
+		return MemoryContextAllocExtended(state->hdr.eoh_context, bytes, MCXT_ALLOC_HUGE);
+	return repalloc_huge(old, bytes);
+}
+
 /*
- * Counts more customers in the count of a hash entry just looked up (found
- * or new).
+ * Folds a list's new rows into its distinct rows, and makes room for at
+ * least one more new row.
  */
 static void
-count_row(StatsState *state, int64 *count, bool found, int64 more,
-		  const char *fname)
+list_consolidate(StatsState *state, StatsRowList *list, const RowListType *type)
 {
-	if (found)
-		*count = clv_stats_add_counts(*count, more, fname);
-	else
+	int64		overflow[2];
+	size_t		folded;
+	size_t		merged;
+	Size		pending_capacity;
+
+	if (list->npending > 0)
 	{
-		*count = more;
-		stats_state_new_row(state, fname);
+		folded = type->fold(list->pending, list->npending, overflow);
+		if (folded == SIZE_MAX)
+			count_overflow_error(overflow, state->fname);
+		list->npending = 0;
+		if (list->nsorted + folded > list->capacity)
+		{
+			Size		capacity = Max(list->nsorted + folded,
+									   list->capacity + list->capacity / 2);
+
+			list->rows = list_allocate(state, type, list->rows, capacity);
+			list->capacity = capacity;
+		}
+		merged = type->merge(list->rows, list->nsorted, list->pending, folded, overflow);
+		if (merged == SIZE_MAX)
+			count_overflow_error(overflow, state->fname);
+		list->nsorted = merged;
 	}
+	pending_capacity = Max(PENDING_MIN_ROWS, list->nsorted / 4);
+	if (pending_capacity > list->pending_capacity)
+	{
+		list->pending = list_allocate(state, type, list->pending, pending_capacity);
+		list->pending_capacity = pending_capacity;
+	}
+}
+
+/* Room for a new row at the end of a list's new rows; fname adds it. */
+static inline void *
+list_append(StatsState *state, StatsRowList *list, const RowListType *type,
+			const char *fname)
+{
+	state->fname = fname;
+	if (list->npending == list->pending_capacity)
+		list_consolidate(state, list, type);
+	return list->pending + list->npending++ * type->row_size;
+}
+
+/* Folds the new rows of both lists of a state into its distinct rows. */
+static void
+stats_state_consolidate(StatsState *state)
+{
+	if (state->tx.npending > 0)
+		list_consolidate(state, &state->tx, &tx_rows);
+	if (state->spend.npending > 0)
+		list_consolidate(state, &state->spend, &spend_rows);
 }
 
 /* Adds count customers with summary (x, t_x, t). */
@@ -678,15 +693,12 @@ void
 clv_stats_state_add_tx(StatsState *state, int64 x, float8 t_x, float8 t,
 					   int64 count, const char *fname)
 {
-	TxKey		key;
-	TxEntry    *entry;
-	bool		found;
+	ClvStatsTx *row = list_append(state, &state->tx, &tx_rows, fname);
 
-	key.x = x;
-	key.t_x = clv_stats_zero(t_x);
-	key.t = clv_stats_zero(t);
-	entry = stats_tx_insert(state->tx, key, &found);
-	count_row(state, &entry->count, found, count, fname);
+	row->x = x;
+	row->t_x = clv_stats_zero(t_x);
+	row->t = clv_stats_zero(t);
+	row->count = count;
 }
 
 /* Adds count customers with spend summary (x, m). */
@@ -694,14 +706,31 @@ void
 clv_stats_state_add_spend(StatsState *state, int64 x, float8 m, int64 count,
 						  const char *fname)
 {
-	SpendKey	key;
-	SpendEntry *entry;
-	bool		found;
+	ClvStatsSpend *row = list_append(state, &state->spend, &spend_rows, fname);
 
-	key.x = x;
-	key.m = clv_stats_zero(m);
-	entry = stats_spend_insert(state->spend, key, &found);
-	count_row(state, &entry->count, found, count, fname);
+	row->x = x;
+	row->m = clv_stats_zero(m);
+	row->count = count;
+}
+
+/* Adds the parts in want of the rows of a value, and its unit. */
+static void
+stats_state_add_rows(StatsState *state, int64 unit_usec, const ClvStatsTx *tx,
+					 size_t ntx, const ClvStatsSpend *spend, size_t nspend,
+					 int want, const char *fname)
+{
+	size_t		i;
+
+	if (unit_usec != 0)
+		clv_stats_state_set_unit(state, unit_usec, fname);
+	if (want & STATS_WANT_TX)
+		for (i = 0; i < ntx; i++)
+			clv_stats_state_add_tx(state, tx[i].x, tx[i].t_x, tx[i].t, tx[i].count,
+								   fname);
+	if (want & STATS_WANT_SPEND)
+		for (i = 0; i < nspend; i++)
+			clv_stats_state_add_spend(state, spend[i].x, spend[i].m, spend[i].count,
+									  fname);
 }
 
 /* Adds the parts in want of a clv_stats Datum, and its unit. */
@@ -713,45 +742,18 @@ clv_stats_state_add_value(StatsState *state, Datum value, int want,
 
 	if (other != NULL)
 	{
-		stats_tx_iterator txi;
-		stats_spend_iterator spi;
-		TxEntry    *txe;
-		SpendEntry *spe;
-
-		if (other->has_unit)
-			clv_stats_state_set_unit(state, other->unit_usec, fname);
-		if (want & STATS_WANT_TX)
-		{
-			stats_tx_start_iterate(other->tx, &txi);
-			while ((txe = stats_tx_iterate(other->tx, &txi)) != NULL)
-				clv_stats_state_add_tx(state, txe->key.x, txe->key.t_x, txe->key.t,
-									   txe->count, fname);
-		}
-		if (want & STATS_WANT_SPEND)
-		{
-			stats_spend_start_iterate(other->spend, &spi);
-			while ((spe = stats_spend_iterate(other->spend, &spi)) != NULL)
-				clv_stats_state_add_spend(state, spe->key.x, spe->key.m, spe->count,
-										  fname);
-		}
+		stats_state_consolidate(other);
+		stats_state_add_rows(state, other->has_unit ? other->unit_usec : 0,
+							 (ClvStatsTx *) other->tx.rows, other->tx.nsorted,
+							 (ClvStatsSpend *) other->spend.rows, other->spend.nsorted,
+							 want, fname);
 	}
 	else
 	{
 		ClvStats   *stats = (ClvStats *) PG_DETOAST_DATUM(value);
-		ClvStatsTx *tx = STATS_TX(stats);
-		ClvStatsSpend *spend = STATS_SPEND(stats);
-		int			i;
 
-		if (stats->unit_usec != 0)
-			clv_stats_state_set_unit(state, stats->unit_usec, fname);
-		if (want & STATS_WANT_TX)
-			for (i = 0; i < stats->n_tx; i++)
-				clv_stats_state_add_tx(state, tx[i].x, tx[i].t_x, tx[i].t,
-									   tx[i].count, fname);
-		if (want & STATS_WANT_SPEND)
-			for (i = 0; i < stats->n_spend; i++)
-				clv_stats_state_add_spend(state, spend[i].x, spend[i].m,
-										  spend[i].count, fname);
+		stats_state_add_rows(state, stats->unit_usec, STATS_TX(stats), stats->n_tx,
+							 STATS_SPEND(stats), stats->n_spend, want, fname);
 	}
 }
 
@@ -761,51 +763,31 @@ stats_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	StatsState *state = (StatsState *) eohptr;
 
-	return stats_size(state->tx->members, state->spend->members, "clv_stats");
+	stats_state_consolidate(state);
+	return stats_size(state->tx.nsorted, state->spend.nsorted,
+					  state->fname ? state->fname : "clv_stats");
 }
 
-/* Writes a state in the stored layout, rows sorted; the state is unchanged. */
+/* Writes a state in the stored layout, rows sorted; the value is unchanged. */
 static void
 stats_flatten_into(ExpandedObjectHeader *eohptr, void *result,
 				   Size allocated_size)
 {
 	StatsState *state = (StatsState *) eohptr;
 	ClvStats   *stats = (ClvStats *) result;
-	ClvStatsTx *tx;
-	ClvStatsSpend *spend;
-	stats_tx_iterator txi;
-	stats_spend_iterator spi;
-	TxEntry    *txe;
-	SpendEntry *spe;
-	int			i = 0;
 
+	stats_state_consolidate(state);
 	memset(result, 0, allocated_size);
 	SET_VARSIZE(stats, allocated_size);
-	stats->n_tx = (int32) state->tx->members;
-	stats->n_spend = (int32) state->spend->members;
+	stats->n_tx = (int32) state->tx.nsorted;
+	stats->n_spend = (int32) state->spend.nsorted;
 	stats->unit_usec = state->has_unit ? state->unit_usec : 0;
 	Assert(allocated_size == STATS_SIZE(stats->n_tx, stats->n_spend));
-	tx = STATS_TX(stats);
-	spend = STATS_SPEND(stats);
-	stats_tx_start_iterate(state->tx, &txi);
-	while ((txe = stats_tx_iterate(state->tx, &txi)) != NULL)
-	{
-		tx[i].x = txe->key.x;
-		tx[i].t_x = txe->key.t_x;
-		tx[i].t = txe->key.t;
-		tx[i].count = txe->count;
-		i++;
-	}
-	i = 0;
-	stats_spend_start_iterate(state->spend, &spi);
-	while ((spe = stats_spend_iterate(state->spend, &spi)) != NULL)
-	{
-		spend[i].x = spe->key.x;
-		spend[i].m = spe->key.m;
-		spend[i].count = spe->count;
-		i++;
-	}
-	clv_stats_sort(tx, stats->n_tx, spend, stats->n_spend);
+	if (stats->n_tx > 0)
+		memcpy(STATS_TX(stats), state->tx.rows, stats->n_tx * sizeof(ClvStatsTx));
+	if (stats->n_spend > 0)
+		memcpy(STATS_SPEND(stats), state->spend.rows,
+			   stats->n_spend * sizeof(ClvStatsSpend));
 }
 
 /* A clv_stats Datum as a flat value, rows sorted. */

@@ -4,6 +4,8 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "sort_template.h"
 
@@ -84,6 +86,77 @@ clv_stats_sort(ClvStatsTx *tx, size_t ntx, ClvStatsSpend *spend, size_t nspend)
 	sort_tx(tx, ntx);
 	sort_spend(spend, nspend);
 }
+
+/*
+ * Defines name_fold and name_merge over rows of type in the order
+ * order(a, b) (see stats.h): the rows differ only in their key fields and
+ * both end in an int64_t count.
+ */
+#define STATS_ROWS_DEFINE(name, type, sort, order) \
+size_t \
+name##_fold(type *rows, size_t n, int64_t overflow[2]) \
+{ \
+	size_t		distinct = 0; \
+\
+	if (n == 0) \
+		return 0; \
+	sort(rows, n); \
+	for (size_t i = 1; i < n; i++) \
+	{ \
+		if (order(&rows[distinct], &rows[i]) == 0) \
+		{ \
+			if (!clv_stats_add_count(rows[distinct].count, rows[i].count, \
+									 &rows[distinct].count)) \
+			{ \
+				overflow[0] = rows[distinct].count; \
+				overflow[1] = rows[i].count; \
+				return SIZE_MAX; \
+			} \
+		} \
+		else \
+			rows[++distinct] = rows[i]; \
+	} \
+	return distinct + 1; \
+} \
+\
+size_t \
+name##_merge(type *a, size_t na, const type *b, size_t nb, \
+			 int64_t overflow[2]) \
+{ \
+	size_t		i = na, \
+				j = nb, \
+				w = na + nb; \
+\
+	/* from the back, so that no row of a is written over before it is read */ \
+	while (j > 0) \
+	{ \
+		int			c = i > 0 ? order(&a[i - 1], &b[j - 1]) : -1; \
+\
+		if (c > 0) \
+			a[--w] = a[--i]; \
+		else if (c < 0) \
+			a[--w] = b[--j]; \
+		else \
+		{ \
+			type		row = a[--i]; \
+\
+			if (!clv_stats_add_count(row.count, b[--j].count, &row.count)) \
+			{ \
+				overflow[0] = a[i].count; \
+				overflow[1] = b[j].count; \
+				return SIZE_MAX; \
+			} \
+			a[--w] = row; \
+		} \
+	} \
+	/* a[0..i) are in place; close the gap the folded rows left after them */ \
+	if (w > i) \
+		memmove(&a[i], &a[w], (na + nb - w) * sizeof(type)); \
+	return na + nb - (w - i); \
+}
+
+STATS_ROWS_DEFINE(clv_stats_tx, ClvStatsTx, sort_tx, tx_order)
+STATS_ROWS_DEFINE(clv_stats_spend, ClvStatsSpend, sort_spend, spend_order)
 
 /* Checks a value read from outside. */
 ClvStatsRule

@@ -88,6 +88,28 @@ extern void clv_stats_sort(ClvStatsTx *tx, size_t ntx, ClvStatsSpend *spend,
 						   size_t nspend);
 
 /*
+ * Sorts rows[0..n) into their order and folds equal rows into one, adding
+ * their counts; returns the number of distinct rows, now rows[0..].  When
+ * two counts would add up past 2^63 - 1 it stops and returns SIZE_MAX,
+ * the two counts in overflow[0] and overflow[1].
+ */
+extern size_t clv_stats_tx_fold(ClvStatsTx *rows, size_t n, int64_t overflow[2]);
+extern size_t clv_stats_spend_fold(ClvStatsSpend *rows, size_t n,
+								   int64_t overflow[2]);
+
+/*
+ * Merges the distinct rows b[0..nb), in order, into the distinct rows
+ * a[0..na), in order, whose array has room for na + nb rows: a row of
+ * both becomes one with the two counts added.  Returns the number of rows
+ * of a; SIZE_MAX on an overflowing count, as the fold.
+ */
+extern size_t clv_stats_tx_merge(ClvStatsTx *a, size_t na, const ClvStatsTx *b,
+								 size_t nb, int64_t overflow[2]);
+extern size_t clv_stats_spend_merge(ClvStatsSpend *a, size_t na,
+									const ClvStatsSpend *b, size_t nb,
+									int64_t overflow[2]);
+
+/*
  * Checks a value read from outside: every row obeys the input rules, its
  * counts are positive and its rows distinct and in order, its unit is not
  * negative and present when it has (x, t_x, t) rows.  On a violation of a

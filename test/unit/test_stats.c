@@ -2,7 +2,10 @@
  * test_stats.c -- unit tests of the row order of src/core/stats.c: its
  * sort gives the order qsort gives with the same comparison, on random
  * rows, on rows with few distinct keys and on sorted, reversed and
- * organ-pipe inputs (quicksort's bad cases), from 0 to 200,000 rows.
+ * organ-pipe inputs (quicksort's bad cases), from 0 to 200,000 rows; and
+ * the fold and merge an aggregate's state builds its rows with count each
+ * distinct row as often as it came, in any batches, compared with counting
+ * runs of equal rows after qsort, and report an overflowing count.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +115,99 @@ sorts_like_qsort(int shape, size_t n)
 	return same;
 }
 
+/*
+ * The distinct rows of tx[0..n) with their counts, by counting runs of
+ * equal rows after qsort; returns their number.
+ */
+static size_t
+count_by_qsort(ClvStatsTx *tx, size_t n)
+{
+	size_t		distinct = 0;
+
+	qsort(tx, n, sizeof(ClvStatsTx), tx_cmp);
+	for (size_t i = 0; i < n; i++)
+	{
+		if (distinct > 0 && tx_cmp(&tx[distinct - 1], &tx[i]) == 0)
+			tx[distinct - 1].count += tx[i].count;
+		else
+			tx[distinct++] = tx[i];
+	}
+	return distinct;
+}
+
+/*
+ * Whether folding n rows of shape (a row drawn again and again, counts of
+ * 1 to 3) in batches of batch rows and merging each batch into the rows
+ * before gives the rows and counts that qsort and counting give.
+ */
+static int
+folds_like_counting(int shape, size_t n, size_t batch)
+{
+	ClvStatsTx *rows = malloc(sizeof(ClvStatsTx) * (n + 1));
+	ClvStatsTx *want = malloc(sizeof(ClvStatsTx) * (n + 1));
+	ClvStatsTx *pending = malloc(sizeof(ClvStatsTx) * (batch + 1));
+	size_t		nrows = 0;
+	size_t		nwant;
+	int64_t		overflow[2];
+	int			same = 1;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		want[i] = tx_row(shape, i % (n / 3 + 1), n / 3 + 1);
+		want[i].count = (int64_t) (next_random() % 3) + 1;
+	}
+	for (size_t start = 0; start < n; start += batch)
+	{
+		size_t		m = n - start < batch ? n - start : batch;
+		size_t		folded;
+
+		memcpy(pending, want + start, sizeof(ClvStatsTx) * m);
+		folded = clv_stats_tx_fold(pending, m, overflow);
+		same &= folded != SIZE_MAX;
+		nrows = clv_stats_tx_merge(rows, nrows, pending, folded, overflow);
+		same &= nrows != SIZE_MAX;
+		if (!same)
+			break;
+	}
+	nwant = count_by_qsort(want, n);
+	same = same && nrows == nwant &&
+		memcmp(rows, want, sizeof(ClvStatsTx) * nwant) == 0;
+	free(rows);
+	free(want);
+	free(pending);
+	return same;
+}
+
+/* Folding and merging report the two counts that overflow. */
+static void
+test_count_overflow(void)
+{
+	ClvStatsTx	rows[3] = {{1, 1.0, 2.0, INT64_MAX - 1}, {1, 1.0, 2.0, 2}, {2, 0.5, 3.0, 1}};
+	ClvStatsTx	more[1] = {{1, 1.0, 2.0, 1}};
+	ClvStatsSpend spend[2] = {{3, 9.5, 5}, {3, 9.5, INT64_MAX}};
+	ClvStatsTx	base[4];
+	int64_t		overflow[2] = {0, 0};
+
+	ok(clv_stats_tx_fold(rows, 3, overflow) == SIZE_MAX &&
+	   ((overflow[0] == INT64_MAX - 1 && overflow[1] == 2) ||
+		(overflow[0] == 2 && overflow[1] == INT64_MAX - 1)),
+	   "fold: counts past 2^63 - 1 are reported with the two counts");
+	overflow[0] = overflow[1] = 0;
+	ok(clv_stats_spend_fold(spend, 2, overflow) == SIZE_MAX &&
+	   ((overflow[0] == 5 && overflow[1] == INT64_MAX) ||
+		(overflow[0] == INT64_MAX && overflow[1] == 5)),
+	   "fold of (x, m) rows: the same");
+	base[0] = (ClvStatsTx) {1, 1.0, 2.0, INT64_MAX};
+	overflow[0] = overflow[1] = 0;
+	ok(clv_stats_tx_merge(base, 1, more, 1, overflow) == SIZE_MAX &&
+	   overflow[0] == INT64_MAX && overflow[1] == 1,
+	   "merge: counts past 2^63 - 1 are reported with the two counts");
+	base[0] = (ClvStatsTx) {1, 1.0, 2.0, INT64_MAX - 1};
+	ok(clv_stats_tx_merge(base, 1, more, 1, overflow) == 1 &&
+	   base[0].count == INT64_MAX,
+	   "merge: counts up to 2^63 - 1 add up");
+}
+
 int
 main(void)
 {
@@ -121,5 +217,12 @@ main(void)
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 			ok(sorts_like_qsort(shape, sizes[s]), "clv_stats_sort = qsort: %s, %zu rows",
 			   shape_names[shape], sizes[s]);
+	for (int shape = 0; shape < NSHAPES; shape++)
+		for (size_t s = 1; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+			for (size_t batch = sizes[s] > 1000 ? 4096 : 1; batch <= 4096; batch *= 64)
+				ok(folds_like_counting(shape, sizes[s], batch),
+				   "fold and merge = counting after qsort: %s, %zu rows in batches of %zu",
+				   shape_names[shape], sizes[s], batch);
+	test_count_overflow();
 	return done_testing();
 }
