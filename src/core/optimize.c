@@ -32,6 +32,17 @@
 #define STALL_TOL 1e-10
 #define STALL_ITERATIONS 20
 
+/*
+ * A change of the value below ROUNDING_TOL (relative) cannot be told from
+ * the rounding of a log-likelihood summed over many rows: there the line
+ * search judges a step by its derivative (see armijo_by_slope).
+ */
+#define ROUNDING_TOL 1e-12
+
+/* The line search's sufficient decrease (Armijo) and curvature constants. */
+#define ARMIJO_DECREASE 1e-4
+#define WOLFE_CURVATURE 0.9
+
 /* Longest step in any coordinate of theta per line search. */
 #define MAX_STEP 2.0
 
@@ -248,6 +259,28 @@ stationary(const ClvOptimProblem *problem, ClvOptimResult *result,
 }
 
 /*
+ * Whether a step whose value is within the rounding of the start's meets
+ * the Armijo condition as its derivatives tell: Hager and Zhang's
+ * approximate Wolfe conditions, sigma phi'(0) <= phi'(step) <= (2 delta -
+ * 1) phi'(0), where phi is the function along the search direction and
+ * the right-hand inequality is the Armijo condition of the quadratic
+ * through phi'(0) and phi'(step).  Comparing values there would follow
+ * their rounding, and halve a good step again and again.
+ */
+static bool
+armijo_by_slope(int n, const double *gradient, const double *direction,
+				double slope)
+{
+	double		slope_there = 0.0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		slope_there += gradient[i] * direction[i];
+	return slope_there >= WOLFE_CURVATURE * slope &&
+		slope_there <= (2.0 * ARMIJO_DECREASE - 1.0) * slope;
+}
+
+/*
  * BFGS on the inverse Hessian from result->theta.  Returns true when it
  * reached a stationary point; result holds the best point either way.
  * When the problem checks curvature: where the function falls by less than
@@ -299,7 +332,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 					sy = 0.0,
 					yhy = 0.0;
 		int			tries;
-		bool		near_edge;
+		bool		near_edge,
+					accepted = false;
 
 		check_interrupt(problem);
 		result->iterations++;
@@ -340,11 +374,14 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			for (i = 0; i < n; i++)
 				xn[i] = x[i] + step * p[i];
 			fn = value_and_gradient(problem, xn, gn);
-			if (fn <= f + 1e-4 * step * slope)
+			accepted = fn <= f + ARMIJO_DECREASE * step * slope ||
+				(fabs(fn - f) <= ROUNDING_TOL * (1.0 + fabs(f)) &&
+				 armijo_by_slope(n, gn, p, slope));
+			if (accepted)
 				break;
 			step *= 0.5;
 		}
-		if (!(fn <= f + 1e-4 * step * slope))
+		if (!accepted)
 			return false;
 
 		for (i = 0; i < n; i++)
