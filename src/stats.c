@@ -610,7 +610,14 @@ clv_stats_add_counts(int64 count, int64 more, const char *fname)
 	return sum;
 }
 
-/* rows of a list's type, in the state's context; memory checked first. */
+/* The aggregate to name in a message about the state's rows. */
+static inline const char *
+state_fname(const StatsState *state)
+{
+	return state->fname ? state->fname : "clv_stats";
+}
+
+/* Room for rows rows of a list's type in the state's context, memory checked first. */
 static char *
 list_allocate(StatsState *state, const RowListType *type, char *old, Size rows)
 {
@@ -619,10 +626,10 @@ list_allocate(StatsState *state, const RowListType *type, char *old, Size rows)
 	if (rows > MaxAllocHugeSize / type->row_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s state has too many distinct rows", state->fname),
+				 errmsg("%s state has too many distinct rows", state_fname(state)),
 				 errhint("Group the fit by more columns, or summarise in a coarser unit.")));
 	clv_check_state_memory(MemoryContextMemAllocated(state->hdr.eoh_context, true) + bytes,
-						   state->fname);
+						   state_fname(state));
 	if (old == NULL)
 		return MemoryContextAllocExtended(state->hdr.eoh_context, bytes, MCXT_ALLOC_HUGE);
 	return repalloc_huge(old, bytes);
@@ -644,7 +651,7 @@ list_consolidate(StatsState *state, StatsRowList *list, const RowListType *type)
 	{
 		folded = type->fold(list->pending, list->npending, overflow);
 		if (folded == SIZE_MAX)
-			count_overflow_error(overflow, state->fname);
+			count_overflow_error(overflow, state_fname(state));
 		list->npending = 0;
 		if (list->nsorted + folded > list->capacity)
 		{
@@ -656,7 +663,7 @@ list_consolidate(StatsState *state, StatsRowList *list, const RowListType *type)
 		}
 		merged = type->merge(list->rows, list->nsorted, list->pending, folded, overflow);
 		if (merged == SIZE_MAX)
-			count_overflow_error(overflow, state->fname);
+			count_overflow_error(overflow, state_fname(state));
 		list->nsorted = merged;
 	}
 	pending_capacity = Max(PENDING_MIN_ROWS, list->nsorted / 4);
@@ -764,8 +771,7 @@ stats_get_flat_size(ExpandedObjectHeader *eohptr)
 	StatsState *state = (StatsState *) eohptr;
 
 	stats_state_consolidate(state);
-	return stats_size(state->tx.nsorted, state->spend.nsorted,
-					  state->fname ? state->fname : "clv_stats");
+	return stats_size(state->tx.nsorted, state->spend.nsorted, state_fname(state));
 }
 
 /* Writes a state in the stored layout, rows sorted; the value is unchanged. */
