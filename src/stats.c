@@ -45,32 +45,24 @@ typedef struct RowListType
 						  int64 overflow[2]);
 } RowListType;
 
-static size_t
-tx_fold(void *rows, size_t n, int64 overflow[2])
-{
-	return clv_stats_tx_fold(rows, n, overflow);
-}
+/* The RowListType of the core's rows named clv_stats_<name>_..., of type. */
+#define ROW_LIST_TYPE(name, type) \
+static size_t \
+name##_fold(void *rows, size_t n, int64 overflow[2]) \
+{ \
+	return clv_stats_##name##_fold(rows, n, overflow); \
+} \
+\
+static size_t \
+name##_merge(void *a, size_t na, const void *b, size_t nb, int64 overflow[2]) \
+{ \
+	return clv_stats_##name##_merge(a, na, b, nb, overflow); \
+} \
+\
+static const RowListType name##_rows = {sizeof(type), name##_fold, name##_merge}
 
-static size_t
-tx_merge(void *a, size_t na, const void *b, size_t nb, int64 overflow[2])
-{
-	return clv_stats_tx_merge(a, na, b, nb, overflow);
-}
-
-static size_t
-spend_fold(void *rows, size_t n, int64 overflow[2])
-{
-	return clv_stats_spend_fold(rows, n, overflow);
-}
-
-static size_t
-spend_merge(void *a, size_t na, const void *b, size_t nb, int64 overflow[2])
-{
-	return clv_stats_spend_merge(a, na, b, nb, overflow);
-}
-
-static const RowListType tx_rows = {sizeof(ClvStatsTx), tx_fold, tx_merge};
-static const RowListType spend_rows = {sizeof(ClvStatsSpend), spend_fold, spend_merge};
+ROW_LIST_TYPE(tx, ClvStatsTx);
+ROW_LIST_TYPE(spend, ClvStatsSpend);
 
 static Size stats_get_flat_size(ExpandedObjectHeader *eohptr);
 static void stats_flatten_into(ExpandedObjectHeader *eohptr, void *result,
