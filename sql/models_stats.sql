@@ -211,6 +211,33 @@ FROM (VALUES ('{"unit":null,"tx":[],"spend":[[1,2.5,1]]}'::clv_stats),
 SELECT pg_temp.error_of($$SELECT clv_bgnbd_fit_trans(NULL::clv_stats, 1, 1, 2, '1 day')$$);
 SELECT pg_temp.error_of($$SELECT clv_bgnbd_fit_final('{"unit":"1 day","tx":[],"spend":[]}')$$);
 
+-- many groups: the states of one aggregate share one memory context (1.1
+-- before: a context each, which a hash aggregate sums at every new group,
+-- so that 20,000 groups took about a minute and 50,000 over ten); every
+-- group's statistic equals the one a sorted aggregation gives
+SET enable_sort = off;
+SET work_mem = '1GB';
+SET statement_timeout = '60s';
+CREATE TEMP TABLE many_groups AS
+SELECT g, clv_stats(x, t_x, t, m, '1 day') AS f
+FROM (SELECT i % 50000 AS g, (i % 7)::bigint AS x, (i % 7)::float8 AS t_x,
+			 (10 + i % 3)::float8 AS t, 3.5::float8 AS m
+	  FROM generate_series(1, 250000) i) s
+GROUP BY g;
+RESET statement_timeout;
+RESET work_mem;
+RESET enable_sort;
+SET enable_hashagg = off;
+SELECT count(*) AS groups, count(*) FILTER (WHERE h.f = s.f) AS same_as_sorted
+FROM many_groups h
+JOIN (SELECT g, clv_stats(x, t_x, t, m, '1 day') AS f
+	  FROM (SELECT i % 50000 AS g, (i % 7)::bigint AS x, (i % 7)::float8 AS t_x,
+				   (10 + i % 3)::float8 AS t, 3.5::float8 AS m
+			FROM generate_series(1, 250000) i) s
+	  GROUP BY g) s USING (g);
+RESET enable_hashagg;
+DROP TABLE many_groups;
+
 -- a 1.0 catalogue on this library (its C symbols are kept so that 1.0 can
 -- be installed as the first step of an update) is told to update
 CREATE FUNCTION pg_temp.p_alive_1_0(clv_bgnbd, bigint, float8, float8) RETURNS float8

@@ -69,9 +69,9 @@ typedef struct StatsRowList
 /*
  * The working state of every model aggregate: an expanded clv_stats, its
  * distinct rows and counts (memory grows with distinct rows, not
- * customers), made in a child context of the aggregate context so that
- * the executor (and Citus) keep it between rows.  Flattened it is the
- * stored layout.
+ * customers), made in the one context, a child of the aggregate context,
+ * that holds every state of that aggregate context, so that the executor
+ * (and Citus) keep it between rows.  Flattened it is the stored layout.
  */
 typedef struct StatsState
 {
@@ -81,6 +81,7 @@ typedef struct StatsState
 	int64		unit_usec;
 	bool		has_unit;
 	const char *fname;			/* the aggregate that added the latest row */
+	Size		bytes;			/* allocated for it, about */
 } StatsState;
 
 /* Which parts of a clv_stats a state takes from its input. */
