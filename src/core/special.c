@@ -23,8 +23,8 @@
  * The 1 - z transformation is used when w = 1 - z is below this over B + 1
  * (its series in w then shrinks from the start).  At non-negative integers
  * m = C - 1 - B both of its terms have poles that cancel: within
- * CLV_HYP2F1_POLE_GAP of one, log 2F1 is interpolated across from the
- * gap's ends.
+ * CLV_HYP2F1_POLE_GAP / max(1, -log w) of one, log 2F1 is interpolated
+ * across from the gap's ends.
  */
 #define CLV_HYP2F1_NEAR_ONE 0.5
 #define CLV_HYP2F1_POLE_GAP 1e-3
@@ -76,6 +76,7 @@
 #define CLV_HYP2F1_SERIES_SLOW 1000
 
 #define Min(a, b) ((a) < (b) ? (a) : (b))
+#define Max(a, b) ((a) > (b) ? (a) : (b))
 
 /*
  * How far inside its fast region (z < c / (b + 2)) the continued fraction
@@ -544,17 +545,18 @@ log_hyp2f1_one_near_one(double b_value, double m_value, double w_value, long lim
 	{
 		Dual		ratio = dual_mul(dual_div(dual_addc(b, n), dual_addc(one_minus_m, n)), w);
 
+		/* the later ratios lie between this one and their limit, w */
+		double		bound = Max(fabs(ratio.v), w_value);
+
 		term = dual_mul(term, ratio);
 		sum = dual_add(sum, term);
-		if (n + 1 > m.v && fabs(ratio.v) < 1.0 &&
-			fabs(term.v) * fabs(ratio.v) <= DBL_EPSILON * 0.5 * fabs(sum.v) * (1.0 - fabs(ratio.v)))
+		if (n + 1 > m.v && n + 1 > -b.v && bound < 1.0 &&
+			fabs(term.v) * bound <= DBL_EPSILON * 0.5 * fabs(sum.v) * (1.0 - bound))
 			break;
 	}
 	if (n == limit)
 		return dual_const(NAN);
 	first = dual_mul(dual_div(c_minus_1, m), sum);
-	sign_first = first.v > 0 ? 1 : -1;
-	log_first = dual_log(dual_scale(first, sign_first));
 	/* Gamma(-m) is positive for m < 0, else of sign (-1)^ceil(m) */
 	sign_second = (m.v < 0 || ((long) ceil(m.v)) % 2 == 0) ? 1 : -1;
 	log_second = dual_add(dual_add(dual_lgamma_shift(b, dual_addc(m, 1.0)),
@@ -562,6 +564,19 @@ log_hyp2f1_one_near_one(double b_value, double m_value, double w_value, long lim
 						  dual_add(dual_mul(m, dual_log(w)),
 								   dual_mul(dual_scale(c_minus_1, -1.0),
 											dual_log1p(dual_scale(w, -1.0)))));
+	if (first.v == 0.0)
+	{
+		/* c = 1: 2F1 is the second term; the first adds to its derivatives */
+		if (sign_second < 0)
+			return dual_const(NAN);
+		result = log_second;
+		for (int i = 0; i < 3; i++)
+			result.d[i] += first.d[i] * exp(-log_second.v);
+		result.d[0] -= result.d[1];
+		return result;
+	}
+	sign_first = first.v > 0 ? 1 : -1;
+	log_first = dual_log(dual_scale(first, sign_first));
 	hi = log_first.v >= log_second.v ? log_first : log_second;
 	lo = log_first.v >= log_second.v ? log_second : log_first;
 	sign_hi = log_first.v >= log_second.v ? sign_first : sign_second;
@@ -710,22 +725,43 @@ log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives,
 }
 
 /*
+ * How close to a pole of the 1 - z transformation m = c - 1 - b may come
+ * at w = 1 - z before log 2F1 is interpolated across it: the
+ * interpolation's error grows like (gap log w)^4 and the cancellation of
+ * the poles like 1 / (gap |log w|), so the gap shrinks as 1 / |log w|.
+ */
+static double
+pole_gap(double w)
+{
+	return CLV_HYP2F1_POLE_GAP / Max(1.0, -log(w));
+}
+
+/* Whether m is within pole_gap(w) of a pole, a non-negative integer. */
+static bool
+near_pole(double m, double w)
+{
+	return m > -0.5 && fabs(m - rint(m)) <= pole_gap(w);
+}
+
+/*
  * log 2F1(1, b; c; z) by the 1 - z transformation where m = c - 1 - b is
- * within CLV_HYP2F1_POLE_GAP of an integer k >= 0: the transformation's
+ * within pole_gap(w) of an integer k >= 0: the transformation's
  * two terms have poles there that cancel (2F1 itself is smooth in c), so
  * log 2F1 is taken at c -+ the gap from k and joined by the cubic through
  * those two values and their c-derivatives (exact from the duals; the
  * error is of the order of the gap to the fourth power times the fourth
- * derivative, which near z = 1 grows like log(w)^4).  The derivatives in b
+ * derivative, which near z = 1 grows like log(w)^4, hence the gap's
+ * shrinking with |log w|).  The derivatives in b
  * and z are interpolated linearly.
  */
 static Dual
 log_hyp2f1_one_across_pole(double b, double m, double w, long limit,
 						   double max_loss, bool derivatives_too)
 {
-	double		k = rint(m);
-	double		m_low = k - CLV_HYP2F1_POLE_GAP,
-				m_high = k + CLV_HYP2F1_POLE_GAP;
+	double		k = rint(m),
+				gap = pole_gap(w);
+	double		m_low = k - gap,
+				m_high = k + gap;
 	Dual		low = log_hyp2f1_one_near_one(b, m_low, w, limit, max_loss, derivatives_too),
 				high = log_hyp2f1_one_near_one(b, m_high, w, limit, max_loss, derivatives_too);
 	double		width = m_high - m_low;
@@ -806,6 +842,9 @@ log_hyp2f1_one_series(double b, double c, double z, long limit,
 										 harmonic_b, harmonic_c, local);
 		double		ratio = part[0] * z;
 
+		/* the later ratios lie between this one and their limit, z */
+		double		bound = Max(fabs(ratio), z);
+
 		term *= ratio;
 		sum += term;
 		if (harmonic)
@@ -822,8 +861,8 @@ log_hyp2f1_one_series(double b, double c, double z, long limit,
 		if (term == 0.0)
 			break;
 		/* the tail, and the tails of the derivatives' sums, are negligible */
-		if (n + 1 > -b && fabs(ratio) < 1.0 &&
-			fabs(term) * (n + 2) <= DBL_EPSILON * 0.25 * fabs(sum) * (1.0 - fabs(ratio)) * (1.0 - fabs(ratio)))
+		if (n + 1 > -b && bound < 1.0 &&
+			fabs(term) * (n + 2) <= DBL_EPSILON * 0.25 * fabs(sum) * (1.0 - bound) * (1.0 - bound))
 			break;
 	}
 	if (n == limit || !(sum > 0.0) || !isfinite(sum))
@@ -839,7 +878,7 @@ log_hyp2f1_one_series(double b, double c, double z, long limit,
 
 /*
  * log 2F1(1, b; c; z) by the 1 - z transformation, across its pole where m
- * = c - 1 - b is within CLV_HYP2F1_POLE_GAP of a non-negative integer (not
+ * = c - 1 - b is within pole_gap(w) of a non-negative integer (not
  * across one narrower than the rounding of c: c of 1e19); NaN where the
  * difference of its two terms loses more than a factor max_loss (see
  * log_hyp2f1_one_near_one).
@@ -848,11 +887,12 @@ static Dual
 log_hyp2f1_one_transformed(double b, double c, double w, long limit,
 						   double max_loss, bool derivatives_too)
 {
-	double		m = c - 1 - b;
+	double		m = c - 1 - b,
+				gap = pole_gap(w);
 
-	if (!(m > -0.5 && fabs(m - rint(m)) <= CLV_HYP2F1_POLE_GAP))
+	if (!near_pole(m, w))
 		return log_hyp2f1_one_near_one(b, m, w, limit, max_loss, derivatives_too);
-	if (c - CLV_HYP2F1_POLE_GAP < c + CLV_HYP2F1_POLE_GAP)
+	if (c - gap < c + gap)
 		return log_hyp2f1_one_across_pole(b, m, w, limit, max_loss, derivatives_too);
 	return dual_const(NAN);
 }
@@ -860,7 +900,7 @@ log_hyp2f1_one_transformed(double b, double c, double w, long limit,
 /*
  * log 2F1(1, b; c; z): for z <= 0.9 (and c > b) by the series; near z = 1
  * from the 1 - z transformation (across its poles where c - 1 - b is
- * within CLV_HYP2F1_POLE_GAP of a non-negative integer), else for z >= 1/2
+ * within pole_gap(w) of a non-negative integer), else for z >= 1/2
  * from the continued fraction where it converges fast (z < c / (b + 2), the
  * incomplete beta function's z < (p + 1) / (p + q + 2), always when
  * c >= b + 2: the Pareto/NBD likelihood with s and beta large), else (or
@@ -924,13 +964,12 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 		z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN);
 	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE && m < limit)
 	{
-		bool		near_pole = m > -0.5 && fabs(m - rint(m)) <= CLV_HYP2F1_POLE_GAP;
 
 		/*
 		 * near a pole the fraction, where it is fast, is the more accurate;
 		 * for a large m (the transformation sums past n = m) the faster
 		 */
-		if ((near_pole || m > CLV_HYP2F1_NEAR_ONE_TERMS) && fraction_fast)
+		if ((near_pole(m, w) || m > CLV_HYP2F1_NEAR_ONE_TERMS) && fraction_fast)
 		{
 			result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
 											 grad != NULL, shared);

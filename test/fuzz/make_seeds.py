@@ -195,6 +195,11 @@ write("fuzz_special", "hyp2f1_b_equals_c", struct.pack("<B", 2 | 16) + f64(0.25,
 write("fuzz_special", "hyp2f1_near_one",
       struct.pack("<B", 3 | 8 | 32) + u16_log(40.0, 1e-3, 1e5) + u16_log(1.5, 1e-3, 1e5) +
       f64(0.95, 0.5))
+# CI's random pass (seed 396908340) found this one: a = 2e-307, b = 1 -
+# 5.6e-6, w = 1.5e-150, log 2F1 of -2.3e-7 < 0 (the interpolation across
+# the pole at c - 1 - b = 0 was too wide for |log w| of 345)
+write("fuzz_special", "hyp2f1_a_tiny_near_pole",
+      bytes.fromhex("8bbc87030bbc0b4300c043ffffffff2f41434300c043ffffff7f00"))
 
 # fuzz_model_formulas: mode (bit 0 moderate, bit 1 a = s near 1, bit 7 large x),
 # 7 parameters, x, t, t_x, m, horizon
