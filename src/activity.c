@@ -400,12 +400,17 @@ counts_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 
 static const ExpandedObjectMethods counts_methods = {counts_flat_size, counts_flatten};
 
-/* A new empty counts state in a new context under parent. */
+/* The name of the context that holds the states of one aggregate context. */
+static const char counts_states_name[] = "clv retention counts states";
+
+/*
+ * A new empty counts state in context: a context of its own (a value
+ * read), or the states context of an aggregate context (see
+ * clv_agg_states_context).
+ */
 static CountsState *
-counts_state_new(MemoryContext parent, ActivityAggregate aggregate, DateADT start)
+counts_state_new(MemoryContext context, ActivityAggregate aggregate, DateADT start)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "clv retention counts",
-												  ALLOCSET_SMALL_SIZES);
 	CountsState *state = (CountsState *) MemoryContextAllocZero(context, sizeof(CountsState));
 
 	EOH_init_header(&state->hdr, &counts_methods, context);
@@ -413,6 +418,14 @@ counts_state_new(MemoryContext parent, ActivityAggregate aggregate, DateADT star
 	state->start = start;
 	counts_memory_init(&state->cm, context, activity_names[aggregate]);
 	return state;
+}
+
+/* A new empty counts state of a group of the aggregate context aggcontext. */
+static CountsState *
+counts_state_of_group(MemoryContext aggcontext, ActivityAggregate aggregate, DateADT start)
+{
+	return counts_state_new(clv_agg_states_context(aggcontext, counts_states_name),
+							aggregate, start);
 }
 
 /*
@@ -467,7 +480,9 @@ counts_read(const struct varlena *value, MemoryContext parent)
 	if (aggregate > ACTIVITY_SHARE || has_unit > 1 || unit > CLV_RETENTION_YEAR ||
 		DATE_NOT_FINITE(start))
 		clv_wire_invalid(COUNTS_WHAT, "The header is invalid.");
-	state = counts_state_new(parent, (ActivityAggregate) aggregate, start);
+	state = counts_state_new(AllocSetContextCreate(parent, "clv retention counts",
+												   ALLOCSET_SMALL_SIZES),
+							 (ActivityAggregate) aggregate, start);
 	if (has_unit)
 	{
 		int32		len;
@@ -567,7 +582,7 @@ activity_counts_trans(FunctionCallInfo fcinfo, ActivityAggregate aggregate)
 					 errhint("Pass the first day of a period.")));
 	}
 	if (PG_ARGISNULL(0))
-		state = counts_state_new(aggcontext, aggregate, start);
+		state = counts_state_of_group(aggcontext, aggregate, start);
 	else if (VARATT_IS_EXTERNAL_EXPANDED_RW(PG_GETARG_POINTER(0)) &&
 			 is_expanded_counts(PG_GETARG_DATUM(0)) &&
 			 MemoryContextGetParent(DatumGetEOHP(PG_GETARG_DATUM(0))->eoh_context) == aggcontext)
@@ -576,7 +591,7 @@ activity_counts_trans(FunctionCallInfo fcinfo, ActivityAggregate aggregate)
 	{
 		CountsState *from = counts_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 
-		state = counts_state_new(aggcontext, from->aggregate, from->start);
+		state = counts_state_of_group(aggcontext, from->aggregate, from->start);
 		counts_merge(state, from);
 	}
 	if (one_period && state->start != start)
@@ -669,7 +684,7 @@ clv_retention_counts_combine(PG_FUNCTION_ARGS)
 		CountsState *first = PG_ARGISNULL(0) ? from :
 			counts_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 
-		into = counts_state_new(aggcontext, first->aggregate, first->start);
+		into = counts_state_of_group(aggcontext, first->aggregate, first->start);
 		if (first != from)
 			counts_merge(into, first);
 	}

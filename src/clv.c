@@ -23,6 +23,7 @@
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -336,6 +337,73 @@ clv_agg_context(FunctionCallInfo fcinfo, const char *fname)
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "%s support function called in non-aggregate context", fname);
 	return aggcontext;
+}
+
+/*
+ * The states contexts found last, by name (the names are the callers'
+ * constant strings), and the aggregate context each is in.
+ */
+#define STATES_CONTEXT_CACHE 4
+static struct
+{
+	const char *name;
+	MemoryContext aggcontext;
+	MemoryContext context;
+}			states_context_cache[STATES_CONTEXT_CACHE];
+
+/* Forgets a states context found earlier when it is reset or deleted. */
+static void
+forget_states_context(void *arg)
+{
+	for (int i = 0; i < STATES_CONTEXT_CACHE; i++)
+		if (states_context_cache[i].context == (MemoryContext) arg)
+			memset(&states_context_cache[i], 0, sizeof(states_context_cache[i]));
+}
+
+/*
+ * The context named name, a child of aggcontext, that holds every state of
+ * one family made in it: one context for all the groups of an aggregate,
+ * since PostgreSQL's hash aggregate sums its context's memory with all the
+ * children's at every new group, and a context per group makes that
+ * quadratic in the groups.  The states in it are never deleted one by one
+ * (their transitions return the state they were given, so the executor
+ * never deletes one); they live until the aggregate context is reset.
+ */
+MemoryContext
+clv_agg_states_context(MemoryContext aggcontext, const char *name)
+{
+	MemoryContext child;
+	MemoryContextCallback *callback;
+	int			slot = 0;
+
+	for (int i = 0; i < STATES_CONTEXT_CACHE; i++)
+	{
+		if (states_context_cache[i].name == name)
+		{
+			if (states_context_cache[i].aggcontext == aggcontext)
+				return states_context_cache[i].context;
+			slot = i;
+			break;
+		}
+		if (states_context_cache[i].name == NULL)
+			slot = i;
+	}
+	for (child = aggcontext->firstchild; child != NULL; child = child->nextchild)
+		if (strcmp(child->name, name) == 0)
+			break;
+	if (child == NULL)
+	{
+		/* (the macro wants a literal; name is a constant of the caller's) */
+		child = AllocSetContextCreateInternal(aggcontext, name, ALLOCSET_DEFAULT_SIZES);
+		callback = MemoryContextAlloc(child, sizeof(MemoryContextCallback));
+		callback->func = forget_states_context;
+		callback->arg = child;
+		MemoryContextRegisterResetCallback(child, callback);
+	}
+	states_context_cache[slot].name = name;
+	states_context_cache[slot].aggcontext = aggcontext;
+	states_context_cache[slot].context = child;
+	return child;
 }
 
 /* The composite result of the calling function's declared row type. */

@@ -111,6 +111,7 @@ extern void clv_check_not_null(FunctionCallInfo fcinfo, int argno,
  * outside an aggregate (or window aggregate) is a can't-happen error.
  */
 extern MemoryContext clv_agg_context(FunctionCallInfo fcinfo, const char *fname);
+extern MemoryContext clv_agg_states_context(MemoryContext aggcontext, const char *name);
 
 /*
  * The composite result of the calling function's declared row type (read

@@ -38,6 +38,7 @@ static const char *const retention_config_names[] = {
 #define CUSTOMER_SET_WHAT "clv_customer_set"
 
 /* Key arena blocks. */
+#define ARENA_FIRST_BLOCK_SIZE 1024
 #define ARENA_BLOCK_SIZE (64 * 1024)
 
 /* Mixes a 64-bit integer key into a 32-bit hash (murmur3's finalizer). */
@@ -167,13 +168,14 @@ static const ExpandedObjectMethods customer_set_methods = {
 	customer_set_flatten
 };
 
-/* A new empty set in a new context under parent. */
-CustomerSet *
-customer_set_new(MemoryContext parent, RetentionMode mode, RetentionKeyKind key_kind,
-				 ClvTimeKind time_kind, const CustomerSet *like)
+/*
+ * A new empty set living in context.  The configuration is copied from
+ * like (when not NULL), else left for the caller.
+ */
+static CustomerSet *
+set_init(MemoryContext context, RetentionMode mode, RetentionKeyKind key_kind,
+		 ClvTimeKind time_kind, const CustomerSet *like)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "clv customer set",
-												  ALLOCSET_START_SMALL_SIZES);
 	CustomerSet *set = (CustomerSet *) MemoryContextAllocZero(context, sizeof(CustomerSet));
 
 	EOH_init_header(&set->hdr, &customer_set_methods, context);
@@ -194,7 +196,33 @@ customer_set_new(MemoryContext parent, RetentionMode mode, RetentionKeyKind key_
 	return set;
 }
 
-/* Deletes a set and its memory. */
+/* A new empty set in a new context under parent. */
+CustomerSet *
+customer_set_new(MemoryContext parent, RetentionMode mode, RetentionKeyKind key_kind,
+				 ClvTimeKind time_kind, const CustomerSet *like)
+{
+	return set_init(AllocSetContextCreate(parent, "clv customer set", ALLOCSET_START_SMALL_SIZES),
+					mode, key_kind, time_kind, like);
+}
+
+/* The name of the context that holds the sets of one aggregate context. */
+static const char group_sets_context_name[] = "clv customer sets";
+
+/*
+ * A new empty set of a group of the aggregate context aggcontext, in the
+ * context the sets of all its groups share (see clv_agg_states_context):
+ * it is never freed alone.
+ */
+CustomerSet *
+customer_set_new_in_group(MemoryContext aggcontext, RetentionMode mode,
+						  RetentionKeyKind key_kind, ClvTimeKind time_kind,
+						  const CustomerSet *like)
+{
+	return set_init(clv_agg_states_context(aggcontext, group_sets_context_name),
+					mode, key_kind, time_kind, like);
+}
+
+/* Deletes a set of customer_set_new and its memory. */
 void
 customer_set_free(CustomerSet *set)
 {
@@ -211,7 +239,9 @@ arena_copy(CustomerSet *set, const void *prefix, size_t prefix_len,
 
 	if (need > set->arena_left)
 	{
-		Size		block = Max(ARENA_BLOCK_SIZE, need);
+		/* small sets (a group of many) take small blocks */
+		Size		block = Max(Min(ARENA_BLOCK_SIZE, Max(ARENA_FIRST_BLOCK_SIZE, set->bytes / 2)),
+								need);
 
 		set->arena = (char *) set_alloc(set, block, false);
 		set->arena_left = block;
@@ -649,9 +679,13 @@ read_customers(StringInfo buf, const WireHeader *h, CustomerSet *into)
 		customer_set_free(scratch);
 }
 
-/* Reads a wire form into a new set under parent, or only validates it. */
-CustomerSet *
-customer_set_read(const struct varlena *bytes, MemoryContext parent)
+/*
+ * Reads a wire form into a new set, under parent or (when in_group) of a
+ * group of the aggregate context parent, or only validates it (parent
+ * NULL).
+ */
+static CustomerSet *
+read_set(const struct varlena *bytes, MemoryContext parent, bool in_group)
 {
 	StringInfoData buf;
 	WireHeader	h;
@@ -661,7 +695,9 @@ customer_set_read(const struct varlena *bytes, MemoryContext parent)
 	read_header(&buf, &h);
 	if (parent != NULL)
 	{
-		set = customer_set_new(parent, h.mode, h.key_kind, h.time_kind, NULL);
+		set = in_group ?
+			customer_set_new_in_group(parent, h.mode, h.key_kind, h.time_kind, NULL) :
+			customer_set_new(parent, h.mode, h.key_kind, h.time_kind, NULL);
 		set->unit = h.unit;
 		memcpy(set->config, h.config, sizeof(set->config));
 		set->previous_start = h.previous_start;
@@ -674,6 +710,20 @@ customer_set_read(const struct varlena *bytes, MemoryContext parent)
 	clv_wire_close(&buf, CUSTOMER_SET_WHAT);
 	pfree(buf.data);
 	return set;
+}
+
+/* Reads a wire form into a new set under parent, or only validates it. */
+CustomerSet *
+customer_set_read(const struct varlena *bytes, MemoryContext parent)
+{
+	return read_set(bytes, parent, false);
+}
+
+/* Reads a wire form into a new set of a group of aggcontext. */
+CustomerSet *
+customer_set_read_in_group(const struct varlena *bytes, MemoryContext aggcontext)
+{
+	return read_set(bytes, aggcontext, true);
 }
 
 /* Merges a wire form into into. */

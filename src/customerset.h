@@ -103,8 +103,9 @@ customer_key(const CustomerEntry *entry)
 typedef struct CustomerSet CustomerSet;
 
 /*
- * The state.  Everything it holds lives in its own memory context, which
- * the expanded-object header names; bytes counts what the customers take
+ * The state.  Everything it holds lives in the memory context the
+ * expanded-object header names (its own, or one shared by the groups of an
+ * aggregate: see customer_set_new_in_group); bytes counts what the customers take
  * (hash table, keys, period blocks) against clv.max_state_memory.
  */
 struct CustomerSet
@@ -164,7 +165,16 @@ extern CustomerSet *customer_set_new(MemoryContext parent, RetentionMode mode,
 									 ClvTimeKind time_kind,
 									 const CustomerSet *like);
 
-/* Deletes a set and its memory. */
+/*
+ * The same for a group of the aggregate context aggcontext: in the context
+ * the sets of all its groups share, never freed alone.
+ */
+extern CustomerSet *customer_set_new_in_group(MemoryContext aggcontext, RetentionMode mode,
+											  RetentionKeyKind key_kind,
+											  ClvTimeKind time_kind,
+											  const CustomerSet *like);
+
+/* Deletes a set of customer_set_new and its memory. */
 extern void customer_set_free(CustomerSet *set);
 
 /*
@@ -195,6 +205,8 @@ extern bytea *customer_set_serialize(CustomerSet *set);
  */
 extern CustomerSet *customer_set_read(const struct varlena *bytes,
 									  MemoryContext parent);
+extern CustomerSet *customer_set_read_in_group(const struct varlena *bytes,
+											   MemoryContext aggcontext);
 
 /*
  * Merges a wire form into into without building a set of it first (the

@@ -115,7 +115,7 @@ new_state(FunctionCallInfo fcinfo, MemoryContext aggcontext, RetentionMode mode,
 	CustomerSet *set;
 
 	check_key_collation(fcinfo, cs->key_kind, fname);
-	set = customer_set_new(aggcontext, mode, cs->key_kind, cs->time_kind, NULL);
+	set = customer_set_new_in_group(aggcontext, mode, cs->key_kind, cs->time_kind, NULL);
 	memcpy(set->config, config, sizeof(set->config));
 	if (RETENTION_MODE_IS_PERIODS(mode))
 		set->unit = retention_calendar_unit(period, fname);
@@ -163,7 +163,8 @@ state_to_update(Datum datum, MemoryContext aggcontext, const RetentionCallSite *
 	if ((set = customer_set_own(datum, aggcontext)) != NULL)
 		return set;
 	from = customer_set_from_datum(datum, CurrentMemoryContext);
-	set = customer_set_new(aggcontext, from->mode, from->key_kind, from->time_kind, from);
+	set = customer_set_new_in_group(aggcontext, from->mode, from->key_kind, from->time_kind,
+									from);
 	customer_set_merge(set, from);
 	return set;
 }
@@ -306,8 +307,8 @@ clv_customer_set_combine(PG_FUNCTION_ARGS)
 				from->adoptable = false;
 				PG_RETURN_POINTER(from);
 			}
-			into = customer_set_new(aggcontext, from->mode, from->key_kind,
-									from->time_kind, from);
+			into = customer_set_new_in_group(aggcontext, from->mode, from->key_kind,
+											 from->time_kind, from);
 		}
 		else
 			into = (CustomerSet *) PG_GETARG_POINTER(0);
@@ -318,22 +319,25 @@ clv_customer_set_combine(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0) &&
 		(into = customer_set_own(PG_GETARG_DATUM(0), aggcontext)) != NULL)
 		;
-	else if (PG_ARGISNULL(0))
+	else if (PG_ARGISNULL(0) && !VARATT_IS_EXTERNAL_EXPANDED(PG_GETARG_POINTER(1)))
 	{
 		/* a flat value is read straight into the new state */
-		into = customer_set_from_datum(PG_GETARG_DATUM(1), aggcontext);
-		if (customer_set_context(into) != NULL &&
-			MemoryContextGetParent(customer_set_context(into)) == aggcontext)
-			PG_RETURN_DATUM(EOHPGetRWDatum(&into->hdr));
-		into = customer_set_new(aggcontext, into->mode, into->key_kind,
-								into->time_kind, into);
+		into = customer_set_read_in_group((struct varlena *) PG_GETARG_POINTER(1), aggcontext);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&into->hdr));
+	}
+	else if (PG_ARGISNULL(0))
+	{
+		CustomerSet *from = customer_set_from_datum(PG_GETARG_DATUM(1), NULL);
+
+		into = customer_set_new_in_group(aggcontext, from->mode, from->key_kind,
+										 from->time_kind, from);
 	}
 	else
 	{
 		CustomerSet *first = customer_set_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 
-		into = customer_set_new(aggcontext, first->mode, first->key_kind,
-								first->time_kind, first);
+		into = customer_set_new_in_group(aggcontext, first->mode, first->key_kind,
+										 first->time_kind, first);
 		customer_set_merge(into, first);
 	}
 	if (VARATT_IS_EXTERNAL_EXPANDED(PG_GETARG_POINTER(1)))

@@ -517,52 +517,7 @@ clv_stats_hash_extended(PG_FUNCTION_ARGS)
  */
 
 /* The name of the context that holds the states of one aggregate context. */
-#define STATES_CONTEXT_NAME "clv_stats states"
-
-/* The states context found last, and the aggregate context it is in. */
-static MemoryContext last_aggcontext = NULL;
-static MemoryContext last_states_context = NULL;
-
-/* Forgets the states context found last when it is reset or deleted. */
-static void
-forget_states_context(void *arg)
-{
-	if (last_states_context == (MemoryContext) arg)
-	{
-		last_aggcontext = NULL;
-		last_states_context = NULL;
-	}
-}
-
-/*
- * The context, a child of aggcontext, that holds every state made in it:
- * one context for all the groups of an aggregate, since PostgreSQL's hash
- * aggregate sums its context's memory with all the children's at every
- * new group, and a context per group made that quadratic in the groups.
- */
-static MemoryContext
-states_context(MemoryContext aggcontext)
-{
-	MemoryContext child;
-	MemoryContextCallback *callback;
-
-	if (last_aggcontext == aggcontext)
-		return last_states_context;
-	for (child = aggcontext->firstchild; child != NULL; child = child->nextchild)
-		if (strcmp(child->name, STATES_CONTEXT_NAME) == 0)
-			break;
-	if (child == NULL)
-	{
-		child = AllocSetContextCreate(aggcontext, STATES_CONTEXT_NAME, ALLOCSET_DEFAULT_SIZES);
-		callback = MemoryContextAlloc(child, sizeof(MemoryContextCallback));
-		callback->func = forget_states_context;
-		callback->arg = child;
-		MemoryContextRegisterResetCallback(child, callback);
-	}
-	last_aggcontext = aggcontext;
-	last_states_context = child;
-	return child;
-}
+static const char states_context_name[] = "clv_stats states";
 
 /*
  * A new empty state in the states context of aggcontext.  The executor
@@ -572,7 +527,7 @@ states_context(MemoryContext aggcontext)
 static StatsState *
 stats_state_new(MemoryContext aggcontext)
 {
-	MemoryContext context = states_context(aggcontext);
+	MemoryContext context = clv_agg_states_context(aggcontext, states_context_name);
 	StatsState *state = (StatsState *) MemoryContextAllocZero(context, sizeof(StatsState));
 
 	EOH_init_header(&state->hdr, &stats_methods, context);
@@ -666,6 +621,7 @@ static char *
 list_allocate(StatsState *state, const RowListType *type, char *old, Size rows)
 {
 	Size		bytes = rows * type->row_size;
+	char	   *result;
 
 	if (rows > MaxAllocHugeSize / type->row_size)
 		ereport(ERROR,
@@ -673,11 +629,16 @@ list_allocate(StatsState *state, const RowListType *type, char *old, Size rows)
 				 errmsg("%s state has too many distinct rows", state_fname(state)),
 				 errhint("Group the fit by more columns, or summarise in a coarser unit.")));
 	clv_check_state_memory(state->bytes + bytes, state_fname(state));
-	state->bytes += bytes;
 	if (old == NULL)
-		return MemoryContextAllocExtended(state->hdr.eoh_context, bytes, MCXT_ALLOC_HUGE);
-	state->bytes -= GetMemoryChunkSpace(old);
-	return repalloc_huge(old, bytes);
+		result = MemoryContextAllocExtended(state->hdr.eoh_context, bytes, MCXT_ALLOC_HUGE);
+	else
+	{
+		state->bytes -= GetMemoryChunkSpace(old);
+		result = repalloc_huge(old, bytes);
+	}
+	/* the chunk's whole space, as taken off when it is given back */
+	state->bytes += GetMemoryChunkSpace(result);
+	return result;
 }
 
 /*

@@ -9,8 +9,9 @@
 # Installs what is missing with apt-get (postgresql-15-cron, the JDBC driver
 # and a JDK, psqlODBC with unixODBC and pyodbc, psycopg2, node and npm) and
 # node-postgres with `npm ci` (version pinned in package-lock.json); starts
-# its own throw-away server on 127.0.0.1:$CLIENTS_PORT (default 55440, socket
-# in a temporary directory) with pg_cron in shared_preload_libraries, and
+# its own throw-away server on 127.0.0.1:$CLIENTS_PORT (default the first
+# free port from 55440, socket in a temporary directory) with pg_cron in
+# shared_preload_libraries, and
 # stops it at the end.  On the database clv_clients: 2,000 sample customers,
 # clv_create_views with as_of 2025-12-31, then
 #   - a customer added after the deployment; clv_schedule_views every minute;
@@ -27,6 +28,13 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PORT=${CLIENTS_PORT:-55440}
+# without CLIENTS_PORT, the first port from 55440 that nothing listens on
+# (two CI runs on one machine)
+if [ -z "${CLIENTS_PORT:-}" ]; then
+	while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
+		PORT=$((PORT + 1))
+	done
+fi
 PYTHON=/usr/bin/python3			# Debian's, which has python3-psycopg2 and python3-pyodbc
 JDBC_JAR=/usr/share/java/postgresql.jar
 SUDO=
