@@ -13,15 +13,41 @@
 #include "optimize.h"
 #include "special.h"
 
-/*
- * The Gamma-Gamma log-likelihood and its gradient in log-parameters.  The
- * terms of x alone are computed once per run of equal x: the rows come
- * sorted by x (in another order the same values are only computed more
- * often).
- */
+/* Computes sum n log m over rows. */
+void
+clv_gg_spend_sums(const ClvSpendRow *rows, size_t nrows, ClvSpendSums *sums)
+{
+	sums->n_log_m = 0.0;
+	for (size_t i = 0; i < nrows; i++)
+		sums->n_log_m += rows[i].count * log(rows[i].m);
+}
+
+/* The log-likelihood of rows at param, and its gradient in log-parameters. */
 double
 clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 		  double *grad_log)
+{
+	ClvSpendSums sums;
+
+	clv_gg_spend_sums(rows, nrows, &sums);
+	return clv_gg_ll_summed(param, rows, nrows, &sums, grad_log);
+}
+
+/*
+ * The log-likelihood of rows at param given their data sums, and its
+ * gradient in log-parameters.  With L = log1p(gamma / (m x)), so that
+ * log(gamma + m x) = log m + log x + L, a customer's term is
+ *   lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log gamma - q log x
+ *   - (p x + q) L - (1 + q) log m:
+ * the terms in log m are the data sum's, the large p x log(m x) of the
+ * two forms' terms cancel exactly, and lgamma(p x + q) - lgamma(p x) is
+ * taken without the difference (p of 1e8 left 1e-7 of rounding in each).  The terms of x alone are computed once per run of
+ * equal x: the rows come sorted by x (in another order the same values
+ * are only computed more often).
+ */
+double
+clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
+				 const ClvSpendSums *sums, double *grad_log)
 {
 	double		p = param[0],
 				q = param[1],
@@ -29,50 +55,52 @@ clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 	double		log_gamma = log(gamma),
 				lgamma_q = lgamma(q),
 				psi_q = 0.0;
-	double		ll = 0.0,
+	double		ll,
 				g_p = 0.0,
-				g_q = 0.0,
+				g_q,
 				g_gamma = 0.0;
 	double		x = NAN,
 				px = NAN,
 				log_x = NAN,
-				lgamma_pxq = NAN,
-				lgamma_px = NAN,
+				x_term = NAN,
 				psi_pxq = NAN,
-				psi_px = NAN;
+				psi_shift = NAN;
 	size_t		i;
 
 	if (grad_log != NULL)
 		psi_q = clv_special_digamma(q);
+	ll = -(1 + q) * sums->n_log_m;
+	g_q = -sums->n_log_m;
 	for (i = 0; i < nrows; i++)
 	{
 		double		m = rows[i].m,
 					n = rows[i].count;
-		double		log_m,
-					log_total;
+		double		mx,
+					ratio,
+					excess;
 
 		if (!(rows[i].x == x))
 		{
 			x = rows[i].x;
 			px = p * x;
 			log_x = log(x);
-			lgamma_pxq = lgamma(px + q);
-			lgamma_px = lgamma(px);
+			x_term = clv_special_lgamma_ratio(px, q) - lgamma_q + q * (log_gamma - log_x);
 			if (grad_log != NULL)
 			{
 				psi_pxq = clv_special_digamma(px + q);
-				psi_px = clv_special_digamma(px);
+				psi_shift = clv_special_digamma_ratio(px, q);
 			}
 		}
-		log_m = log(m);
-		log_total = log(gamma + m * x);
-		ll += n * (lgamma_pxq - lgamma_px - lgamma_q + q * log_gamma +
-				   (px - 1) * log_m + px * log_x - (px + q) * log_total);
+		mx = m * x;
+		ratio = gamma / mx;
+		/* L; where gamma / (m x) overflows, log gamma - log(m x) */
+		excess = isfinite(ratio) ? log1p(ratio) : log_gamma - log(mx);
+		ll += n * (x_term - (px + q) * excess);
 		if (grad_log == NULL)
 			continue;
-		g_p += n * x * (psi_pxq - psi_px + log_m + log_x - log_total);
-		g_q += n * (psi_pxq - psi_q + log_gamma - log_total);
-		g_gamma += n * (q / gamma - (px + q) / (gamma + m * x));
+		g_p += n * x * (psi_shift - excess);
+		g_q += n * (psi_pxq - psi_q + log_gamma - log_x - excess);
+		g_gamma += n * (q / gamma - (px + q) / (gamma + mx));
 	}
 	if (grad_log != NULL)
 	{
@@ -89,6 +117,7 @@ typedef struct FitData
 {
 	const ClvSpendRow *rows;
 	size_t		nrows;
+	ClvSpendSums sums;
 } FitData;
 
 /* The negative log-likelihood at log-parameters theta, for the optimiser. */
@@ -102,7 +131,7 @@ negative_ll(const double *theta, double *grad, void *arg)
 
 	for (i = 0; i < 3; i++)
 		param[i] = exp(theta[i]);
-	ll = clv_gg_ll(param, data->rows, data->nrows, grad);
+	ll = clv_gg_ll_summed(param, data->rows, data->nrows, &data->sums, grad);
 	if (grad != NULL)
 		for (i = 0; i < 3; i++)
 			grad[i] = -grad[i];
@@ -114,10 +143,12 @@ void
 clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 		   void *interrupt_arg, ClvModelFit *fit)
 {
-	FitData		data = {rows, nrows};
+	FitData		data = {.rows = rows, .nrows = nrows};
 	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
 	interrupt_arg, 0.0, false};
 	double		theta0[3] = {0, 0, 0};
+
+	clv_gg_spend_sums(rows, nrows, &data.sums);
 
 	clv_model_fit(&problem, theta0, nrows > 0, fit);
 }

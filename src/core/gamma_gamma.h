@@ -10,9 +10,30 @@
 
 #include "model.h"
 
+/*
+ * The sums of a likelihood's data that no parameter enters: sum n log m
+ * over the rows (n their counts).
+ */
+typedef struct ClvSpendSums
+{
+	double		n_log_m;
+} ClvSpendSums;
+
+/* Computes the sums of rows into sums. */
+extern void clv_gg_spend_sums(const ClvSpendRow *rows, size_t nrows,
+							  ClvSpendSums *sums);
+
 /* The log-likelihood of rows at param; gradient in log-parameters if wanted. */
 extern double clv_gg_ll(const double *param, const ClvSpendRow *rows,
 						size_t nrows, double *grad_log);
+
+/*
+ * clv_gg_ll given the sums of rows (clv_gg_spend_sums), for many
+ * evaluations over the same rows: one logarithm a row.
+ */
+extern double clv_gg_ll_summed(const double *param, const ClvSpendRow *rows,
+							   size_t nrows, const ClvSpendSums *sums,
+							   double *grad_log);
 
 /* Fits the model to rows (all with x > 0 and m > 0). */
 extern void clv_gg_fit(const ClvSpendRow *rows, size_t nrows,

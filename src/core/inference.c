@@ -118,13 +118,14 @@ gg_ll(const double *param, double *grad_log, void *arg)
 {
 	const ClvSpendData *data = (const ClvSpendData *) arg;
 
-	return clv_gg_ll(param, data->rows, data->nrows, grad_log);
+	return clv_gg_ll_summed(param, data->rows, data->nrows, &data->sums, grad_log);
 }
 
-/* Gamma-Gamma's likelihood over data. */
+/* Gamma-Gamma's likelihood over data, whose sums it sets. */
 void
-clv_gg_likelihood(const ClvSpendData *data, ClvLikelihood *lik)
+clv_gg_likelihood(ClvSpendData *data, ClvLikelihood *lik)
 {
+	clv_gg_spend_sums(data->rows, data->nrows, &data->sums);
 	lik->nparams = 3;
 	lik->ll = gg_ll;
 	lik->has_gradient = true;
@@ -137,7 +138,7 @@ clv_gg_inference(const double *param, const ClvSpendRow *rows, size_t nrows,
 				 ClvInterrupt interrupt, void *interrupt_arg,
 				 ClvInference *inference)
 {
-	ClvSpendData data = {rows, nrows};
+	ClvSpendData data = {.rows = rows, .nrows = nrows};
 	ClvLikelihood lik;
 
 	clv_gg_likelihood(&data, &lik);

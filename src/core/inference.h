@@ -8,6 +8,7 @@
 #ifndef CLV_INFERENCE_H
 #define CLV_INFERENCE_H
 
+#include "gamma_gamma.h"
 #include "mle.h"
 
 /* What a purchase model's likelihood needs of its data. */
@@ -24,6 +25,7 @@ typedef struct ClvSpendData
 {
 	const ClvSpendRow *rows;
 	size_t		nrows;
+	ClvSpendSums sums;			/* set by clv_gg_likelihood */
 } ClvSpendData;
 
 /*
@@ -35,9 +37,9 @@ extern void clv_bg_family_likelihood(const ClvTxData *data,
 
 /*
  * lik becomes Gamma-Gamma's likelihood (clv_gg_ll, 3 parameters, analytic
- * gradient) over data, which must outlive it.
+ * gradient) over data, which must outlive it; data's sums are set.
  */
-extern void clv_gg_likelihood(const ClvSpendData *data, ClvLikelihood *lik);
+extern void clv_gg_likelihood(ClvSpendData *data, ClvLikelihood *lik);
 
 /* Customers in rows: the sum of their counts. */
 extern double clv_tx_customers(const ClvTxRow *rows, size_t nrows);

@@ -73,13 +73,13 @@ ll_at(const ClvLikelihood *lik, const double *theta, double *grad,
 }
 
 /*
- * The gradient g and Hessian h of the log-likelihood in log-parameters at
- * theta, by central differences of the analytic gradient.  False when a
- * value is not finite.
+ * The Hessian h of the log-likelihood in log-parameters at theta, by
+ * central differences of the analytic gradient.  False when a value is not
+ * finite.
  */
 static bool
 hessian_from_gradient(const ClvLikelihood *lik, const double *theta,
-					  double *g, double h[MAXP][MAXP], ClvInterrupt interrupt,
+					  double h[MAXP][MAXP], ClvInterrupt interrupt,
 					  void *interrupt_arg)
 {
 	int			n = lik->nparams;
@@ -89,8 +89,6 @@ hessian_from_gradient(const ClvLikelihood *lik, const double *theta,
 	int			i,
 				j;
 
-	if (!isfinite(ll_at(lik, theta, g, interrupt, interrupt_arg)))
-		return false;
 	memcpy(probe, theta, sizeof(double) * n);
 	for (j = 0; j < n; j++)
 	{
@@ -109,23 +107,22 @@ hessian_from_gradient(const ClvLikelihood *lik, const double *theta,
 
 /*
  * The gradient g and Hessian h of the log-likelihood in log-parameters at
- * theta, by central first and second differences of the likelihood.
+ * theta, where it is f0, by central first and second differences of the
+ * likelihood.
  */
 static bool
-hessian_from_values(const ClvLikelihood *lik, const double *theta,
+hessian_from_values(const ClvLikelihood *lik, const double *theta, double f0,
 					double *g, double h[MAXP][MAXP], ClvInterrupt interrupt,
 					void *interrupt_arg)
 {
 	const double step = CLV_MLE_VALUE_STEP;
 	int			n = lik->nparams;
 	double		probe[MAXP];
-	double		f0,
-				f_up[MAXP],
+	double		f_up[MAXP],
 				f_down[MAXP];
 	int			i,
 				j;
 
-	f0 = ll_at(lik, theta, NULL, interrupt, interrupt_arg);
 	memcpy(probe, theta, sizeof(double) * n);
 	for (i = 0; i < n; i++)
 	{
@@ -158,7 +155,7 @@ hessian_from_values(const ClvLikelihood *lik, const double *theta,
 		for (j = 0; j < n; j++)
 			if (!isfinite(h[i][j]) || !isfinite(g[i]))
 				return false;
-	return isfinite(f0);
+	return true;
 }
 
 /*
@@ -253,12 +250,14 @@ clv_mle_inference(const ClvLikelihood *lik, const double *param,
 		out->estimate[i] = out->lower[i] = out->upper[i] = param[i];
 		theta[i] = log(param[i]);
 	}
-	out->ll = ll_at(lik, theta, NULL, interrupt, interrupt_arg);
+	/* with the gradient where the likelihood has one */
+	out->ll = ll_at(lik, theta, lik->has_gradient ? g : NULL, interrupt, interrupt_arg);
 	clv_mle_information_criteria(out->ll, n, customers, &out->aic, &out->bic);
 
-	finite = lik->has_gradient ?
-		hessian_from_gradient(lik, theta, g, h, interrupt, interrupt_arg) :
-		hessian_from_values(lik, theta, g, h, interrupt, interrupt_arg);
+	finite = isfinite(out->ll) &&
+		(lik->has_gradient ?
+		 hessian_from_gradient(lik, theta, h, interrupt, interrupt_arg) :
+		 hessian_from_values(lik, theta, out->ll, g, h, interrupt, interrupt_arg));
 	if (!finite)
 	{
 		out->status = CLV_INFORMATION_NOT_FINITE;

@@ -490,7 +490,7 @@ static void
 test_gradients(void)
 {
 	ClvTxData	tx = {tx_rows, n_tx_rows, 0.0, NULL};
-	ClvSpendData spend = {spend_rows, n_spend_rows};
+	ClvSpendData spend = {.rows = spend_rows, .nrows = n_spend_rows};
 	ClvLikelihood bgnbd,
 				gg;
 	int			trial,
@@ -857,6 +857,42 @@ test_hyp2f1_near_poles(void)
 	   "log 2F1(a, b; a + 1; z) of a near 0 is not negative (CI fuzzing seed 396908340)");
 }
 
+/*
+ * Gamma-Gamma's log-likelihood on the ridge p -> infinity, gamma -> 0 of a
+ * degenerate fit (three customers of models_inference), against its
+ * formula in long double: p x log m, p x log x and p x log(gamma + m x)
+ * cancel, and so do lgamma(p x + q) and lgamma(p x); summed as written
+ * they were 1.6e-7 off at p = 2.4e8 (the fit wandered along the ridge).
+ */
+static void
+test_gg_ridge(void)
+{
+	static const ClvSpendRow rows[3] = {{1, 10, 1}, {2, 20, 1}, {3, 5, 1}};
+	static const double params[2][3] = {
+		{2.369e8, 3.4011942648311857, 1.230583151436156e-07},
+		{6.05e6, 3.4, 4.8e-6}
+	};
+
+	for (int k = 0; k < 2; k++)
+	{
+		long double p = params[k][0],
+					q = params[k][1],
+					gamma = params[k][2],
+					want = 0;
+
+		for (int i = 0; i < 3; i++)
+		{
+			long double x = rows[i].x,
+						m = rows[i].m;
+
+			want += lgammal(p * x + q) - lgammal(p * x) - lgammal(q) + q * logl(gamma) +
+				(p * x - 1) * logl(m) + p * x * logl(x) - (p * x + q) * logl(gamma + m * x);
+		}
+		is_near(clv_gg_ll(params[k], rows, 3, NULL), (double) want, 1e-8,
+				"Gamma-Gamma log-likelihood on the ridge of a degenerate fit");
+	}
+}
+
 int
 main(void)
 {
@@ -871,6 +907,7 @@ main(void)
 	test_cdnow();
 	test_bgnbd_expectation();
 	test_gradients();
+	test_gg_ridge();
 	test_extremes();
 	test_no_repeats();
 	return done_testing();
