@@ -166,10 +166,16 @@ FROM unidentified;
 SELECT (gg).std_errors IS NULL AS no_se, (gg).aic < 'Infinity' AS finite_aic
 FROM (SELECT gamma_gamma_fit(x, m) AS gg
 	  FROM (VALUES (1, 10.0), (1, 10.0), (2, 10.0), (2, 10.0)) v(x, m)) f;
--- a converged fit at a point that is not a maximum in every direction
+-- a converged fit at a point that is not a maximum in every direction:
+-- the fit runs along a ridge (p to infinity, gamma to 0), where whether
+-- the information matrix comes out singular or not positive definite
+-- depends on the last bits of where it stops, so the warning is shown
+-- without its detail
+\set VERBOSITY terse
 SELECT (gg).converged, (gg).std_errors IS NULL AS no_se
 FROM (SELECT gamma_gamma_fit(x, m) AS gg
 	  FROM (VALUES (1, 10.0), (2, 20.0), (3, 5.0)) v(x, m)) f;
+\set VERBOSITY default
 
 -- model comparison: per segment, the model of least AIC (both purchase
 -- models have 4 parameters, so it is the one of greater likelihood)
