@@ -736,30 +736,34 @@ pole_gap(double w)
 	return CLV_HYP2F1_POLE_GAP / Max(1.0, -log(w));
 }
 
-/* Whether m is within pole_gap(w) of a pole, a non-negative integer. */
+/*
+ * Whether m is within pole_gap(w) of a pole, a non-negative integer (the
+ * logarithm only taken within the widest gap).
+ */
 static bool
 near_pole(double m, double w)
 {
-	return m > -0.5 && fabs(m - rint(m)) <= pole_gap(w);
+	double		offset = fabs(m - rint(m));
+
+	return m > -0.5 && offset <= CLV_HYP2F1_POLE_GAP && offset <= pole_gap(w);
 }
 
 /*
  * log 2F1(1, b; c; z) by the 1 - z transformation where m = c - 1 - b is
- * within pole_gap(w) of an integer k >= 0: the transformation's
+ * within gap = pole_gap(w) of an integer k >= 0: the transformation's
  * two terms have poles there that cancel (2F1 itself is smooth in c), so
  * log 2F1 is taken at c -+ the gap from k and joined by the cubic through
  * those two values and their c-derivatives (exact from the duals; the
  * error is of the order of the gap to the fourth power times the fourth
  * derivative, which near z = 1 grows like log(w)^4, hence the gap's
- * shrinking with |log w|).  The derivatives in b
- * and z are interpolated linearly.
+ * shrinking with |log w|).  The derivatives in b and z are interpolated
+ * linearly.
  */
 static Dual
-log_hyp2f1_one_across_pole(double b, double m, double w, long limit,
+log_hyp2f1_one_across_pole(double b, double m, double w, double gap, long limit,
 						   double max_loss, bool derivatives_too)
 {
-	double		k = rint(m),
-				gap = pole_gap(w);
+	double		k = rint(m);
 	double		m_low = k - gap,
 				m_high = k + gap;
 	Dual		low = log_hyp2f1_one_near_one(b, m_low, w, limit, max_loss, derivatives_too),
@@ -888,12 +892,13 @@ log_hyp2f1_one_transformed(double b, double c, double w, long limit,
 						   double max_loss, bool derivatives_too)
 {
 	double		m = c - 1 - b,
-				gap = pole_gap(w);
+				gap;
 
 	if (!near_pole(m, w))
 		return log_hyp2f1_one_near_one(b, m, w, limit, max_loss, derivatives_too);
+	gap = pole_gap(w);
 	if (c - gap < c + gap)
-		return log_hyp2f1_one_across_pole(b, m, w, limit, max_loss, derivatives_too);
+		return log_hyp2f1_one_across_pole(b, m, w, gap, limit, max_loss, derivatives_too);
 	return dual_const(NAN);
 }
 
@@ -964,7 +969,6 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 		z * (b + 2.0) < c * (1.0 - CLV_HYP2F1_FRACTION_MARGIN);
 	if (w * (b + 1) < CLV_HYP2F1_NEAR_ONE && m < limit)
 	{
-
 		/*
 		 * near a pole the fraction, where it is fast, is the more accurate;
 		 * for a large m (the transformation sums past n = m) the faster
