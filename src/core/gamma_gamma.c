@@ -41,9 +41,10 @@ clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
  *   - (p x + q) L - (1 + q) log m:
  * the terms in log m are the data sum's, the large p x log(m x) of the
  * two forms' terms cancel exactly, and lgamma(p x + q) - lgamma(p x) is
- * taken without the difference (p of 1e8 left 1e-7 of rounding in each).  The terms of x alone are computed once per run of
- * equal x: the rows come sorted by x (in another order the same values
- * are only computed more often).
+ * taken without the difference (p of 1e8 left 1e-7 of rounding in each).
+ * The terms of x alone are computed once per run of equal x: the rows
+ * come sorted by x (in another order the same values are only computed
+ * more often).
  */
 double
 clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
@@ -112,19 +113,12 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 	return ll < INFINITY ? ll : NAN;
 }
 
-/* The data a fit's objective needs. */
-typedef struct FitData
-{
-	const ClvSpendRow *rows;
-	size_t		nrows;
-	ClvSpendSums sums;
-} FitData;
 
 /* The negative log-likelihood at log-parameters theta, for the optimiser. */
 static double
 negative_ll(const double *theta, double *grad, void *arg)
 {
-	const FitData *data = (const FitData *) arg;
+	const ClvSpendData *data = (const ClvSpendData *) arg;
 	double		param[3];
 	double		ll;
 	int			i;
@@ -143,7 +137,7 @@ void
 clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 		   void *interrupt_arg, ClvModelFit *fit)
 {
-	FitData		data = {.rows = rows, .nrows = nrows};
+	ClvSpendData data = {.rows = rows, .nrows = nrows};
 	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
 	interrupt_arg, 0.0, false};
 	double		theta0[3] = {0, 0, 0};

@@ -19,6 +19,14 @@ typedef struct ClvSpendSums
 	double		n_log_m;
 } ClvSpendSums;
 
+/* What Gamma-Gamma's likelihood needs of its data. */
+typedef struct ClvSpendData
+{
+	const ClvSpendRow *rows;
+	size_t		nrows;
+	ClvSpendSums sums;			/* clv_gg_spend_sums of the rows */
+} ClvSpendData;
+
 /* Computes the sums of rows into sums. */
 extern void clv_gg_spend_sums(const ClvSpendRow *rows, size_t nrows,
 							  ClvSpendSums *sums);

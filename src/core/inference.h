@@ -20,14 +20,6 @@ typedef struct ClvTxData
 	void	   *workspace;		/* Pareto/NBD: clv_pnbd_workspace_size bytes */
 } ClvTxData;
 
-/* What Gamma-Gamma's likelihood needs of its data. */
-typedef struct ClvSpendData
-{
-	const ClvSpendRow *rows;
-	size_t		nrows;
-	ClvSpendSums sums;			/* set by clv_gg_likelihood */
-} ClvSpendData;
-
 /*
  * lik becomes the likelihood of the beta-geometric family (clv_bg_family_ll,
  * 4 parameters, analytic gradient) over data, which must outlive it.
