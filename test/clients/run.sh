@@ -28,13 +28,6 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PORT=${CLIENTS_PORT:-55440}
-# without CLIENTS_PORT, the first port from 55440 that nothing listens on
-# (two CI runs on one machine)
-if [ -z "${CLIENTS_PORT:-}" ]; then
-	while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
-		PORT=$((PORT + 1))
-	done
-fi
 PYTHON=/usr/bin/python3			# Debian's, which has python3-psycopg2 and python3-pyodbc
 JDBC_JAR=/usr/share/java/postgresql.jar
 SUDO=
@@ -122,8 +115,8 @@ start_server() {
 run_as_pg "$PGBIN/initdb" -D "$tmp/data" --auth=trust --locale=C.UTF-8 -U postgres >/dev/null 2>&1 &&
 	start_server
 status=$?
-# a port taken between the check above and the start (two CI runs at once):
-# the next ports, unless CLIENTS_PORT chose it
+# without CLIENTS_PORT, the next ports while the server finds its port
+# taken (two CI runs on one machine)
 for _ in $(seq 20); do
 	[ $status -ne 0 ] && [ -z "${CLIENTS_PORT:-}" ] &&
 		grep -q "Address already in use" "$tmp/server.log" 2>/dev/null || break
