@@ -12,7 +12,9 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
 REGRESS = $(sort $(filter-out clv--%,$(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS_OPTS = --inputdir=. --load-extension=clv
 PG_CPPFLAGS = -I$(srcdir)/src
-SHLIB_LINK = -lm
+# glibc's vector math library, for src/core/vecmath.c on x86-64
+LIBMVEC := $(if $(filter x86_64,$(shell uname -m)),-lmvec)
+SHLIB_LINK = $(LIBMVEC) -lm
 EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
 	test/fuzz/*.bin test/bench/*.bin
 
@@ -27,7 +29,7 @@ CORE_SRCS = $(sort $(wildcard src/core/*.c))
 UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
 
 test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
-	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(LIBMVEC) -lm
 
 .PHONY: unitcheck cdnowcheck
 unitcheck: $(UNIT_TESTS)
@@ -43,5 +45,5 @@ cdnowcheck:
 .PHONY: corebench
 corebench:
 	$(CC) -std=c99 -O2 -Wall -Wextra -Isrc/core -o test/bench/core_fits.bin \
-		test/bench/core_fits.c $(CORE_SRCS) -lm
+		test/bench/core_fits.c $(CORE_SRCS) $(LIBMVEC) -lm
 	test/bench/core_fits.bin

@@ -380,7 +380,7 @@ fit_result(FunctionCallInfo fcinfo, DiscreteModel model, const void *rows,
 	values[k + 1] = Int64GetDatum((int64) customers);
 	values[k + 2] = Int32GetDatum(fit.iterations);
 	values[k + 3] = BoolGetDatum(fit.converged);
-	clv_fit_quality(&inference, fname, values + k + 4, nulls + k + 4);
+	clv_fit_quality(&inference, fit.converged, fname, values + k + 4, nulls + k + 4);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 

@@ -387,13 +387,18 @@ information_problem(ClvInformationStatus status)
 
 /* See models.h. */
 void
-clv_fit_quality(const ClvInference *inference, const char *fname,
-				Datum *values, bool *nulls)
+clv_fit_quality(const ClvInference *inference, bool converged,
+				const char *fname, Datum *values, bool *nulls)
 {
 	Datum		se[4];
 	int			i;
 
-	if (inference->status == CLV_INFORMATION_OK)
+	if (!converged)
+	{
+		values[0] = (Datum) 0;
+		nulls[0] = true;
+	}
+	else if (inference->status == CLV_INFORMATION_OK)
 	{
 		for (i = 0; i < inference->nparams; i++)
 			se[i] = Float8GetDatum(inference->se[i]);
@@ -497,7 +502,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	values[6] = Int32GetDatum(fit.iterations);
 	values[7] = BoolGetDatum(fit.converged);
 	values[8] = IntervalPGetDatum(clv_usec_interval_exact(stats->unit_usec));
-	clv_fit_quality(&inference, fname, values + 9, nulls + 9);
+	clv_fit_quality(&inference, fit.converged, fname, values + 9, nulls + 9);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 
@@ -572,6 +577,6 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(customers);
 	values[5] = Int32GetDatum(fit.iterations);
 	values[6] = BoolGetDatum(fit.converged);
-	clv_fit_quality(&inference, "gamma_gamma_fit", values + 7, nulls + 7);
+	clv_fit_quality(&inference, fit.converged, "gamma_gamma_fit", values + 7, nulls + 7);
 	return clv_composite_result(fcinfo, values, nulls);
 }

@@ -13,6 +13,7 @@
 #include "optimize.h"
 #include "quadrature.h"
 #include "special.h"
+#include "vecmath.h"
 
 /*
  * The terms of one customer's likelihood that depend on x alone; k = x +
@@ -25,6 +26,7 @@ typedef struct XTerms
 	double		x;
 	double		lgamma_part;	/* lgamma(r+x) - lgamma(r) + log B(a, b+k) - log B(a, b) */
 	double		log_dropout;	/* log(a / (b + k - 1)), -inf for k = 0 */
+	double		inv_b_k;		/* 1 / (b + k - 1), 0 for k = 0 */
 	double		d_r;			/* d lgamma_part / dr */
 	double		d_a;			/* d lgamma_part / da */
 	double		d_b;			/* d lgamma_part / db */
@@ -45,6 +47,7 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
 		lgamma(a + b) + lgamma(b + k) - lgamma(b) - lgamma(a + b + k);
 	/* b + (k - 1): k - 1 is exact, (b + k) - 1 would round a small b */
 	terms->log_dropout = k > 0 ? log(a) - log(b + (k - 1)) : -INFINITY;
+	terms->inv_b_k = k > 0 ? 1.0 / (b + (k - 1)) : 0.0;
 	if (with_derivatives)
 	{
 		double		psi_ab = clv_special_digamma(a + b);
@@ -63,29 +66,41 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
  */
 #define LOG_T_SLOTS 2048
 
-/* A memo of log(alpha + t) by t, direct-mapped; empty slots hold t = NaN. */
+/*
+ * A memo of log(alpha + t) and 1 / (alpha + t) by t, direct-mapped; empty
+ * slots hold t = NaN.
+ */
 typedef struct LogTMemo
 {
-	double		t[LOG_T_SLOTS];
-	double		log_alpha_t[LOG_T_SLOTS];
+	struct
+	{
+		double		t;
+		double		log_alpha_t;
+		double		inv_alpha_t;
+	}			slot[LOG_T_SLOTS];
 } LogTMemo;
 
-/* log(alpha + t), from memo when it holds t. */
+/* log(alpha + t), and 1 / (alpha + t) in *inv, from memo when it holds t. */
 static inline double
-log_alpha_t_memo(LogTMemo *memo, double alpha, double t)
+log_alpha_t_memo(LogTMemo *memo, double alpha, double t, double *inv)
 {
 	uint64_t	bits;
 	size_t		slot;
 
 	memcpy(&bits, &t, sizeof(bits));
 	slot = (size_t) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 53) & (LOG_T_SLOTS - 1);
-	if (!(memo->t[slot] == t))
+	if (!(memo->slot[slot].t == t))
 	{
-		memo->t[slot] = t;
-		memo->log_alpha_t[slot] = log(alpha + t);
+		memo->slot[slot].t = t;
+		memo->slot[slot].log_alpha_t = log(alpha + t);
+		memo->slot[slot].inv_alpha_t = 1.0 / (alpha + t);
 	}
-	return memo->log_alpha_t[slot];
+	*inv = memo->slot[slot].inv_alpha_t;
+	return memo->slot[slot].log_alpha_t;
 }
+
+/* Rows of the likelihood whose exponentials are taken together. */
+#define LL_BLOCK 64
 
 /*
  * The log-likelihood of the beta-geometric family (shift 0 BG/NBD, 1
@@ -93,7 +108,9 @@ log_alpha_t_memo(LogTMemo *memo, double alpha, double t)
  * log(alpha + t_x) are computed once per run of equal values: the rows
  * come sorted by x, then t_x (in another order the same values are only
  * computed more often); log(alpha + t) once per distinct t, but for
- * collisions in its memo.
+ * collisions in its memo.  Each row joins its alive and dropout terms by
+ * log-sum-exp; the exponentials and logarithms of a block of rows are
+ * taken together (src/core/vecmath.h).
  */
 double
 clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
@@ -103,52 +120,92 @@ clv_bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 				alpha = param[1],
 				a = param[2],
 				b = param[3];
-	double		log_alpha = log(alpha);
+	double		log_alpha = log(alpha),
+				r_over_alpha = r / alpha,
+				inv_a = 1.0 / a;
 	double		ll = 0.0,
 				g_r = 0.0,
 				g_alpha = 0.0,
 				g_a = 0.0,
 				g_b = 0.0;
-	XTerms		terms = {-1, 0, 0, 0, 0, 0};
+	XTerms		terms[LL_BLOCK + 1];
+	int			nterms = 0;
 	double		t_x = NAN,
-				log_alpha_tx = NAN;
+				log_alpha_tx = NAN,
+				inv_alpha_tx = NAN;
 	LogTMemo	memo;
 	size_t		i;
 
 	for (i = 0; i < LOG_T_SLOTS; i++)
-		memo.t[i] = NAN;
+		memo.slot[i].t = NAN;
 
-	for (i = 0; i < nrows; i++)
+	for (i = 0; i < nrows; i += LL_BLOCK)
 	{
-		const ClvTxRow *row = &rows[i];
-		double		x = row->x;
-		double		log_alpha_t = log_alpha_t_memo(&memo, alpha, row->t);
-		double		alive_term,
-					dropout_term,
-					joint,
-					w_dropout;
+		size_t		n = nrows - i < LL_BLOCK ? nrows - i : LL_BLOCK;
+		const ClvTxRow *block = rows + i;
+		unsigned char term_of[LL_BLOCK];
+		double		log_at[LL_BLOCK],
+					log_atx[LL_BLOCK],
+					inv_at[LL_BLOCK],
+					inv_atx[LL_BLOCK],
+					larger[LL_BLOCK],
+					ratio[LL_BLOCK],
+					log1p_ratio[LL_BLOCK];
+		bool		dropout_larger[LL_BLOCK];
+		size_t		k;
 
-		if (x != terms.x)
-			x_terms(param, x, shift, grad_log != NULL, &terms);
-		if (!(row->t_x == t_x))
+		/* the last row's x terms start the block */
+		if (nterms > 0)
 		{
-			t_x = row->t_x;
-			log_alpha_tx = log(alpha + t_x);
+			terms[0] = terms[nterms - 1];
+			nterms = 1;
 		}
-		alive_term = -(r + x) * log_alpha_t;
-		dropout_term = terms.log_dropout - (r + x) * log_alpha_tx;
-		joint = clv_special_logsumexp_share(alive_term, dropout_term, &w_dropout);
-		ll += row->count * (terms.lgamma_part + r * log_alpha + joint);
-		if (grad_log == NULL)
-			continue;
-		g_r += row->count * (terms.d_r + log_alpha -
-							 (1 - w_dropout) * log_alpha_t - w_dropout * log_alpha_tx);
-		g_alpha += row->count * (r / alpha -
-								 (r + x) * ((1 - w_dropout) / (alpha + row->t) +
-											w_dropout / (alpha + row->t_x)));
-		g_a += row->count * (terms.d_a + w_dropout / a);
-		g_b += row->count * (terms.d_b -
-							 (x + shift > 0 ? w_dropout / (b + (x + shift - 1)) : 0.0));
+		for (k = 0; k < n; k++)
+		{
+			double		x = block[k].x;
+			double		alive_term,
+						dropout_term;
+
+			if (nterms == 0 || x != terms[nterms - 1].x)
+				x_terms(param, x, shift, grad_log != NULL, &terms[nterms++]);
+			term_of[k] = (unsigned char) (nterms - 1);
+			if (!(block[k].t_x == t_x))
+			{
+				t_x = block[k].t_x;
+				log_alpha_tx = log(alpha + t_x);
+				inv_alpha_tx = 1.0 / (alpha + t_x);
+			}
+			log_at[k] = log_alpha_t_memo(&memo, alpha, block[k].t, &inv_at[k]);
+			log_atx[k] = log_alpha_tx;
+			inv_atx[k] = inv_alpha_tx;
+			alive_term = -(r + x) * log_at[k];
+			dropout_term = terms[nterms - 1].log_dropout - (r + x) * log_alpha_tx;
+			dropout_larger[k] = !(alive_term > dropout_term);
+			larger[k] = dropout_larger[k] ? dropout_term : alive_term;
+			/* exp(smaller - larger), 0 when both are -inf */
+			ratio[k] = larger[k] == -INFINITY ? -INFINITY :
+				(dropout_larger[k] ? alive_term : dropout_term) - larger[k];
+		}
+		clv_vec_exp(ratio, ratio, n);
+		clv_vec_log1p(ratio, log1p_ratio, n);
+		for (k = 0; k < n; k++)
+		{
+			const XTerms *xt = &terms[term_of[k]];
+			double		x = block[k].x;
+			double		count = block[k].count;
+			double		w_dropout = (dropout_larger[k] ? 1.0 : ratio[k]) / (1.0 + ratio[k]);
+
+			ll += count * (xt->lgamma_part + r * log_alpha + larger[k] + log1p_ratio[k]);
+			if (grad_log == NULL)
+				continue;
+			g_r += count * (xt->d_r + log_alpha -
+							(1 - w_dropout) * log_at[k] - w_dropout * log_atx[k]);
+			g_alpha += count * (r_over_alpha -
+								(r + x) * ((1 - w_dropout) * inv_at[k] +
+										   w_dropout * inv_atx[k]));
+			g_a += count * (xt->d_a + w_dropout * inv_a);
+			g_b += count * (xt->d_b - w_dropout * xt->inv_b_k);
+		}
 	}
 	if (grad_log != NULL)
 	{

@@ -12,6 +12,10 @@
 
 #include "optimize.h"
 #include "special.h"
+#include "vecmath.h"
+
+/* Rows of the likelihood whose logarithms are taken together. */
+#define LL_BLOCK 64
 
 /* Computes sum n log m over rows. */
 void
@@ -44,7 +48,8 @@ clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
  * taken without the difference (p of 1e8 left 1e-7 of rounding in each).
  * The terms of x alone are computed once per run of equal x: the rows
  * come sorted by x (in another order the same values are only computed
- * more often).
+ * more often); the L of a block of rows are taken together
+ * (src/core/vecmath.h).
  */
 double
 clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
@@ -72,36 +77,43 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 		psi_q = clv_special_digamma(q);
 	ll = -(1 + q) * sums->n_log_m;
 	g_q = -sums->n_log_m;
-	for (i = 0; i < nrows; i++)
+	for (i = 0; i < nrows; i += LL_BLOCK)
 	{
-		double		m = rows[i].m,
-					n = rows[i].count;
-		double		mx,
-					ratio,
-					excess;
+		size_t		n = nrows - i < LL_BLOCK ? nrows - i : LL_BLOCK;
+		const ClvSpendRow *block = rows + i;
+		double		excess[LL_BLOCK];
+		size_t		k;
 
-		if (!(rows[i].x == x))
+		for (k = 0; k < n; k++)
+			excess[k] = gamma / (block[k].m * block[k].x);
+		clv_vec_log1p(excess, excess, n);
+		for (k = 0; k < n; k++)
 		{
-			x = rows[i].x;
-			px = p * x;
-			log_x = log(x);
-			x_term = clv_special_lgamma_ratio(px, q) - lgamma_q + q * (log_gamma - log_x);
-			if (grad_log != NULL)
+			double		count = block[k].count,
+						mx = block[k].m * block[k].x;
+
+			if (!(block[k].x == x))
 			{
-				psi_pxq = clv_special_digamma(px + q);
-				psi_shift = clv_special_digamma_ratio(px, q);
+				x = block[k].x;
+				px = p * x;
+				log_x = log(x);
+				x_term = clv_special_lgamma_ratio(px, q) - lgamma_q + q * (log_gamma - log_x);
+				if (grad_log != NULL)
+				{
+					psi_pxq = clv_special_digamma(px + q);
+					psi_shift = clv_special_digamma_ratio(px, q);
+				}
 			}
+			/* where gamma / (m x) overflows, log gamma - log(m x) */
+			if (!isfinite(gamma / mx))
+				excess[k] = log_gamma - log(mx);
+			ll += count * (x_term - (px + q) * excess[k]);
+			if (grad_log == NULL)
+				continue;
+			g_p += count * x * (psi_shift - excess[k]);
+			g_q += count * (psi_pxq - psi_q + log_gamma - log_x - excess[k]);
+			g_gamma += count * (q / gamma - (px + q) / (gamma + mx));
 		}
-		mx = m * x;
-		ratio = gamma / mx;
-		/* L; where gamma / (m x) overflows, log gamma - log(m x) */
-		excess = isfinite(ratio) ? log1p(ratio) : log_gamma - log(mx);
-		ll += n * (x_term - (px + q) * excess);
-		if (grad_log == NULL)
-			continue;
-		g_p += n * x * (psi_shift - excess);
-		g_q += n * (psi_pxq - psi_q + log_gamma - log_x - excess);
-		g_gamma += n * (q / gamma - (px + q) / (gamma + mx));
 	}
 	if (grad_log != NULL)
 	{

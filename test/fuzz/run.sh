@@ -53,6 +53,10 @@ build_extra() {
 	echo "$extra"
 }
 
+# glibc's vector math library, for src/core/vecmath.c on x86-64
+libmvec=
+[ "$(uname -m)" = x86_64 ] && libmvec=-lmvec
+
 harnesses=(test/fuzz/fuzz_*.c)
 passes=1
 [ "$random_runs" -gt 0 ] && passes=2
@@ -97,7 +101,7 @@ for source in "${harnesses[@]}"; do
 	bin=test/fuzz/$name.bin
 	log=$scratch/$name.log
 	# shellcheck disable=SC2046
-	if ! $CC $CFLAGS_FUZZ -o "$bin" "$source" src/core/*.c $(build_extra "$source") -lm > "$log" 2>&1; then
+	if ! $CC $CFLAGS_FUZZ -o "$bin" "$source" src/core/*.c $(build_extra "$source") $libmvec -lm > "$log" 2>&1; then
 		echo "not ok $n - $name"
 		echo "# $name did not build:"
 		sed 's/^/#   /' "$log"

@@ -1,0 +1,28 @@
+/*
+ * vecmath.h -- exp and log1p over arrays, for the likelihoods whose rows
+ * each need one of them: on x86-64 with glibc 2.35 or later and a
+ * processor with AVX2 through glibc's vector math library, four at a
+ * time; elsewhere one at a time through libm.  glibc documents its vector
+ * functions within 4 ulp, its scalar ones within 1.
+ *
+ * Plain C99 + libm, no PostgreSQL headers.
+ */
+#ifndef CLV_VECMATH_H
+#define CLV_VECMATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* out[i] = exp(in[i]) for i < n; in and out may be the same array. */
+extern void clv_vec_exp(const double *in, double *out, size_t n);
+
+/* out[i] = log1p(in[i]) for i < n; in and out may be the same array. */
+extern void clv_vec_log1p(const double *in, double *out, size_t n);
+
+/*
+ * Whether every call takes libm's one element at a time (the unit tests
+ * check both paths on a processor with vectors).
+ */
+extern void clv_vec_force_scalar(bool force);
+
+#endif							/* CLV_VECMATH_H */
