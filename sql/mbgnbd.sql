@@ -206,6 +206,37 @@ FROM (SELECT k, s, bg, gg, mb,
 	  FROM (SELECT (x, t_x, t, m, orders, unit)::clv_summary AS s FROM mb_summaries WHERE x > 0 LIMIT 50) q,
 		   mb_fits, generate_series(1, 2) k) r;
 
+-- the call sites of one query share a value cache of four slots: six
+-- settings, over two BG/NBD models (the fit and one of half the customers)
+-- alternating by row, give every call the value it has alone (one call
+-- site per query)
+CREATE TEMP TABLE cache_rows AS
+SELECT row_number() OVER (ORDER BY x, t_x, t, k) AS id, k,
+	   (x, t_x, t, m, orders, unit)::clv_summary AS s
+FROM mb_summaries, generate_series(1, 2) k;
+CREATE TEMP TABLE cache_models AS
+SELECT id, s, CASE WHEN k = 1 THEN bg ELSE half END AS model, gg
+FROM cache_rows, mb_fits,
+	 (SELECT bgnbd_fit(s) AS half FROM cache_rows WHERE id % 4 = 1) h;
+CREATE TEMP TABLE cache_together AS
+SELECT id, expected_purchases(model, 1, s) AS e1, expected_purchases(model, 13, s) AS e13,
+	   expected_purchases(model, 26, s) AS e26, expected_purchases(model, 52, s) AS e52,
+	   clv(model, gg, s, 6, 0.02) AS c6, clv(model, gg, s) AS c12
+FROM cache_models;
+CREATE TEMP TABLE cache_alone (id bigint PRIMARY KEY, e1 float8, e13 float8, e26 float8,
+							   e52 float8, c6 float8, c12 float8);
+INSERT INTO cache_alone (id, e1) SELECT id, expected_purchases(model, 1, s) FROM cache_models;
+UPDATE cache_alone a SET e13 = expected_purchases(m.model, 13, m.s) FROM cache_models m WHERE m.id = a.id;
+UPDATE cache_alone a SET e26 = expected_purchases(m.model, 26, m.s) FROM cache_models m WHERE m.id = a.id;
+UPDATE cache_alone a SET e52 = expected_purchases(m.model, 52, m.s) FROM cache_models m WHERE m.id = a.id;
+UPDATE cache_alone a SET c6 = clv(m.model, m.gg, m.s, 6, 0.02) FROM cache_models m WHERE m.id = a.id;
+UPDATE cache_alone a SET c12 = clv(m.model, m.gg, m.s) FROM cache_models m WHERE m.id = a.id;
+SELECT count(*) AS scored,
+	   count(*) FILTER (WHERE (t.e1, t.e13, t.e26, t.e52, t.c6, t.c12)
+						IS DISTINCT FROM (a.e1, a.e13, a.e26, a.e52, a.c6, a.c12)) AS mismatches,
+	   count(DISTINCT t.e52) > count(*) / 4 AS values_vary
+FROM cache_together t JOIN cache_alone a USING (id);
+
 -- purchase-count distributions of the three fitted models: over n = 0 ..
 -- 1000 they sum to 1, with E[X(t)] (a new customer) or the conditional
 -- expectation (a customer with a history) as mean; horizon 0 is X = 0

@@ -98,10 +98,18 @@ typedef enum CustomerForm
 } CustomerForm;
 
 /*
- * The most distinct (x, t) a call site's value cache holds before it
- * starts over (a power of 2): 4 MB of entries at most.
+ * The most distinct (x, t) a value cache holds before it starts over (a
+ * power of 2): 8 MB of entries at most.
  */
 #define VALUE_CACHE_MAX_ENTRIES 131072
+
+/*
+ * The settings whose values one cache entry holds side by side: a scoring
+ * query's expected_purchases and clv calls each look up the same customer,
+ * and finding both values in one entry (one cache line) halves the memory
+ * waits of a million random customers.
+ */
+#define VALUE_SLOTS 4
 
 /* The key of a cached value: a customer's x and t (-0 made +0). */
 typedef struct ValueCacheKey
@@ -110,12 +118,15 @@ typedef struct ValueCacheKey
 	double		t;
 } ValueCacheKey;
 
-/* A cached per-(x, t) value. */
+/*
+ * The per-(x, t) values of the settings of a value cache's slots: value[i]
+ * holds slot i's when generation[i] is the slot's generation (0: none).
+ */
 typedef struct ValueCacheEntry
 {
 	ValueCacheKey key;
-	double		value;
-	bool		valid;			/* false until the value is stored */
+	double		value[VALUE_SLOTS];
+	uint16		generation[VALUE_SLOTS];
 	char		status;			/* simplehash's */
 } ValueCacheEntry;
 
@@ -147,22 +158,40 @@ value_cache_hash(ValueCacheKey key)
 #include "lib/simplehash.h"
 
 /*
- * The per-(x, t) factor of the customers a call site has seen, for the
- * model and settings of its latest call: clv()'s discounted purchases
- * (settings months and discount), expected_purchases' purchases if alive
- * (setting the horizon).  The result is P(alive | x, t_x, t) times this
- * (and the spend), and day-level summaries share few distinct (x, t): a
- * million customers of two years of days have some 52,000.  The table
- * grows with the distinct (x, t) seen, up to VALUE_CACHE_MAX_ENTRIES.
+ * What a value cache slot's values are: the per-(x, t) factor of a model
+ * and a function's settings, clv()'s discounted purchases (settings months
+ * and discount) or expected_purchases' purchases if alive (setting the
+ * horizon).  The result is P(alive | x, t_x, t) times this (and the
+ * spend).
  */
-typedef struct ValueCache
+typedef struct ValueSetting
 {
 	ModelKind	kind;
 	double		param[4];
 	int64		unit_usec;
 	double		settings[2];
+	uint16		generation;		/* 0: the slot is free */
+} ValueSetting;
+
+/*
+ * Cached per-(x, t) values of up to VALUE_SLOTS settings.  Day-level
+ * summaries share few distinct (x, t): a million customers of two years
+ * of days have some 52,000.  The call sites of a query share one cache
+ * (query_values), made in their query's memory context and forgotten when
+ * that context goes; a call site of another query running meanwhile keeps
+ * a cache of its own.  More settings than slots take turns in them.
+ */
+typedef struct ValueCache
+{
+	MemoryContext context;		/* where the table lives */
+	MemoryContextCallback forget;	/* clears query_values with context */
+	ValueSetting slot[VALUE_SLOTS];
+	int			next_eviction;	/* the slot a new setting takes when all are */
 	value_table_hash *table;
 } ValueCache;
+
+/* The value cache the call sites of the running query share, if any. */
+static ValueCache *query_values = NULL;
 
 /* A purchase model read from its composite. */
 typedef struct PurchaseModel
@@ -195,7 +224,8 @@ typedef struct ScoringCache
 	ClvCompositeReader summary;
 	ModelMemo	model_memo;
 	ModelMemo	spend_memo;
-	ValueCache *values;			/* made on first use */
+	ValueCache *values;			/* query_values or its own; made on first use */
+	int			slot;			/* its slot in values, -1 before it has one */
 } ScoringCache;
 
 /* A customer's summary as the scoring functions take it. */
@@ -559,62 +589,164 @@ check_horizon(double horizon, const char *fname)
 				 errhint("The horizon is in the model's unit.")));
 }
 
+/* Forgets the query's shared value cache as its memory context goes. */
+static void
+forget_query_values(void *arg)
+{
+	if (query_values == (ValueCache *) arg)
+		query_values = NULL;
+}
+
+/* A new, empty value cache in context. */
+static ValueCache *
+value_cache_create(MemoryContext context)
+{
+	ValueCache *values = MemoryContextAllocZero(context, sizeof(ValueCache));
+
+	values->context = context;
+	values->table = value_table_create(context, 256, NULL);
+	return values;
+}
+
 /*
- * The entry of the call site's value cache for customer's (x, t) under
- * model and the function's settings; *hit says whether it holds the value,
- * else the caller computes it and stores it with value_cache_store.
+ * The value cache of the call site: the query's shared one when it belongs
+ * to the call site's memory context (made if there is none), else one of
+ * its own.
  */
-static ValueCacheEntry *
-value_cache_lookup(FunctionCallInfo fcinfo, const PurchaseModel *model,
-				   double setting0, double setting1, const Customer *customer,
-				   bool *hit)
+static ValueCache *
+call_site_values(FunctionCallInfo fcinfo, ScoringCache *cache)
+{
+	MemoryContext context = fcinfo->flinfo->fn_mcxt;
+
+	if (cache->values != NULL)
+		return cache->values;
+	cache->slot = -1;
+	if (query_values == NULL)
+	{
+		query_values = value_cache_create(context);
+		query_values->forget.func = forget_query_values;
+		query_values->forget.arg = query_values;
+		MemoryContextRegisterResetCallback(context, &query_values->forget);
+	}
+	cache->values = query_values->context == context ? query_values :
+		value_cache_create(context);
+	return cache->values;
+}
+
+/* Whether slot holds the values of model and settings. */
+static bool
+slot_is(const ValueSetting *slot, const PurchaseModel *model, double setting0,
+		double setting1)
+{
+	return slot->generation != 0 && slot->kind == model->kind &&
+		memcmp(slot->param, model->param, sizeof(slot->param)) == 0 &&
+		slot->unit_usec == model->unit_usec && slot->settings[0] == setting0 &&
+		slot->settings[1] == setting1;
+}
+
+/*
+ * Points slot i of values at model and settings, whose values none of its
+ * entries holds yet: the slot's generation moves on, and when it has used
+ * all of them the table starts over.
+ */
+static void
+slot_take(ValueCache *values, int i, const PurchaseModel *model,
+		  double setting0, double setting1)
+{
+	ValueSetting *slot = &values->slot[i];
+
+	if (slot->generation == PG_UINT16_MAX)
+	{
+		value_table_destroy(values->table);
+		values->table = value_table_create(values->context, 256, NULL);
+		slot->generation = 0;
+	}
+	slot->kind = model->kind;
+	memcpy(slot->param, model->param, sizeof(slot->param));
+	slot->unit_usec = model->unit_usec;
+	slot->settings[0] = setting0;
+	slot->settings[1] = setting1;
+	slot->generation++;
+}
+
+/*
+ * The slot of the call site's value cache for model and settings: the one
+ * it used last when that still holds them, else one that does, else a free
+ * one, else its own last (its model changed), else the next to evict.
+ */
+static int
+call_site_slot(ScoringCache *cache, ValueCache *values,
+			   const PurchaseModel *model, double setting0, double setting1)
+{
+	int			i;
+
+	if (cache->slot >= 0 &&
+		slot_is(&values->slot[cache->slot], model, setting0, setting1))
+		return cache->slot;
+	for (i = 0; i < VALUE_SLOTS; i++)
+		if (slot_is(&values->slot[i], model, setting0, setting1))
+			return cache->slot = i;
+	for (i = 0; i < VALUE_SLOTS && values->slot[i].generation != 0; i++)
+		;
+	if (i == VALUE_SLOTS)
+	{
+		i = cache->slot;
+		if (i < 0)
+		{
+			i = values->next_eviction;
+			values->next_eviction = (i + 1) % VALUE_SLOTS;
+		}
+	}
+	slot_take(values, i, model, setting0, setting1);
+	return cache->slot = i;
+}
+
+/*
+ * The cached value for customer's (x, t) under model and the function's
+ * settings, or compute(model, customer, t, arg) stored into the cache; t
+ * is the customer's t with -0 made +0.
+ */
+static double
+cached_value(FunctionCallInfo fcinfo, const PurchaseModel *model,
+			 double setting0, double setting1, const Customer *customer,
+			 double (*compute) (const PurchaseModel *model,
+								const Customer *customer, double t,
+								double setting0, double setting1))
 {
 	ScoringCache *cache = scoring_cache(fcinfo);
-	ValueCache *values = cache->values;
+	ValueCache *values = call_site_values(fcinfo, cache);
+	int			i = call_site_slot(cache, values, model, setting0, setting1);
 	ValueCacheKey key;
 	ValueCacheEntry *entry;
 	bool		found;
+	double		value;
 
-	if (values == NULL)
+	if (values->table->members >= VALUE_CACHE_MAX_ENTRIES)
 	{
-		values = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueCache));
-		values->table = value_table_create(fcinfo->flinfo->fn_mcxt, 256, NULL);
-		cache->values = values;
-	}
-	if (values->kind != model->kind ||
-		memcmp(values->param, model->param, sizeof(values->param)) != 0 ||
-		values->unit_usec != model->unit_usec || values->settings[0] != setting0 ||
-		values->settings[1] != setting1 ||
-		values->table->members >= VALUE_CACHE_MAX_ENTRIES)
-	{
-		values->kind = model->kind;
-		memcpy(values->param, model->param, sizeof(values->param));
-		values->unit_usec = model->unit_usec;
-		values->settings[0] = setting0;
-		values->settings[1] = setting1;
-		if (values->table->members > 0)
-		{
-			/* start over small: the next model may see few customers */
-			value_table_destroy(values->table);
-			values->table = value_table_create(fcinfo->flinfo->fn_mcxt, 256, NULL);
-		}
+		value_table_destroy(values->table);
+		values->table = value_table_create(values->context, 256, NULL);
 	}
 	key.x = customer->x;
 	key.t = customer->t + 0.0;	/* -0 becomes 0 */
 	entry = value_table_insert(values->table, key, &found);
-	*hit = found && entry->valid;
 	if (!found)
-		entry->valid = false;
-	return entry;
+		memset(entry->generation, 0, sizeof(entry->generation));
+	else if (entry->generation[i] == values->slot[i].generation)
+		return entry->value[i];
+	value = compute(model, customer, key.t, setting0, setting1);
+	/* compute may have raised an error: the entry is only valid from here */
+	entry->value[i] = value;
+	entry->generation[i] = values->slot[i].generation;
+	return value;
 }
 
-/* Stores the value of a value cache entry that missed; returns it. */
+/* The purchases in the next horizon units if alive: E[Y] / P(alive). */
 static double
-value_cache_store(ValueCacheEntry *entry, double value)
+compute_if_alive(const PurchaseModel *model, const Customer *customer,
+				 double t, double horizon, double no_setting)
 {
-	entry->value = value;
-	entry->valid = true;
-	return value;
+	return predictions[model->kind].if_alive(model->param, horizon,
+											 (double) customer->x, t);
 }
 
 /*
@@ -626,16 +758,7 @@ static double
 purchases_if_alive(FunctionCallInfo fcinfo, const PurchaseModel *model,
 				   const Customer *customer, double horizon)
 {
-	bool		hit;
-	ValueCacheEntry *entry = value_cache_lookup(fcinfo, model, horizon, 0.0,
-												customer, &hit);
-
-	if (hit)
-		return entry->value;
-	return value_cache_store(entry,
-							 predictions[model->kind].if_alive(model->param, horizon,
-															   (double) customer->x,
-															   entry->key.t));
+	return cached_value(fcinfo, model, horizon, 0.0, customer, compute_if_alive);
 }
 
 /*
@@ -772,6 +895,21 @@ expected_spend(FunctionCallInfo fcinfo, CustomerForm form)
 }
 
 /*
+ * The discounted purchases of the next months months of 30 days if alive,
+ * at the monthly discount rate.
+ */
+static double
+compute_discounted(const PurchaseModel *model, const Customer *customer,
+				   double t, double months, double discount)
+{
+	return clv_discounted_purchases(predictions[model->kind].if_alive,
+									model->param, (double) customer->x, t,
+									(int) months,
+									30.0 * USECS_PER_DAY / model->unit_usec,
+									discount, clv_models_check_interrupts, NULL);
+}
+
+/*
  * The discounted purchases of the next months months of customer if alive,
  * from the call site's cache when it has them.
  */
@@ -779,19 +917,8 @@ static double
 discounted_purchases(FunctionCallInfo fcinfo, const PurchaseModel *model,
 					 const Customer *customer, int months, double discount)
 {
-	bool		hit;
-	ValueCacheEntry *entry = value_cache_lookup(fcinfo, model, months, discount,
-												customer, &hit);
-
-	if (hit)
-		return entry->value;
-	return value_cache_store(entry,
-							 clv_discounted_purchases(predictions[model->kind].if_alive,
-													  model->param, (double) customer->x,
-													  entry->key.t, months,
-													  30.0 * USECS_PER_DAY / model->unit_usec,
-													  discount,
-													  clv_models_check_interrupts, NULL));
+	return cached_value(fcinfo, model, months, discount, customer,
+						compute_discounted);
 }
 
 /*
