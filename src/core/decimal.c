@@ -46,16 +46,61 @@ clv_decimal_add(ClvDecimal *acc, const ClvDecimal *addend)
 	return true;
 }
 
+/* 10^n for 0 <= n <= 18, the powers of ten a 64-bit integer holds. */
+static const int64_t pow10_i64[19] = {
+	INT64_C(1), INT64_C(10), INT64_C(100), INT64_C(1000), INT64_C(10000),
+	INT64_C(100000), INT64_C(1000000), INT64_C(10000000), INT64_C(100000000),
+	INT64_C(1000000000), INT64_C(10000000000), INT64_C(100000000000),
+	INT64_C(1000000000000), INT64_C(10000000000000), INT64_C(100000000000000),
+	INT64_C(1000000000000000), INT64_C(10000000000000000),
+	INT64_C(100000000000000000), INT64_C(1000000000000000000)
+};
+
+/*
+ * The value of at most 4 base-10000 digits (as numeric stores them) times
+ * 10^dscale in *value, in 64-bit arithmetic; false when it does not fit
+ * there, or a digit is out of range (the caller then takes the general
+ * path).
+ */
+static bool
+small_from_base10000(const int16_t *digits, int ndigits, int weight,
+					 int dscale, int64_t *value)
+{
+	int64_t		v = 0;
+	int			exponent = 4 * (weight - ndigits + 1) + dscale;
+	int			i;
+
+	if (ndigits > 4 || exponent > 18 || exponent < -3)
+		return false;
+	for (i = 0; i < ndigits; i++)
+	{
+		if (digits[i] < 0 || digits[i] > 9999)
+			return false;
+		v = v * 10000 + digits[i];	/* < 10^16: no overflow */
+	}
+	if (exponent >= 0)
+		return !__builtin_mul_overflow(v, pow10_i64[exponent], value);
+	*value = v / pow10_i64[-exponent];	/* trailing zeros beyond dscale */
+	return true;
+}
+
 /* The ClvDecimal of a base-10000 digit string as numeric stores it. */
 bool
 clv_decimal_from_base10000(const int16_t *digits, int ndigits, int weight,
 						   bool negative, int dscale, ClvDecimal *out)
 {
 	__int128	value = 0;
+	int64_t		small;
 	int			i;
 
 	if (dscale < 0 || dscale > CLV_DECIMAL_MAX_SCALE)
 		return false;
+	if (small_from_base10000(digits, ndigits, weight, dscale, &small))
+	{
+		out->value = negative ? -(__int128) small : small;
+		out->scale = dscale;
+		return true;
+	}
 	/* at most 36 integer digits, so that the loop below cannot overflow */
 	if (ndigits > 0 && weight > 8)
 		return false;
@@ -133,14 +178,13 @@ clv_decimal_to_double(const ClvDecimal *d)
 	const __int128 exact_limit = (__int128) 1 << 53;
 	char		buf[48];
 
-	if (d->value >= -exact_limit && d->value <= exact_limit && d->scale <= 22)
-	{
-		double		divisor = 1.0;
-		int			i;
+	static const double pow10_exact[23] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+		1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
 
-		for (i = 0; i < d->scale; i++)
-			divisor *= 10.0;
-		return (double) d->value / divisor;
-	}
+	if (d->value >= -exact_limit && d->value <= exact_limit &&
+		d->scale >= 0 && d->scale <= 22)
+		return (double) d->value / pow10_exact[d->scale];
 	return strtod(clv_decimal_format(d, buf, sizeof(buf)), NULL);
 }
