@@ -24,6 +24,7 @@
  */
 #include "pareto_nbd.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -790,7 +791,8 @@ clv_pnbd_p_alive(const double *param, double x, double t_x, double t)
 /*
  * E[Y(h) | x, t, alive] = (r + x)(beta + t) / ((alpha + t)(s - 1))
  *   (1 - ((beta + t) / (beta + t + h))^(s - 1)),
- * which times P(alive) is E[Y(h) | x, t_x, t]; its limit at s = 1 is (r + x)/(alpha + t) (beta + t) log(1 + h/(beta + t)).
+ * which times P(alive) is E[Y(h) | x, t_x, t]; its limit at s = 1 is
+ * (r + x) / (alpha + t) (beta + t) log(1 + h / (beta + t)).
  */
 double
 clv_pnbd_purchases_if_alive(const double *param, double horizon, double x,
@@ -800,14 +802,26 @@ clv_pnbd_purchases_if_alive(const double *param, double horizon, double x,
 				alpha = param[1],
 				s = param[2],
 				beta = param[3];
-	double		growth = log1p(horizon / (beta + t));
-	double		lifetime;
+	double		share = horizon / (beta + t);
+	double		growth = log1p(share);
+	double		growth_per_share = share < 1e-8 ? 1.0 - 0.5 * share : growth / share;
+	double		exponent;
+	double		bracket_per_growth;
 
-	if (fabs(s - 1.0) < 1e-10)
-		lifetime = growth;
-	else
-		lifetime = -expm1(-(s - 1) * growth) / (s - 1);
-	return (r + x) / (alpha + t) * (beta + t) * lifetime;
+	/* a subnormal share has lost digits: (s - 1) share by another route */
+	exponent = share >= DBL_MIN ? (s - 1) * growth :
+		(s - 1) / (beta + t) * horizon * growth_per_share;
+	if (exponent > 40.0)
+		return (r + x) / (alpha + t) * ((beta + t) / (s - 1));
+
+	/*
+	 * (beta + t) times the bracket is horizon log(1 + share) / share times
+	 * (1 - e^-exponent) / exponent, whose series near 0 (s near 1, or a
+	 * share too small for expm1) is exact to 1e-17 relative.
+	 */
+	bracket_per_growth = fabs(exponent) < 1e-8 ? 1.0 - 0.5 * exponent :
+		-expm1(-exponent) / exponent;
+	return (r + x) / (alpha + t) * horizon * growth_per_share * bracket_per_growth;
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */
