@@ -1,5 +1,5 @@
 /*
- * vecmath.c -- exp and log1p over arrays (see vecmath.h).
+ * vecmath.c -- exp, expm1, log and log1p over arrays (see vecmath.h).
  *
  * glibc's vector math library (libmvec) exports each function in the x86-64
  * vector ABI; _ZGVdN4v_ takes four doubles in an AVX2 register.  The AVX2
@@ -29,6 +29,8 @@ clv_vec_force_scalar(bool force)
 typedef enum VecFunction
 {
 	VEC_EXP,
+	VEC_EXPM1,
+	VEC_LOG,
 	VEC_LOG1P
 } VecFunction;
 
@@ -39,7 +41,8 @@ apply_scalar(VecFunction f, const double *in, double *out, size_t n)
 	size_t		i;
 
 	for (i = 0; i < n; i++)
-		out[i] = f == VEC_EXP ? exp(in[i]) : log1p(in[i]);
+		out[i] = f == VEC_EXP ? exp(in[i]) : f == VEC_EXPM1 ? expm1(in[i]) :
+			f == VEC_LOG ? log(in[i]) : log1p(in[i]);
 }
 
 #ifdef CLV_VECMATH_LIBMVEC
@@ -48,6 +51,8 @@ apply_scalar(VecFunction f, const double *in, double *out, size_t n)
 
 /* glibc's AVX2 entry points, for AVX2 code alone to call. */
 extern __m256d _ZGVdN4v_exp(__m256d x) __attribute__((target("avx2")));
+extern __m256d _ZGVdN4v_expm1(__m256d x) __attribute__((target("avx2")));
+extern __m256d _ZGVdN4v_log(__m256d x) __attribute__((target("avx2")));
 extern __m256d _ZGVdN4v_log1p(__m256d x) __attribute__((target("avx2")));
 
 /* out = f(in) four at a time, for n a multiple of 4. */
@@ -61,7 +66,8 @@ apply_avx2(VecFunction f, const double *in, double *out, size_t n)
 	{
 		__m256d		v = _mm256_loadu_pd(in + i);
 
-		v = f == VEC_EXP ? _ZGVdN4v_exp(v) : _ZGVdN4v_log1p(v);
+		v = f == VEC_EXP ? _ZGVdN4v_exp(v) : f == VEC_EXPM1 ? _ZGVdN4v_expm1(v) :
+			f == VEC_LOG ? _ZGVdN4v_log(v) : _ZGVdN4v_log1p(v);
 		_mm256_storeu_pd(out + i, v);
 	}
 }
@@ -105,6 +111,18 @@ void
 clv_vec_exp(const double *in, double *out, size_t n)
 {
 	apply(VEC_EXP, in, out, n);
+}
+
+void
+clv_vec_expm1(const double *in, double *out, size_t n)
+{
+	apply(VEC_EXPM1, in, out, n);
+}
+
+void
+clv_vec_log(const double *in, double *out, size_t n)
+{
+	apply(VEC_LOG, in, out, n);
 }
 
 void

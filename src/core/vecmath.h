@@ -1,6 +1,6 @@
 /*
- * vecmath.h -- exp and log1p over arrays, for the likelihoods whose rows
- * each need one of them: on x86-64 with glibc 2.35 or later and a
+ * vecmath.h -- exp, expm1, log and log1p over arrays, for the likelihoods
+ * whose rows each need one of them: on x86-64 with glibc 2.35 or later and a
  * processor with AVX2 through glibc's vector math library, four at a
  * time; elsewhere one at a time through libm.  glibc documents its vector
  * functions within 4 ulp, its scalar ones within 1.
@@ -15,6 +15,12 @@
 
 /* out[i] = exp(in[i]) for i < n; in and out may be the same array. */
 extern void clv_vec_exp(const double *in, double *out, size_t n);
+
+/* out[i] = expm1(in[i]) for i < n; in and out may be the same array. */
+extern void clv_vec_expm1(const double *in, double *out, size_t n);
+
+/* out[i] = log(in[i]) for i < n; in and out may be the same array. */
+extern void clv_vec_log(const double *in, double *out, size_t n);
 
 /* out[i] = log1p(in[i]) for i < n; in and out may be the same array. */
 extern void clv_vec_log1p(const double *in, double *out, size_t n);

@@ -19,6 +19,7 @@
 #include "pareto_nbd.h"
 #include "special.h"
 #include "tap.h"
+#include "vecmath.h"
 #include "cdnow.h"
 #include "reference.h"
 
@@ -413,6 +414,91 @@ test_pnbd_p_alive_huge(void)
 				"the same just below alpha = beta");
 		is_near(clv_pnbd_p_alive(above, x, t_x, t), want, 1e-6 * want,
 				"the same just above alpha = beta");
+	}
+}
+
+/* The Pareto/NBD likelihood of a ClvTxData, for gradient_error. */
+static double
+pnbd_data_ll(const double *param, double *grad_log, void *arg)
+{
+	const ClvTxData *data = (const ClvTxData *) arg;
+
+	return clv_pnbd_ll(param, data->rows, data->nrows, data->workspace, grad_log);
+}
+
+/*
+ * The Pareto/NBD likelihood's batched paths, on rows that take each: many
+ * t_x of a few x (F from the next pair by quadrature), x in the hundreds
+ * with long silences (F(t) negligible against F(t_x), not evaluated), t_x
+ * one rounding below t (the dying term by quadrature), t_x = t.  At
+ * parameters on both sides of alpha = beta: the log-likelihood equals the
+ * sum over rows of log Gamma(r + x) / Gamma(r) + the alive term -
+ * log P(alive), P(alive) from both values of F by their 2F1; the gradient
+ * equals central differences; and both agree between the vector and the
+ * scalar paths of vecmath.
+ */
+static void
+test_pnbd_batches(void)
+{
+	static ClvTxRow rows[400];
+	static char batch_workspace[400 * 320];
+	double		params[3][4] = {{0.55, 10.6, 0.61, 11.7}, {0.55, 30.0, 0.61, 0.3},
+	{2.5, 0.3, 0.61, 30.0}};
+	ClvTxData	data = {rows, 0, 0.0, batch_workspace};
+	ClvLikelihood lik = {4, pnbd_data_ll, true, &data};
+	size_t		n = 0;
+
+	for (int g = 1; g <= 300; g++)
+		rows[n++] = (ClvTxRow) {g % 7, g % 7 == 0 ? 0 : (g % 13) * 3.0, 39.0 + g / 100.0, 1};
+	for (int g = 1; g <= 40; g++)
+		rows[n++] = (ClvTxRow) {150 + 5 * g, g / 4.0, 10 + g / 4.0, 2};
+	for (int g = 1; g <= 10; g++)
+	{
+		double		t = 5.0 * g + 0.1;
+
+		rows[n++] = (ClvTxRow) {g, nextafter(t, 0), t, 1};
+		rows[n++] = (ClvTxRow) {g, t, t, 1};
+	}
+	data.nrows = n;
+	ok(clv_pnbd_workspace_size(n) <= sizeof(batch_workspace), "workspace for %zu rows", n);
+	for (int i = 0; i < 3; i++)
+	{
+		double		r = params[i][0],
+					alpha = params[i][1],
+					s = params[i][2],
+					beta = params[i][3];
+		double		want = 0.0,
+					scale = 0.0,
+					got,
+					scalar,
+					grad[4],
+					scalar_grad[4],
+					worst = 0.0;
+
+		for (size_t k = 0; k < n; k++)
+		{
+			double		x = rows[k].x,
+						t = rows[k].t;
+			double		one = lgamma(r + x) - lgamma(r) - r * log1p(t / alpha) -
+				x * log(alpha + t) - s * log1p(t / beta) -
+				log(clv_pnbd_p_alive(params[i], x, rows[k].t_x, t));
+
+			want += rows[k].count * one;
+			scale += rows[k].count * fabs(one);
+		}
+		got = clv_pnbd_ll(params[i], rows, n, batch_workspace, grad);
+		is_near(got, want, 1e-11 * scale,
+				"Pareto/NBD batched log-likelihood = sum over rows by P(alive)");
+		ok(gradient_error(&lik, params[i]) < 1e-6,
+		   "its gradient = finite differences (relative error %g)",
+		   gradient_error(&lik, params[i]));
+		clv_vec_force_scalar(true);
+		scalar = clv_pnbd_ll(params[i], rows, n, batch_workspace, scalar_grad);
+		clv_vec_force_scalar(false);
+		for (int k = 0; k < 4; k++)
+			worst = fmax(worst, fabs(grad[k] - scalar_grad[k]) / (1 + fabs(scalar_grad[k])));
+		is_near(got, scalar, 1e-13 * scale, "the same on vecmath's scalar path");
+		ok(worst < 1e-11, "its gradient too (%.2g)", worst);
 	}
 }
 
@@ -904,6 +990,7 @@ main(void)
 	test_pnbd_t_x_rounding_t();
 	test_pnbd_huge_r();
 	test_pnbd_large_s();
+	test_pnbd_batches();
 	test_cdnow();
 	test_bgnbd_expectation();
 	test_gradients();
