@@ -1234,6 +1234,18 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	fit->param[1] *= scale;
 	fit->param[3] *= scale;
 	fit->ll -= repeats * log(scale);
+
+	/*
+	 * an optimum where the likelihood in the data's own unit meets a 2F1
+	 * out of reach (the rounding of the scaled times decided otherwise)
+	 * cannot be scored or given standard errors: not converged
+	 */
+	if (fit->converged)
+	{
+		clv_pnbd_index(rows, nrows, workspace);
+		if (isnan(clv_pnbd_indexed_ll(fit->param, rows, nrows, workspace, NULL)))
+			fit->converged = false;
+	}
 }
 
 /*

@@ -128,28 +128,6 @@ clv_special_logsumexp(double u, double v)
 	return hi + log1p(exp(lo - hi));
 }
 
-/*
- * log(exp(u) + exp(v)), with the share exp(v) / (exp(u) + exp(v)) of its
- * second term in *share_v (1 when both are -inf), from the one exp the sum
- * takes.
- */
-double
-clv_special_logsumexp_share(double u, double v, double *share_v)
-{
-	double		hi = u > v ? u : v;
-	double		lo = u > v ? v : u;
-	double		ratio;
-
-	if (hi == -INFINITY)
-	{
-		*share_v = 1.0;
-		return -INFINITY;
-	}
-	ratio = exp(lo - hi);
-	*share_v = (u > v ? ratio : 1.0) / (1.0 + ratio);
-	return hi + log1p(ratio);
-}
-
 /* log(exp(u) - exp(v)) for u >= v. */
 double
 clv_special_logdiffexp(double u, double v)

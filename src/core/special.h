@@ -16,12 +16,6 @@ extern double clv_special_digamma(double x);
 /* log(exp(u) + exp(v)) without overflow; -INFINITY terms are allowed. */
 extern double clv_special_logsumexp(double u, double v);
 
-/*
- * log(exp(u) + exp(v)) and, in *share_v, exp(v) / (exp(u) + exp(v)) (1
- * when both are -inf).
- */
-extern double clv_special_logsumexp_share(double u, double v, double *share_v);
-
 /* log(exp(u) - exp(v)) for u >= v; -INFINITY when they are equal. */
 extern double clv_special_logdiffexp(double u, double v);
 
