@@ -166,11 +166,12 @@ FROM unidentified;
 SELECT (gg).std_errors IS NULL AS no_se, (gg).aic < 'Infinity' AS finite_aic
 FROM (SELECT gamma_gamma_fit(x, m) AS gg
 	  FROM (VALUES (1, 10.0), (1, 10.0), (2, 10.0), (2, 10.0)) v(x, m)) f;
--- a converged fit at a point that is not a maximum in every direction:
--- the fit runs along a ridge (p to infinity, gamma to 0), where whether
--- the information matrix comes out singular or not positive definite
--- depends on the last bits of where it stops, so the warning is shown
--- without its detail
+-- a fit that stops at a point that is not a maximum in every direction:
+-- it runs along a ridge (p to infinity, gamma to 0), where the gradient
+-- vanishes but the information matrix is singular or not positive
+-- definite (which of the two depends on the last bits of where it stops,
+-- so the warning is shown without its detail): not converged, no
+-- standard errors, one WARNING
 \set VERBOSITY terse
 SELECT (gg).converged, (gg).std_errors IS NULL AS no_se
 FROM (SELECT gamma_gamma_fit(x, m) AS gg

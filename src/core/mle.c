@@ -328,11 +328,17 @@ clv_mle_customers(const void *rows, size_t nrows, size_t row_size,
 
 /* See mle.h. */
 void
-clv_mle_flag_flat(ClvModelFit *fit, const ClvInference *inference)
+clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference,
+					  bool require_curvature)
 {
-	if (fit->converged && inference->flat)
+	if (!fit->converged)
+		return;
+	if ((require_curvature && inference->flat) ||
+		inference->status == CLV_INFORMATION_SINGULAR)
 	{
 		fit->converged = false;
 		fit->degenerate = true;
 	}
+	else if (inference->status == CLV_INFORMATION_NOT_POSITIVE_DEFINITE)
+		fit->converged = false;
 }

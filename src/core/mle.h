@@ -97,11 +97,14 @@ extern void clv_mle_inference(const ClvLikelihood *lik, const double *param,
 							  void *interrupt_arg, ClvInference *inference);
 
 /*
- * A fit that stopped where its inference finds the likelihood flat in some
- * direction (inference->flat) stopped at a limit of the model, not at a
- * maximum: marks it not converged and degenerate.
+ * Marks a converged fit not converged where its inference shows that it
+ * stopped at no maximum: degenerate where the information matrix is
+ * singular, or (with require_curvature) where the likelihood has less than
+ * CLV_OPTIM_MIN_CURVATURE in some direction (inference->flat), a limit of
+ * the model; not degenerate where the matrix is not positive definite.
  */
-extern void clv_mle_flag_flat(ClvModelFit *fit, const ClvInference *inference);
+extern void clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference,
+								  bool require_curvature);
 
 /*
  * Relative step of the central differences of an analytic gradient: the
