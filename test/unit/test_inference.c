@@ -230,6 +230,55 @@ test_flat(void)
 	ok(!inf.flat, "CDNOW BG/NBD: curved in every direction");
 }
 
+/*
+ * clv_mle_check_maximum: a converged fit whose inference finds no maximum
+ * (a flat direction where curvature is required, a singular or not
+ * positive definite information matrix) is marked not converged, and
+ * degenerate unless the matrix showed negative curvature; the others are
+ * left as they are.
+ */
+static void
+test_check_maximum(void)
+{
+	static const struct
+	{
+		ClvInformationStatus status;
+		bool		flat;
+		bool		require_curvature;
+		bool		converged;
+		bool		degenerate;
+		const char *what;
+	}			cases[] = {
+		{CLV_INFORMATION_OK, false, true, true, false, "a maximum"},
+		{CLV_INFORMATION_OK, true, true, false, true, "flat, curvature required"},
+		{CLV_INFORMATION_OK, true, false, true, false, "flat, curvature not required"},
+		{CLV_INFORMATION_SINGULAR, false, false, false, true, "singular"},
+		{CLV_INFORMATION_NOT_POSITIVE_DEFINITE, false, false, false, false,
+		"not positive definite"},
+		{CLV_INFORMATION_NOT_FINITE, false, true, true, false, "not finite"},
+	};
+	int			i;
+
+	for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++)
+	{
+		ClvModelFit fit = {.converged = true, .degenerate = false};
+		ClvInference inf = {.status = cases[i].status, .flat = cases[i].flat};
+
+		clv_mle_check_maximum(&fit, &inf, cases[i].require_curvature);
+		ok(fit.converged == cases[i].converged && fit.degenerate == cases[i].degenerate,
+		   "check_maximum, %s: converged %d, degenerate %d", cases[i].what,
+		   fit.converged, fit.degenerate);
+	}
+	{
+		ClvModelFit fit = {.converged = false, .degenerate = false};
+		ClvInference inf = {.status = CLV_INFORMATION_SINGULAR, .flat = true};
+
+		clv_mle_check_maximum(&fit, &inf, true);
+		ok(!fit.converged && !fit.degenerate,
+		   "check_maximum leaves a fit that did not converge as it is");
+	}
+}
+
 #define SIM_CUSTOMERS 5000
 #define SIM_FITS 100
 
@@ -305,6 +354,7 @@ main(void)
 	test_exact();
 	test_cdnow();
 	test_flat();
+	test_check_maximum();
 	test_unidentified();
 	test_simulate_refit();
 	return done_testing();
