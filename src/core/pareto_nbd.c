@@ -197,12 +197,45 @@ log_f(const double *param, double x, double tau, long limit,
  * Gauss-Legendre rules on [-1, 1], symmetric: the positive nodes and
  * their weights.
  */
+typedef struct GaussRule
+{
+	int			half_nodes;
+	const double *node;
+	const double *weight;
+} GaussRule;
+
 static const double gauss4_node[2] = {0.33998104358485626480, 0.86113631159405257522};
 static const double gauss4_weight[2] = {0.65214515486254614263, 0.34785484513745385737};
+static const double gauss6_node[3] = {0.23861918608319690863, 0.66120938646626451366,
+0.93246951420315202781};
+static const double gauss6_weight[3] = {0.46791393457269104739, 0.36076157304813860757,
+0.17132449237917034504};
 static const double gauss8_node[4] = {0.18343464249564980494, 0.52553240991632898582,
 0.79666647741362673959, 0.96028985649753623168};
 static const double gauss8_weight[4] = {0.36268378337836198297, 0.31370664587788728734,
 0.22238103445337447054, 0.10122853629037625915};
+
+static const GaussRule gauss4 = {2, gauss4_node, gauss4_weight};
+static const GaussRule gauss6 = {3, gauss6_node, gauss6_weight};
+static const GaussRule gauss8 = {4, gauss8_node, gauss8_weight};
+
+/*
+ * The rule exact to rounding on a piece of length of a drop whose longest
+ * piece there is longest: the fewer nodes, the shorter the piece than
+ * that.  Against 8 points on every piece, over the likelihoods and
+ * gradients of random 2,000-row inputs at random parameters: the
+ * log-likelihood within 4e-16 (4 points up to longest / 4: 4e-14; 6 up
+ * to longest: 1e-13).
+ */
+static const GaussRule *
+piece_rule(double length, double longest)
+{
+	if (length <= longest / 8)
+		return &gauss4;
+	if (length <= longest / 2)
+		return &gauss6;
+	return &gauss8;
+}
 
 /*
  * The most pieces a drop's quadrature splits its interval into (a longer
@@ -390,10 +423,10 @@ drop_batch_flush(DropBatch *batch)
  * Queues in batch the interval [tau, tau_next] of x, its logarithm of
  * F(tau) - F(tau_next) to go to log_drop and its derivatives to grad (when
  * not NULL) at the next drop_batch_flush, on pieces no longer than
- * longest_piece (so growing away from the singularities; the 4-point rule
- * on a piece far shorter).  False (nothing queued) where that takes more
- * than max_pieces (at most DROP_MAX_PIECES) pieces.  Flushes batch first
- * where the interval's nodes would not fit.
+ * longest_piece (so growing away from the singularities; fewer points on
+ * a shorter piece, see piece_rule).  False (nothing queued) where that
+ * takes more than max_pieces (at most DROP_MAX_PIECES) pieces.  Flushes
+ * batch first where the interval's nodes would not fit.
  */
 static bool
 drop_batch_add(DropBatch *batch, double x, double tau, double tau_next,
@@ -404,10 +437,10 @@ drop_batch_add(DropBatch *batch, double x, double tau, double tau_next,
 				s = batch->param[2],
 				beta = batch->param[3];
 	double		starts[DROP_MAX_PIECES + 1],
-				longest[DROP_MAX_PIECES],
+				longest,
 				per_alpha,
 				per_beta;
-	bool		short_piece[DROP_MAX_PIECES];
+	const GaussRule *rule[DROP_MAX_PIECES];
 	int			pieces = 0,
 				nodes = 0,
 				piece;
@@ -433,10 +466,10 @@ drop_batch_add(DropBatch *batch, double x, double tau, double tau_next,
 	{
 		if (pieces == max_pieces)
 			return false;
-		longest[pieces] = longest_piece(r, alpha, s, beta, x, starts[pieces]);
-		starts[pieces + 1] = fmin(tau_next, starts[pieces] + longest[pieces]);
-		short_piece[pieces] = starts[pieces + 1] - starts[pieces] <= longest[pieces] / 64;
-		nodes += short_piece[pieces] ? 4 : 8;
+		longest = longest_piece(r, alpha, s, beta, x, starts[pieces]);
+		starts[pieces + 1] = fmin(tau_next, starts[pieces] + longest);
+		rule[pieces] = piece_rule(starts[pieces + 1] - starts[pieces], longest);
+		nodes += 2 * rule[pieces]->half_nodes;
 		pieces++;
 	}
 	if (batch->nodes + nodes > DROP_BATCH_NODES)
@@ -447,9 +480,9 @@ drop_batch_add(DropBatch *batch, double x, double tau, double tau_next,
 	{
 		double		half_width = 0.5 * (starts[piece + 1] - starts[piece]),
 					middle = 0.5 * (starts[piece + 1] + starts[piece]) - tau;
-		const double *node = short_piece[piece] ? gauss4_node : gauss8_node,
-				   *weight = short_piece[piece] ? gauss4_weight : gauss8_weight;
-		int			half_nodes = short_piece[piece] ? 2 : 4;
+		const double *node = rule[piece]->node,
+				   *weight = rule[piece]->weight;
+		int			half_nodes = rule[piece]->half_nodes;
 
 		/* the nodes below the middle, then those above */
 		for (int k = 0; k < 2 * half_nodes; k++)
