@@ -21,6 +21,16 @@
 /* Stationarity: |gradient| <= GRAD_TOL (1 + |value|) in every coordinate. */
 #define GRAD_TOL 1e-7
 
+/*
+ * The most a stationary point may still be below the optimum as BFGS's
+ * model of the function predicts it (half g' H^-1 g): GAIN_TOL, or
+ * GAIN_TOL_RELATIVE of the value where that is above the value's rounding.
+ * The gradient test alone, relative to the value, let fits of large
+ * likelihoods stop on a flat ridge up to 1 below the optimum.
+ */
+#define GAIN_TOL 1e-6
+#define GAIN_TOL_RELATIVE 1e-13
+
 /* Relative and absolute change of the value BFGS counts as no progress. */
 #define VALUE_TOL 1e-14
 
@@ -178,6 +188,24 @@ is_stationary(int n, const double *grad, double f, double tol)
 		if (!(fabs(grad[i]) <= tol * (1.0 + fabs(f))))
 			return false;
 	return true;
+}
+
+/*
+ * Whether BFGS's quadratic model, inverse Hessian h, predicts at most
+ * GAIN_TOL (or GAIN_TOL_RELATIVE of f) still to gain from the point whose
+ * value is f and gradient grad.
+ */
+static bool
+little_to_gain(int n, const double h[][MAXN], const double *grad, double f)
+{
+	double		gain = 0.0;
+	int			i,
+				j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			gain += 0.5 * grad[i] * h[i][j] * grad[j];
+	return gain <= fmax(GAIN_TOL, GAIN_TOL_RELATIVE * fabs(f));
 }
 
 /*
@@ -339,7 +367,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		result->iterations++;
 		memcpy(result->theta, x, sizeof(double) * n);
 		result->value = f;
-		if (is_stationary(n, g, f, GRAD_TOL))
+		if (is_stationary(n, g, f, GRAD_TOL) && little_to_gain(n, h, g, f))
 			return stationary(problem, result, g);
 
 		/* search direction; restart from steepest descent if not downhill */

@@ -649,6 +649,40 @@ test_optimizer(void)
 	   "the fallback took its own iterations");
 }
 
+/*
+ * 1e9 + (1e-3 theta_0^2 + theta_1^2) / 2: a large value with a flat
+ * direction, as the likelihood of many purchases has.
+ */
+static double
+flat_valley(const double *theta, double *grad, void *arg)
+{
+	(void) arg;
+	if (grad)
+	{
+		grad[0] = 1e-3 * theta[0];
+		grad[1] = theta[1];
+	}
+	return 1e9 + 0.5 * (1e-3 * theta[0] * theta[0] + theta[1] * theta[1]);
+}
+
+/*
+ * From (20, 0) the gradient (0.02, 0) is below the stationarity test's
+ * 1e-7 of the value, yet the minimum is 0.2 lower: BFGS goes on until its
+ * model of the function predicts little left to gain.
+ */
+static void
+test_optimizer_flat_valley(void)
+{
+	double		theta0[2] = {20, 0};
+	ClvOptimProblem problem = {2, flat_valley, true, NULL, NULL, NULL, 0.0, false};
+	ClvOptimResult result;
+
+	clv_optim_minimize(&problem, theta0, &result);
+	ok(result.converged && fabs(result.theta[0]) < 1 && result.value - 1e9 < 1e-3,
+	   "BFGS does not stop in a flat valley of a large value (theta %.3g, %.3g above the "
+	   "minimum, %d iterations)", result.theta[0], result.value - 1e9, result.iterations);
+}
+
 static int	interrupts;
 
 /* Counts the optimiser's interrupt checks. */
@@ -985,6 +1019,7 @@ main(void)
 	test_hyp2f1();
 	test_hyp2f1_near_poles();
 	test_optimizer();
+	test_optimizer_flat_valley();
 	test_pnbd_likelihood_paths();
 	test_hyp2f1_huge_b();
 	test_pnbd_t_x_rounding_t();
