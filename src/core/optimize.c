@@ -273,20 +273,6 @@ clv_optim_curved(int n, const double hessian[][CLV_OPTIM_MAX_PARAMS])
 }
 
 /*
- * Marks the stationary point result->theta, where the gradient is grad,
- * degenerate when the problem checks curvature and it has too little
- * (its gradient is known to be right there); returns true.
- */
-static bool
-stationary(const ClvOptimProblem *problem, ClvOptimResult *result,
-		   const double *grad)
-{
-	if (problem->check_curvature && !has_curvature(problem, result->theta, grad))
-		result->degenerate = true;
-	return true;
-}
-
-/*
  * Whether a step whose value is within the rounding of the start's meets
  * the Armijo condition as its derivatives tell: Hager and Zhang's
  * approximate Wolfe conditions, sigma phi'(0) <= phi'(step) <= (2 delta -
@@ -315,8 +301,9 @@ armijo_by_slope(int n, const double *gradient, const double *direction,
  * the least curvature in a step of at least FLAT_STEP, and has less
  * curvature than that in some direction there, the search is walking down
  * a valley that never ends (a limit of the model): it stops and sets
- * result->degenerate, as it does at a stationary point without that
- * curvature.
+ * result->degenerate.  (Whether a stationary point has that curvature is
+ * for the caller's inference to judge: clv_mle_check_maximum, on the
+ * Hessian its standard errors come from.)
  */
 static bool
 bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
@@ -368,7 +355,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		memcpy(result->theta, x, sizeof(double) * n);
 		result->value = f;
 		if (is_stationary(n, g, f, GRAD_TOL) && little_to_gain(n, h, g, f))
-			return stationary(problem, result, g);
+			return true;
 
 		/* search direction; restart from steepest descent if not downhill */
 		for (i = 0; i < n; i++)
@@ -441,8 +428,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 		{
 			memcpy(result->theta, xn, sizeof(double) * n);
 			result->value = fn;
-			return is_stationary(n, gn, fn, GRAD_TOL * 100) &&
-				stationary(problem, result, gn);
+			return is_stationary(n, gn, fn, GRAD_TOL * 100);
 		}
 		memcpy(x, xn, sizeof(double) * n);
 		memcpy(g, gn, sizeof(double) * n);

@@ -49,7 +49,7 @@ typedef struct ClvOptimProblem
 	void	   *interrupt_arg;
 	double		bound;			/* the box |theta_i| <= bound; 0 for
 								 * CLV_OPTIM_LOG_BOUND */
-	bool		check_curvature;	/* a minimum must have curvature: see
+	bool		check_curvature;	/* stop a search down a valley without
 									 * CLV_OPTIM_MIN_CURVATURE */
 } ClvOptimProblem;
 
@@ -58,9 +58,7 @@ typedef struct ClvOptimResult
 	double		theta[CLV_OPTIM_MAX_PARAMS];	/* the minimiser found */
 	double		value;			/* the function there */
 	int			iterations;		/* BFGS plus Nelder-Mead iterations */
-	bool		converged;		/* a stationary point inside the box (with
-								 * curvature in every direction, when the
-								 * problem asks) */
+	bool		converged;		/* a stationary point inside the box */
 	bool		degenerate;		/* the minimiser found is at the edge of the
 								 * box, or the function is flat along some
 								 * direction there */
