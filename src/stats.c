@@ -40,7 +40,7 @@
 typedef struct RowListType
 {
 	Size		row_size;
-	size_t		(*fold) (void *rows, size_t n, int64 overflow[2]);
+	size_t		(*fold) (void *rows, size_t n, void *scratch, int64 overflow[2]);
 	size_t		(*merge) (void *a, size_t na, const void *b, size_t nb,
 						  int64 overflow[2]);
 } RowListType;
@@ -48,9 +48,9 @@ typedef struct RowListType
 /* The RowListType of the core's rows named clv_stats_<name>_..., of type. */
 #define ROW_LIST_TYPE(name, type) \
 static size_t \
-name##_fold(void *rows, size_t n, int64 overflow[2]) \
+name##_fold(void *rows, size_t n, void *scratch, int64 overflow[2]) \
 { \
-	return clv_stats_##name##_fold(rows, n, overflow); \
+	return clv_stats_##name##_fold(rows, n, scratch, overflow); \
 } \
 \
 static size_t \
@@ -655,7 +655,19 @@ list_consolidate(StatsState *state, StatsRowList *list, const RowListType *type)
 
 	if (list->npending > 0)
 	{
-		folded = type->fold(list->pending, list->npending, overflow);
+		Size		scratch_bytes = clv_stats_fold_scratch_size(list->npending);
+		void	   *scratch = NULL;
+
+		/* the radix sort's scratch space, for the fold only */
+		if (scratch_bytes > 0)
+		{
+			clv_check_state_memory(state->bytes + scratch_bytes, state_fname(state));
+			scratch = MemoryContextAllocExtended(state->hdr.eoh_context, scratch_bytes,
+												 MCXT_ALLOC_HUGE);
+		}
+		folded = type->fold(list->pending, list->npending, scratch, overflow);
+		if (scratch != NULL)
+			pfree(scratch);
 		if (folded == SIZE_MAX)
 			count_overflow_error(overflow, state_fname(state));
 		list->npending = 0;

@@ -5,17 +5,23 @@
  * folded (equal rows' counts added) and merged into the rows before.
  *
  * The first byte picks the row kind ((x, t_x, t) or (x, m)) and the batch
- * size; then come rows whose keys take few bits, so that they repeat, and
- * whose counts are positive and now and then near 2^63.  The result must
+ * size (up to 2,048 rows, so that batches of 512 and more take the radix
+ * sort), the second whether the keys are narrow (their bits vary in a few
+ * places) or wide (the radix sort's key keeps only the top bits, and rows
+ * of equal keys are sorted by comparison); then come rows whose keys take
+ * few values, so that they repeat, and whose counts are positive and now
+ * and then near 2^63.  The result must
  * equal an O(n^2) reference: every distinct row once, in ascending order,
  * with the exact sum of its counts (in 128 bits); or an overflow report
  * exactly when some row's sum passes 2^63 - 1, naming two counts that do.
  * Every buffer has its exact size, so AddressSanitizer sees overruns.
  */
+#include <float.h>
+
 #include "fuzz_input.h"
 #include "stats.h"
 
-#define MAX_ROWS 512
+#define MAX_ROWS 2048
 
 /* A count: mostly small, now and then within reach of 2^63 - 1. */
 static int64_t
@@ -28,13 +34,20 @@ fuzz_count(FuzzInput *in)
 	return (int64_t) (b % 7) + 1;
 }
 
-/* A key double from a byte: a few values, -0 and +0 among them (made +0). */
+/*
+ * A key double from a byte: a few values, -0 and +0 among them (made +0);
+ * narrow ones are small numbers of few bits, wide ones also span the
+ * doubles and differ in the last place.
+ */
 static double
-fuzz_key(FuzzInput *in)
+fuzz_key(FuzzInput *in, bool wide)
 {
-	static const double values[8] = {0.0, -0.0, 0.5, 1.0, 1e-320, 3.25, 1e300, 7.0};
+	static const double narrow_values[4] = {0.0, -0.0, 0.5, 1.0};
+	static const double wide_values[8] = {1e-320, 3.25, 1e300, 7.0,
+	1.0 + DBL_EPSILON, 1.0 + 2 * DBL_EPSILON, 0.0, 1.0};
+	uint8_t		b = fuzz_u8(in);
 
-	return clv_stats_zero(values[fuzz_u8(in) % 8]);
+	return clv_stats_zero(wide ? wide_values[b % 8] : narrow_values[b % 4]);
 }
 
 /*
@@ -87,6 +100,7 @@ check_##type(type *rows, size_t n, size_t batch) \
 	bool		overflows = false, \
 				reported = false; \
 	int64_t		overflow[2] = {0, 0}; \
+	void	   *scratch; \
 \
 	for (size_t i = 0; i < nd; i++) \
 		overflows |= sums[i] > INT64_MAX; \
@@ -96,7 +110,10 @@ check_##type(type *rows, size_t n, size_t batch) \
 		size_t		folded; \
 \
 		memcpy(pending, rows + start, sizeof(type) * m); \
-		folded = fold(pending, m, overflow); \
+		scratch = clv_stats_fold_scratch_size(m) > 0 ? \
+			malloc(clv_stats_fold_scratch_size(m)) : NULL; \
+		folded = fold(pending, m, scratch, overflow); \
+		free(scratch); \
 		if (folded == SIZE_MAX) \
 		{ \
 			reported = true; \
@@ -138,8 +155,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	FuzzInput	in = {data, size};
 	uint8_t		mode = fuzz_u8(&in);
+	bool		wide = fuzz_u8(&in) & 1;
 	size_t		batch = (size_t) (mode >> 1) + 1;
 	size_t		n = 0;
+
+	/* past 64, batches of 32 to 2,048 rows */
+	if (batch > 64)
+		batch = (batch - 64) * 32;
 
 	if (mode & 1)
 	{
@@ -148,7 +170,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		while (in.size > 0 && n < MAX_ROWS)
 		{
 			rows[n].x = fuzz_u8(&in) % 4 + 1;
-			rows[n].m = fuzz_key(&in) * (fuzz_u8(&in) & 1 ? -1.0 : 1.0) + 0.0;
+			rows[n].m = fuzz_key(&in, wide) * (fuzz_u8(&in) & 1 ? -1.0 : 1.0) + 0.0;
 			rows[n].count = fuzz_count(&in);
 			n++;
 		}
@@ -162,8 +184,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		while (in.size > 0 && n < MAX_ROWS)
 		{
 			rows[n].x = fuzz_u8(&in) % 4;
-			rows[n].t_x = fuzz_key(&in);
-			rows[n].t = fuzz_key(&in);
+			rows[n].t_x = fuzz_key(&in, wide);
+			rows[n].t = fuzz_key(&in, wide);
 			rows[n].count = fuzz_count(&in);
 			n++;
 		}

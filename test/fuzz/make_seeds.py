@@ -341,16 +341,33 @@ write("fuzz_stats_values", "jsonb_subnormal",
       b"\x01" + b'{"tx": [[0, 0, 0.' + b"0" * 319 + b'1, 1]], "unit": "1 day", "spend": []}')
 
 
-# fuzz_stats_rows: mode byte (bit 0: (x, m) rows, the rest: batch size - 1),
-# then per row x, key byte(s) (one of eight doubles each) and a count byte
-# (>= 0xF0: within 15 of 2^63 - 1)
+# fuzz_stats_rows: mode byte (bit 0: (x, m) rows, the rest: batch size - 1,
+# past 64 (size - 64) * 32), key byte (bit 0: wide keys), then per row x,
+# key byte(s) (one of four narrow or eight wide doubles each) and a count
+# byte (>= 0xF0: within 15 of 2^63 - 1)
 write("fuzz_stats_rows", "tx_repeats_in_batches_of_3",
-      bytes([2 << 1]) + bytes([0, 0, 3, 1, 1, 1, 4, 2, 0, 0, 3, 5, 1, 2, 3, 2,
-                               0, 1, 3, 1, 2, 4, 5, 6, 1, 1, 4, 3, 0, 0, 3, 1]))
+      bytes([2 << 1, 0]) + bytes([0, 0, 3, 1, 1, 1, 4, 2, 0, 0, 3, 5, 1, 2, 3, 2,
+                                  0, 1, 3, 1, 2, 4, 5, 6, 1, 1, 4, 3, 0, 0, 3, 1]))
 write("fuzz_stats_rows", "tx_overflow_across_batches",
-      bytes([1 << 1]) + bytes([1, 2, 3, 0xF0, 1, 2, 3, 0xF3, 0, 0, 0, 1]))
+      bytes([1 << 1, 0]) + bytes([1, 2, 3, 0xF0, 1, 2, 3, 0xF3, 0, 0, 0, 1]))
 write("fuzz_stats_rows", "spend_signed_zero_and_overflow",
-      bytes([(4 << 1) | 1]) + bytes([1, 0, 0, 2, 1, 1, 1, 3, 2, 5, 1, 0xFF, 2, 5, 1, 0xFE]))
+      bytes([(4 << 1) | 1, 0]) + bytes([1, 0, 0, 2, 1, 1, 1, 3, 2, 5, 1, 0xFF, 2, 5, 1, 0xFE]))
+
+
+def stats_rows_radix(spend, wide, rows, seed):
+    """Rows in batches of 1,024 (the radix sort), narrow or wide keys."""
+    out = bytearray([(95 << 1) | spend, wide])
+    state = seed
+    for _ in range(rows):
+        for _ in range(3 if spend else 4):
+            state = (state * 6364136223846793005 + 1442695040888963407) % 2 ** 64
+            out.append((state >> 56) % 0xF0)
+    return bytes(out)
+
+
+write("fuzz_stats_rows", "tx_radix_narrow", stats_rows_radix(0, 0, 1500, 1))
+write("fuzz_stats_rows", "tx_radix_wide_ties", stats_rows_radix(0, 1, 1500, 2))
+write("fuzz_stats_rows", "spend_radix_wide_ties", stats_rows_radix(1, 1, 2000, 3))
 
 
 # fuzz_new_fits: model (0 MBG/NBD, 1 BG/BB, 2 sBG), rows - 1, then per row

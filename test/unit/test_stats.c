@@ -7,6 +7,7 @@
  * distinct row as often as it came, in any batches, compared with counting
  * runs of equal rows after qsort, and report an overflowing count.
  */
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,11 +142,12 @@ count_by_qsort(ClvStatsTx *tx, size_t n)
  * before gives the rows and counts that qsort and counting give.
  */
 static int
-folds_like_counting(int shape, size_t n, size_t batch)
+folds_like_counting(int shape, size_t n, size_t batch, bool radix)
 {
 	ClvStatsTx *rows = malloc(sizeof(ClvStatsTx) * (n + 1));
 	ClvStatsTx *want = malloc(sizeof(ClvStatsTx) * (n + 1));
 	ClvStatsTx *pending = malloc(sizeof(ClvStatsTx) * (batch + 1));
+	void	   *scratch = radix ? malloc(clv_stats_fold_scratch_size(batch) + 1) : NULL;
 	size_t		nrows = 0;
 	size_t		nwant;
 	int64_t		overflow[2];
@@ -162,7 +164,9 @@ folds_like_counting(int shape, size_t n, size_t batch)
 		size_t		folded;
 
 		memcpy(pending, want + start, sizeof(ClvStatsTx) * m);
-		folded = clv_stats_tx_fold(pending, m, overflow);
+		folded = clv_stats_tx_fold(pending, m,
+								   clv_stats_fold_scratch_size(m) > 0 ? scratch : NULL,
+								   overflow);
 		same &= folded != SIZE_MAX;
 		nrows = clv_stats_tx_merge(rows, nrows, pending, folded, overflow);
 		same &= nrows != SIZE_MAX;
@@ -175,6 +179,47 @@ folds_like_counting(int shape, size_t n, size_t batch)
 	free(rows);
 	free(want);
 	free(pending);
+	free(scratch);
+	return same;
+}
+
+/*
+ * Whether the radix sort and the comparison sort fold n (x, m) rows (m of
+ * both signs, on a wide range with near ties or on a narrow one) alike.
+ */
+static int
+spend_folds_alike(size_t n, bool wide)
+{
+	ClvStatsSpend *radix = malloc(sizeof(ClvStatsSpend) * n);
+	ClvStatsSpend *comparison = malloc(sizeof(ClvStatsSpend) * n);
+	void	   *scratch = malloc(clv_stats_fold_scratch_size(n));
+	int64_t		overflow[2];
+	size_t		nradix,
+				ncomparison;
+	int			same;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		uint64_t	r = next_random();
+
+		radix[i].x = (int64_t) (r % 7) + 1;
+		radix[i].m = wide ? ((double) (r >> 11) - 4e15) * 1e-3 * (double) (r % 3) :
+			(double) ((r >> 8) % 40) - 20.0;
+		/* amounts a few units in the last place apart tie in a truncated key */
+		if (wide && (r & 0x20))
+			radix[i].m = 1.0 + (double) ((r >> 6) % 8) * DBL_EPSILON;
+		radix[i].count = 1;
+	}
+	memcpy(comparison, radix, sizeof(ClvStatsSpend) * n);
+	nradix = clv_stats_spend_fold(radix, n, scratch, overflow);
+	ncomparison = clv_stats_spend_fold(comparison, n, NULL, overflow);
+	same = nradix == ncomparison;
+	for (size_t i = 0; same && i < nradix; i++)
+		same = clv_stats_spend_cmp(&radix[i], &comparison[i]) == 0 &&
+			radix[i].count == comparison[i].count;
+	free(radix);
+	free(comparison);
+	free(scratch);
 	return same;
 }
 
@@ -188,12 +233,12 @@ test_count_overflow(void)
 	ClvStatsTx	base[4];
 	int64_t		overflow[2] = {0, 0};
 
-	ok(clv_stats_tx_fold(rows, 3, overflow) == SIZE_MAX &&
+	ok(clv_stats_tx_fold(rows, 3, NULL, overflow) == SIZE_MAX &&
 	   ((overflow[0] == INT64_MAX - 1 && overflow[1] == 2) ||
 		(overflow[0] == 2 && overflow[1] == INT64_MAX - 1)),
 	   "fold: counts past 2^63 - 1 are reported with the two counts");
 	overflow[0] = overflow[1] = 0;
-	ok(clv_stats_spend_fold(spend, 2, overflow) == SIZE_MAX &&
+	ok(clv_stats_spend_fold(spend, 2, NULL, overflow) == SIZE_MAX &&
 	   ((overflow[0] == 5 && overflow[1] == INT64_MAX) ||
 		(overflow[0] == INT64_MAX && overflow[1] == 5)),
 	   "fold of (x, m) rows: the same");
@@ -220,9 +265,15 @@ main(void)
 	for (int shape = 0; shape < NSHAPES; shape++)
 		for (size_t s = 1; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 			for (size_t batch = sizes[s] > 1000 ? 4096 : 1; batch <= 4096; batch *= 64)
-				ok(folds_like_counting(shape, sizes[s], batch),
-				   "fold and merge = counting after qsort: %s, %zu rows in batches of %zu",
-				   shape_names[shape], sizes[s], batch);
+				for (int radix = 0; radix <= (batch > 1); radix++)
+					ok(folds_like_counting(shape, sizes[s], batch, radix),
+					   "fold and merge = counting after qsort: %s, %zu rows in batches of %zu%s",
+					   shape_names[shape], sizes[s], batch,
+					   radix ? ", radix sort" : "");
+	ok(clv_stats_fold_scratch_size(511) == 0 && clv_stats_fold_scratch_size(512) > 0,
+	   "fold: the radix sort from 512 rows");
+	ok(spend_folds_alike(100000, true), "fold of (x, m) rows: radix = comparison, wide m");
+	ok(spend_folds_alike(100000, false), "fold of (x, m) rows: radix = comparison, narrow m");
 	test_count_overflow();
 	return done_testing();
 }
