@@ -258,7 +258,7 @@ clv_bgbb_fit(const ClvBgbbRow *rows, size_t nrows, ClvInterrupt interrupt,
 			 void *interrupt_arg, ClvModelFit *fit)
 {
 	BgbbData	data = {rows, nrows};
-	ClvLikelihood lik = {4, bgbb_ll, true, &data};
+	ClvLikelihood lik = {4, bgbb_ll, true, &data, NULL};
 	bool		repeats = false,
 				spans = false;
 	size_t		i;
@@ -396,7 +396,7 @@ clv_bgbb_inference(const double *param, const ClvBgbbRow *rows, size_t nrows,
 				   ClvInference *inference)
 {
 	BgbbData	data = {rows, nrows};
-	ClvLikelihood lik = {4, bgbb_ll, true, &data};
+	ClvLikelihood lik = {4, bgbb_ll, true, &data, NULL};
 
 	clv_mle_inference(&lik, param, clv_bgbb_customers(rows, nrows), interrupt,
 					  interrupt_arg, inference);

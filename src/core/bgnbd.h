@@ -8,6 +8,7 @@
 #define CLV_BGNBD_H
 
 #include "model.h"
+#include "optimize.h"
 
 /*
  * The log-likelihood of rows at param; when grad_log is not NULL, stores its
@@ -65,5 +66,14 @@ extern double clv_bgnbd_unconditional_purchases(const double *param,
  */
 extern double clv_bg_family_ll(const double *param, const ClvTxRow *rows,
 							   size_t nrows, double shift, double *grad_log);
+
+/*
+ * The same log-likelihood, its gradient into grad_log and its Hessian into
+ * hess_log, both in log-parameters, derived analytically.
+ */
+extern double clv_bg_family_ll_hessian(const double *param, const ClvTxRow *rows,
+									   size_t nrows, double shift,
+									   double *grad_log,
+									   double hess_log[][CLV_OPTIM_MAX_PARAMS]);
 
 #endif							/* CLV_BGNBD_H */

@@ -20,6 +20,17 @@ bg_family_ll(const double *param, double *grad_log, void *arg)
 							grad_log);
 }
 
+/* The same with its gradient and Hessian. */
+static double
+bg_family_ll_hessian(const double *param, double *grad_log,
+					 double hess_log[][CLV_OPTIM_MAX_PARAMS], void *arg)
+{
+	const ClvTxData *data = (const ClvTxData *) arg;
+
+	return clv_bg_family_ll_hessian(param, data->rows, data->nrows, data->shift,
+									grad_log, hess_log);
+}
+
 /* The beta-geometric family's likelihood over data. */
 void
 clv_bg_family_likelihood(const ClvTxData *data, ClvLikelihood *lik)
@@ -28,6 +39,7 @@ clv_bg_family_likelihood(const ClvTxData *data, ClvLikelihood *lik)
 	lik->ll = bg_family_ll;
 	lik->has_gradient = true;
 	lik->arg = (void *) data;
+	lik->hessian = bg_family_ll_hessian;
 }
 
 /* The sum of the rows' counts. */
@@ -104,7 +116,7 @@ clv_pnbd_inference(const double *param, const ClvTxRow *rows, size_t nrows,
 				   void *interrupt_arg, ClvInference *inference)
 {
 	ClvTxData	data = {rows, nrows, 0.0, workspace};
-	ClvLikelihood lik = {4, pnbd_ll, true, &data};
+	ClvLikelihood lik = {4, pnbd_ll, true, &data, NULL};
 
 	clv_pnbd_index(rows, nrows, workspace);
 

@@ -22,7 +22,8 @@ typedef struct ClvTxData
 
 /*
  * lik becomes the likelihood of the beta-geometric family (clv_bg_family_ll,
- * 4 parameters, analytic gradient) over data, which must outlive it.
+ * 4 parameters, analytic gradient and Hessian) over data, which must
+ * outlive it.
  */
 extern void clv_bg_family_likelihood(const ClvTxData *data,
 									 ClvLikelihood *lik);

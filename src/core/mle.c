@@ -250,14 +250,28 @@ clv_mle_inference(const ClvLikelihood *lik, const double *param,
 		out->estimate[i] = out->lower[i] = out->upper[i] = param[i];
 		theta[i] = log(param[i]);
 	}
-	/* with the gradient where the likelihood has one */
-	out->ll = ll_at(lik, theta, lik->has_gradient ? g : NULL, interrupt, interrupt_arg);
+	if (lik->hessian != NULL)
+	{
+		if (interrupt)
+			interrupt(interrupt_arg);
+		out->ll = lik->hessian(param, g, h, lik->arg);
+		finite = isfinite(out->ll);
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				finite &= isfinite(g[i]) && isfinite(h[i][j]);
+	}
+	else
+	{
+		/* with the gradient where the likelihood has one */
+		out->ll = ll_at(lik, theta, lik->has_gradient ? g : NULL, interrupt,
+						interrupt_arg);
+		finite = isfinite(out->ll) &&
+			(lik->has_gradient ?
+			 hessian_from_gradient(lik, theta, h, interrupt, interrupt_arg) :
+			 hessian_from_values(lik, theta, out->ll, g, h, interrupt, interrupt_arg));
+	}
 	clv_mle_information_criteria(out->ll, n, customers, &out->aic, &out->bic);
 
-	finite = isfinite(out->ll) &&
-		(lik->has_gradient ?
-		 hessian_from_gradient(lik, theta, h, interrupt, interrupt_arg) :
-		 hessian_from_values(lik, theta, out->ll, g, h, interrupt, interrupt_arg));
 	if (!finite)
 	{
 		out->status = CLV_INFORMATION_NOT_FINITE;

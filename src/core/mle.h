@@ -12,6 +12,7 @@
 #define CLV_MLE_H
 
 #include "model.h"
+#include "optimize.h"
 
 /*
  * A log-likelihood at param (natural parameters, all > 0), summed over the
@@ -22,12 +23,21 @@
 typedef double (*ClvLogLikelihood) (const double *param, double *grad_log,
 									void *arg);
 
+/*
+ * The same log-likelihood with its gradient and its Hessian, both with
+ * respect to the logarithms of the parameters, into grad_log and hess_log.
+ */
+typedef double (*ClvLogLikelihoodHessian) (const double *param, double *grad_log,
+										   double hess_log[][CLV_OPTIM_MAX_PARAMS],
+										   void *arg);
+
 typedef struct ClvLikelihood
 {
 	int			nparams;		/* 1 .. 4 */
 	ClvLogLikelihood ll;
 	bool		has_gradient;	/* ll fills grad_log; else differences */
-	void	   *arg;			/* passed to ll */
+	void	   *arg;			/* passed to ll (and hessian) */
+	ClvLogLikelihoodHessian hessian;	/* NULL: differences of gradients */
 } ClvLikelihood;
 
 /*

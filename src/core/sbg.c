@@ -179,7 +179,7 @@ clv_sbg_fit(const ClvSbgRow *rows, size_t nrows, ClvInterrupt interrupt,
 			void *interrupt_arg, ClvModelFit *fit)
 {
 	SbgData		data = {rows, nrows};
-	ClvLikelihood lik = {2, sbg_ll, true, &data};
+	ClvLikelihood lik = {2, sbg_ll, true, &data, NULL};
 
 	clv_mle_fit(&lik, NULL, identified(rows, nrows), interrupt,
 				interrupt_arg, fit);
@@ -241,7 +241,7 @@ clv_sbg_inference(const double *param, const ClvSbgRow *rows, size_t nrows,
 				  ClvInference *inference)
 {
 	SbgData		data = {rows, nrows};
-	ClvLikelihood lik = {2, sbg_ll, true, &data};
+	ClvLikelihood lik = {2, sbg_ll, true, &data, NULL};
 
 	clv_mle_inference(&lik, param, clv_sbg_customers(rows, nrows), interrupt,
 					  interrupt_arg, inference);

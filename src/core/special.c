@@ -116,6 +116,30 @@ clv_special_digamma(double x)
 	return result;
 }
 
+/* The trigamma function psi'(x) = d/dx digamma(x), for x > 0. */
+double
+clv_special_trigamma(double x)
+{
+	double		result = 0.0;
+	double		inv,
+				inv2,
+				tail;
+
+	if (!(x > 0.0))
+		return NAN;
+	while (x < 10.0)
+	{
+		result += 1.0 / (x * x);
+		x += 1.0;
+	}
+	/* the asymptotic series to x^-15: its next term is below 1e-16 of it */
+	inv = 1.0 / x;
+	inv2 = inv * inv;
+	tail = inv2 * (1.0 / 6 - inv2 * (1.0 / 30 - inv2 * (1.0 / 42 -
+		   inv2 * (1.0 / 30 - inv2 * (5.0 / 66 - inv2 * (691.0 / 2730 - inv2 * (7.0 / 6)))))));
+	return result + inv + 0.5 * inv2 + inv * tail;
+}
+
 /* log(exp(u) + exp(v)). */
 double
 clv_special_logsumexp(double u, double v)

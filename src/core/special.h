@@ -13,6 +13,9 @@ extern double clv_special_lbeta(double a, double b);
 /* The digamma function psi(x) = d/dx lgamma(x), for x > 0. */
 extern double clv_special_digamma(double x);
 
+/* The trigamma function psi'(x) = d/dx digamma(x), for x > 0. */
+extern double clv_special_trigamma(double x);
+
 /* log(exp(u) + exp(v)) without overflow; -INFINITY terms are allowed. */
 extern double clv_special_logsumexp(double u, double v);
 

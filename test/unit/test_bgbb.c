@@ -96,7 +96,7 @@ main(void)
 	const double published[4] = {1.204, 0.750, 0.657, 2.783};
 	ClvModelFit fit;
 	ClvInference inf;
-	ClvLikelihood lik = {4, donations_ll, true, NULL};
+	ClvLikelihood lik = {4, donations_ll, true, NULL, NULL};
 	double		sum = 0.0,
 				customers = 0.0;
 

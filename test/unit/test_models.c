@@ -23,6 +23,9 @@
 #include "cdnow.h"
 #include "reference.h"
 
+/* pi^2, for the trigamma function's known values */
+#define PI_SQUARED 9.8696044010893586188
+
 /* the Pareto/NBD likelihood's workspace (clv_pnbd_workspace_size) */
 static double workspace[MAX_CUSTOMERS * 40];
 
@@ -160,6 +163,16 @@ test_hyp2f1(void)
 	}
 	is_near(clv_special_digamma(1.0), -0.57721566490153286, 1e-12, "digamma(1) = -gamma");
 	is_near(clv_special_digamma(0.5), -1.96351002602142347944, 1e-12, "digamma(1/2)");
+	is_near(clv_special_trigamma(1.0), PI_SQUARED / 6, 1e-14, "trigamma(1) = pi^2 / 6");
+	is_near(clv_special_trigamma(0.5), PI_SQUARED / 2, 1e-14, "trigamma(1/2) = pi^2 / 2");
+	is_near(clv_special_trigamma(10.5) / (PI_SQUARED / 2 - 4.0 * (1 + 1 / 9.0 + 1 / 25.0 +
+																	1 / 49.0 + 1 / 81.0 + 1 / 121.0 + 1 / 169.0 + 1 / 225.0 + 1 / 289.0 + 1 / 361.0)),
+			1.0, 1e-13, "trigamma(10.5): the series = trigamma(1/2) less its recurrence");
+	is_near(clv_special_trigamma(1e-8) * 1e-16, 1.0 + PI_SQUARED / 6 * 1e-16, 1e-15,
+			"trigamma(1e-8) = 1e16 + pi^2 / 6");
+	is_near(clv_special_trigamma(1e7) * 1e7, 1.0 + 0.5e-7 + 1e-14 / 6, 1e-15,
+			"trigamma(1e7) = 1/x + 1/(2x^2) + 1/(6x^3) to rounding");
+	ok(isnan(clv_special_trigamma(0.0)), "trigamma(0) is NaN");
 	is_near(clv_special_logdiffexp(log(5.0), log(3.0)), log(2.0), 1e-14, "logdiffexp");
 	is_near(clv_special_log_hyp2f1_positive(1000.5, 7, 7, 0.5), 1000.5 * log(2.0), 1e-9,
 			"log 2F1(a, b; b; z) = -a log(1-z) far beyond a double");
@@ -445,7 +458,7 @@ test_pnbd_batches(void)
 	double		params[3][4] = {{0.55, 10.6, 0.61, 11.7}, {0.55, 30.0, 0.61, 0.3},
 	{2.5, 0.3, 0.61, 30.0}};
 	ClvTxData	data = {rows, 0, 0.0, batch_workspace};
-	ClvLikelihood lik = {4, pnbd_data_ll, true, &data};
+	ClvLikelihood lik = {4, pnbd_data_ll, true, &data, NULL};
 	size_t		n = 0;
 
 	for (int g = 1; g <= 300; g++)

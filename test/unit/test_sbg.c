@@ -44,7 +44,7 @@ main(void)
 	};
 	const double published[2][2] = {{0.668, 3.806}, {0.704, 1.182}};
 	const char *names[2] = {"high end", "regular"};
-	ClvLikelihood lik = {2, rows_ll, true, NULL};
+	ClvLikelihood lik = {2, rows_ll, true, NULL, NULL};
 
 	for (int c = 0; c < 2; c++)
 	{
