@@ -35,11 +35,8 @@ bg_family_ll_hessian(const double *param, double *grad_log,
 void
 clv_bg_family_likelihood(const ClvTxData *data, ClvLikelihood *lik)
 {
-	lik->nparams = 4;
-	lik->ll = bg_family_ll;
-	lik->has_gradient = true;
-	lik->arg = (void *) data;
-	lik->hessian = bg_family_ll_hessian;
+	*lik = (ClvLikelihood) {4, bg_family_ll, true, (void *) data,
+	bg_family_ll_hessian};
 }
 
 /* The sum of the rows' counts. */
@@ -138,10 +135,7 @@ void
 clv_gg_likelihood(ClvSpendData *data, ClvLikelihood *lik)
 {
 	clv_gg_spend_sums(data->rows, data->nrows, &data->sums);
-	lik->nparams = 3;
-	lik->ll = gg_ll;
-	lik->has_gradient = true;
-	lik->arg = (void *) data;
+	*lik = (ClvLikelihood) {3, gg_ll, true, (void *) data, NULL};
 }
 
 /* Inference of a Gamma-Gamma fit. */
