@@ -105,7 +105,7 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 				}
 			}
 			/* where gamma / (m x) overflows, log gamma - log(m x) */
-			if (!isfinite(gamma / mx))
+			if (excess[k] == INFINITY)
 				excess[k] = log_gamma - log(mx);
 			ll += count * (x_term - (px + q) * excess[k]);
 			if (grad_log == NULL)
