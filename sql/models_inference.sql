@@ -166,16 +166,17 @@ FROM unidentified;
 SELECT (gg).std_errors IS NULL AS no_se, (gg).aic < 'Infinity' AS finite_aic
 FROM (SELECT gamma_gamma_fit(x, m) AS gg
 	  FROM (VALUES (1, 10.0), (1, 10.0), (2, 10.0), (2, 10.0)) v(x, m)) f;
--- a fit that stops at a point that is not a maximum in every direction:
--- it runs along a ridge (p to infinity, gamma to 0), where the gradient
--- vanishes but the information matrix is singular or not positive
--- definite (which of the two depends on the last bits of where it stops,
--- so the warning is shown without its detail): not converged, no
--- standard errors, one WARNING
+-- fits that stop on a ridge (p to infinity, gamma to 0, p gamma fixed),
+-- where the gradient vanishes and the likelihood is flat along the ridge:
+-- not converged, no standard errors, one WARNING each (the second used to
+-- say converged, with standard errors 26 times its estimates)
 \set VERBOSITY terse
 SELECT (gg).converged, (gg).std_errors IS NULL AS no_se
 FROM (SELECT gamma_gamma_fit(x, m) AS gg
 	  FROM (VALUES (1, 10.0), (2, 20.0), (3, 5.0)) v(x, m)) f;
+SELECT (gg).converged, (gg).std_errors IS NULL AS no_se
+FROM (SELECT gamma_gamma_fit(x, m) AS gg
+	  FROM (VALUES (1, 10.0), (2, 20.0), (3, 30.0)) v(x, m)) f;
 \set VERBOSITY default
 
 -- model comparison: per segment, the model of least AIC (both purchase

@@ -49,11 +49,13 @@ clv_gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
  * The terms of x alone are computed once per run of equal x: the rows
  * come sorted by x (in another order the same values are only computed
  * more often); the L of a block of rows are taken together
- * (src/core/vecmath.h).
+ * (src/core/vecmath.h).  The Hessian in log-parameters goes to hess_log
+ * when it and grad_log are not NULL.
  */
-double
-clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
-				 const ClvSpendSums *sums, double *grad_log)
+static double
+gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
+	  const ClvSpendSums *sums, double *grad_log,
+	  double hess_log[][CLV_OPTIM_MAX_PARAMS])
 {
 	double		p = param[0],
 				q = param[1],
@@ -70,11 +72,18 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 				log_x = NAN,
 				x_term = NAN,
 				psi_pxq = NAN,
-				psi_shift = NAN;
+				psi_shift = NAN,
+				trigamma_pxq = NAN,
+				trigamma_shift = NAN,
+				trigamma_q = 0.0;
+	/* the Hessian in (p, q, gamma), upper triangle */
+	double		h[3][3] = {{0}};
 	size_t		i;
 
 	if (grad_log != NULL)
 		psi_q = clv_special_digamma(q);
+	if (hess_log != NULL)
+		trigamma_q = clv_special_trigamma(q);
 	ll = -(1 + q) * sums->n_log_m;
 	g_q = -sums->n_log_m;
 	for (i = 0; i < nrows; i += LL_BLOCK)
@@ -103,6 +112,11 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 					psi_pxq = clv_special_digamma(px + q);
 					psi_shift = clv_special_digamma_ratio(px, q);
 				}
+				if (hess_log != NULL)
+				{
+					trigamma_pxq = clv_special_trigamma(px + q);
+					trigamma_shift = trigamma_pxq - clv_special_trigamma(px);
+				}
 			}
 			/* where gamma / (m x) overflows, log gamma - log(m x) */
 			if (excess[k] == INFINITY)
@@ -113,6 +127,17 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 			g_p += count * x * (psi_shift - excess[k]);
 			g_q += count * (psi_pxq - psi_q + log_gamma - log_x - excess[k]);
 			g_gamma += count * (q / gamma - (px + q) / (gamma + mx));
+			if (hess_log != NULL)
+			{
+				double		inv_gm = 1.0 / (gamma + mx);
+
+				h[0][0] += count * x * x * trigamma_shift;
+				h[0][1] += count * x * trigamma_pxq;
+				h[0][2] -= count * x * inv_gm;
+				h[1][1] += count * (trigamma_pxq - trigamma_q);
+				h[1][2] += count * (1.0 / gamma - inv_gm);
+				h[2][2] += count * ((px + q) * inv_gm * inv_gm - q / (gamma * gamma));
+			}
 		}
 	}
 	if (grad_log != NULL)
@@ -121,10 +146,34 @@ clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
 		grad_log[1] = g_q * q;
 		grad_log[2] = g_gamma * gamma;
 	}
+	/* d2 / dlog p_i dlog p_j = p_i p_j d2 / dp_i dp_j + [i = j] d / dlog p_i */
+	if (hess_log != NULL)
+		for (int row = 0; row < 3; row++)
+			for (int col = row; col < 3; col++)
+				hess_log[row][col] = hess_log[col][row] =
+					param[row] * param[col] * h[row][col] +
+					(row == col ? grad_log[row] : 0.0);
 	/* +inf is overflow at extreme parameters, never a likelihood */
 	return ll < INFINITY ? ll : NAN;
 }
 
+
+/* The log-likelihood of rows given their sums, gradient in grad_log if wanted. */
+double
+clv_gg_ll_summed(const double *param, const ClvSpendRow *rows, size_t nrows,
+				 const ClvSpendSums *sums, double *grad_log)
+{
+	return gg_ll(param, rows, nrows, sums, grad_log, NULL);
+}
+
+/* The same with its gradient and Hessian in log-parameters. */
+double
+clv_gg_ll_summed_hessian(const double *param, const ClvSpendRow *rows,
+						 size_t nrows, const ClvSpendSums *sums,
+						 double *grad_log, double hess_log[][CLV_OPTIM_MAX_PARAMS])
+{
+	return gg_ll(param, rows, nrows, sums, grad_log, hess_log);
+}
 
 /* The negative log-likelihood at log-parameters theta, for the optimiser. */
 static double

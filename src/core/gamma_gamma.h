@@ -9,6 +9,7 @@
 #define CLV_GAMMA_GAMMA_H
 
 #include "model.h"
+#include "optimize.h"
 
 /*
  * The sums of a likelihood's data that no parameter enters: sum n log m
@@ -42,6 +43,15 @@ extern double clv_gg_ll(const double *param, const ClvSpendRow *rows,
 extern double clv_gg_ll_summed(const double *param, const ClvSpendRow *rows,
 							   size_t nrows, const ClvSpendSums *sums,
 							   double *grad_log);
+
+/*
+ * The same, with its gradient into grad_log and its Hessian into hess_log,
+ * both in log-parameters (analytic).
+ */
+extern double clv_gg_ll_summed_hessian(const double *param, const ClvSpendRow *rows,
+									   size_t nrows, const ClvSpendSums *sums,
+									   double *grad_log,
+									   double hess_log[][CLV_OPTIM_MAX_PARAMS]);
 
 /* Fits the model to rows (all with x > 0 and m > 0). */
 extern void clv_gg_fit(const ClvSpendRow *rows, size_t nrows,

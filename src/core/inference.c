@@ -130,12 +130,23 @@ gg_ll(const double *param, double *grad_log, void *arg)
 	return clv_gg_ll_summed(param, data->rows, data->nrows, &data->sums, grad_log);
 }
 
+/* The same with its gradient and Hessian. */
+static double
+gg_ll_hessian(const double *param, double *grad_log,
+			  double hess_log[][CLV_OPTIM_MAX_PARAMS], void *arg)
+{
+	const ClvSpendData *data = (const ClvSpendData *) arg;
+
+	return clv_gg_ll_summed_hessian(param, data->rows, data->nrows, &data->sums,
+									grad_log, hess_log);
+}
+
 /* Gamma-Gamma's likelihood over data, whose sums it sets. */
 void
 clv_gg_likelihood(ClvSpendData *data, ClvLikelihood *lik)
 {
 	clv_gg_spend_sums(data->rows, data->nrows, &data->sums);
-	*lik = (ClvLikelihood) {3, gg_ll, true, (void *) data, NULL};
+	*lik = (ClvLikelihood) {3, gg_ll, true, (void *) data, gg_ll_hessian};
 }
 
 /* Inference of a Gamma-Gamma fit. */

@@ -30,7 +30,7 @@ extern void clv_bg_family_likelihood(const ClvTxData *data,
 
 /*
  * lik becomes Gamma-Gamma's likelihood (clv_gg_ll, 3 parameters, analytic
- * gradient) over data, which must outlive it; data's sums are set.
+ * gradient and Hessian) over data, which must outlive it; data's sums are set.
  */
 extern void clv_gg_likelihood(ClvSpendData *data, ClvLikelihood *lik);
 

@@ -350,65 +350,111 @@ test_simulate_refit(void)
 }
 
 /*
- * The beta-geometric family's analytic Hessian equals central differences
- * of its analytic gradient, on random customers at parameters near and far
- * from any optimum, for BG/NBD and MBG/NBD: each entry within 2e-6 of
- * sqrt(|h_ii h_jj|) (the differences' own error is below 5e-7).
+ * The largest difference between lik's analytic Hessian at point and
+ * central differences of its analytic gradient (extrapolated from steps
+ * h and 2h, Richardson's), each entry relative to sqrt(|h_ii h_jj|) (the
+ * differences' own error is below 5e-7).
+ */
+static double
+hessian_error(const ClvLikelihood *lik, const double *point)
+{
+	int			n = lik->nparams;
+	double		grad[CLV_OPTIM_MAX_PARAMS],
+				hess[CLV_OPTIM_MAX_PARAMS][CLV_OPTIM_MAX_PARAMS],
+				worst = 0.0;
+	double		ll = lik->hessian(point, grad, hess, lik->arg);
+
+	if (fabs(ll - lik->ll(point, NULL, lik->arg)) > 1e-12 * fabs(ll))
+		return INFINITY;
+	for (int j = 0; j < n; j++)
+	{
+		double		difference[2][CLV_OPTIM_MAX_PARAMS];
+
+		/* h large enough that BG/NBD's gradient in b at 1e4 keeps its digits */
+		for (int k = 0; k < 2; k++)
+		{
+			double		step = 1e-3 * (k + 1),
+						up[CLV_OPTIM_MAX_PARAMS],
+						down[CLV_OPTIM_MAX_PARAMS],
+						probe[CLV_OPTIM_MAX_PARAMS];
+
+			memcpy(probe, point, sizeof(double) * n);
+			probe[j] = point[j] * exp(step);
+			lik->ll(probe, up, lik->arg);
+			probe[j] = point[j] * exp(-step);
+			lik->ll(probe, down, lik->arg);
+			for (int i = 0; i < n; i++)
+				difference[k][i] = (up[i] - down[i]) / (2 * step);
+		}
+		for (int i = 0; i < n; i++)
+			worst = fmax(worst, fabs((4 * difference[0][i] - difference[1][i]) / 3 - hess[i][j]) /
+						 sqrt(fabs(hess[i][i] * hess[j][j])));
+	}
+	return worst;
+}
+
+/* The next of a deterministic sequence of uniform numbers in [0, 1). */
+static double
+next_uniform(unsigned long long *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (double) (*state >> 11) / 9007199254740992.0;
+}
+
+/*
+ * The analytic Hessians of BG/NBD, MBG/NBD and Gamma-Gamma equal central
+ * differences of their analytic gradients on random customers, at
+ * parameters near and far from any optimum: each entry within 2e-6.
  */
 static void
-test_bg_family_hessian(void)
+test_analytic_hessians(void)
 {
 	static ClvTxRow rows[400];
-	static const double points[4][4] = {
+	static ClvSpendRow spend[400];
+	static const double bg_points[4][4] = {
 		{0.24, 4.4, 0.79, 2.4}, {3.0, 0.05, 20.0, 0.3}, {0.01, 300.0, 0.2, 50.0},
 		{1e3, 1e3, 1.5, 1e4}
 	};
+	static const double gg_points[4][3] = {
+		{6.25, 3.74, 15.4}, {0.5, 20.0, 1e-3}, {1e3, 2.5, 300.0}, {0.05, 1.2, 1e4}
+	};
 	unsigned long long state = 12345;
+	ClvTxData	tx[2];
+	ClvSpendData spend_data = {.rows = spend, .nrows = 400};
+	ClvLikelihood lik;
 
 	for (int i = 0; i < 400; i++)
 	{
-		double		u[3];
+		double		u = next_uniform(&state);
 
-		for (int k = 0; k < 3; k++)
-		{
-			state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-			u[k] = (double) (state >> 11) / 9007199254740992.0;
-		}
-		rows[i].x = floor(u[0] * u[0] * 30);
-		rows[i].t = 1 + 60 * u[1];
-		rows[i].t_x = rows[i].x > 0 ? rows[i].t * u[2] : 0.0;
+		rows[i].x = floor(u * u * 30);
+		rows[i].t = 1 + 60 * next_uniform(&state);
+		rows[i].t_x = rows[i].x > 0 ? rows[i].t * next_uniform(&state) : 0.0;
 		rows[i].count = 1 + (i % 3);
+		spend[i].x = 1 + floor(next_uniform(&state) * 12);
+		spend[i].m = exp(6 * next_uniform(&state) - 2);
+		spend[i].count = 1 + (i % 4);
 	}
 	for (int shift = 0; shift <= 1; shift++)
+	{
+		tx[shift] = (ClvTxData) {rows, 400, shift, NULL};
+		clv_bg_family_likelihood(&tx[shift], &lik);
 		for (int p = 0; p < 4; p++)
 		{
-			double		grad[4],
-						hess[4][CLV_OPTIM_MAX_PARAMS],
-						worst = 0.0;
-			double		ll = clv_bg_family_ll_hessian(points[p], rows, 400, shift, grad, hess);
+			double		worst = hessian_error(&lik, bg_points[p]);
 
-			is_near(ll, clv_bg_family_ll(points[p], rows, 400, shift, NULL), 1e-9 * fabs(ll),
-					"beta-geometric family: the same log-likelihood with the Hessian");
-			for (int j = 0; j < 4; j++)
-			{
-				double		up[4],
-							down[4],
-							probe[4];
-				/* large enough that b's gradient at 1e4 keeps its digits */
-				const double step = 1e-3;
-
-				memcpy(probe, points[p], sizeof(probe));
-				probe[j] = points[p][j] * exp(step);
-				clv_bg_family_ll(probe, rows, 400, shift, up);
-				probe[j] = points[p][j] * exp(-step);
-				clv_bg_family_ll(probe, rows, 400, shift, down);
-				for (int i = 0; i < 4; i++)
-					worst = fmax(worst, fabs((up[i] - down[i]) / (2 * step) - hess[i][j]) /
-								 sqrt(fabs(hess[i][i] * hess[j][j])));
-			}
 			ok(worst < 2e-6, "%s analytic Hessian = differences of the gradient at point %d (%.2g)",
 			   shift ? "MBG/NBD" : "BG/NBD", p, worst);
 		}
+	}
+	clv_gg_likelihood(&spend_data, &lik);
+	for (int p = 0; p < 4; p++)
+	{
+		double		worst = hessian_error(&lik, gg_points[p]);
+
+		ok(worst < 2e-6, "Gamma-Gamma analytic Hessian = differences of the gradient at point %d (%.2g)",
+		   p, worst);
+	}
 }
 
 int
@@ -416,7 +462,7 @@ main(void)
 {
 	test_exact();
 	test_cdnow();
-	test_bg_family_hessian();
+	test_analytic_hessians();
 	test_flat();
 	test_check_maximum();
 	test_unidentified();
