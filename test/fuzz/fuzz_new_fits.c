@@ -179,8 +179,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		clv_bgbb_inference(fit.param, d.bgbb, d.n, fuzz_count_interrupt, &interrupts, &inf);
 	else
 		clv_sbg_inference(fit.param, d.sbg, d.n, fuzz_count_interrupt, &interrupts, &inf);
-	FUZZ_CHECK(interrupts > 2 * nparams, "%s inference called the interrupt %ld times",
-			   names[d.model], interrupts);
+	/* once per evaluation: one with MBG/NBD's analytic Hessian, else 2 n + 1 */
+	FUZZ_CHECK(interrupts >= (d.model == 0 ? 1 : 2 * nparams + 1),
+			   "%s inference called the interrupt %ld times", names[d.model], interrupts);
 	check_inference(names[d.model], &inf);
 	return 0;
 }
