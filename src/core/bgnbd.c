@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mle.h"
 #include "optimize.h"
 #include "quadrature.h"
 #include "special.h"
@@ -124,7 +125,7 @@ log_alpha_t_memo(LogTMemo *memo, double alpha, double t, double *inv)
  * w the dropout term's weight; log_gap is log(alpha + t) - log(alpha + t_x).
  */
 static inline void
-add_row_hessian(double h[4][4], const double *param, const XTerms *xt,
+add_row_hessian(double h[][CLV_OPTIM_MAX_PARAMS], const double *param, const XTerms *xt,
 				double count, double w, double log_gap, double inv_at,
 				double inv_atx)
 {
@@ -181,7 +182,7 @@ bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 				g_a = 0.0,
 				g_b = 0.0;
 	/* the Hessian in (r, alpha, a, b), upper triangle */
-	double		h[4][4] = {{0}};
+	double		h[4][CLV_OPTIM_MAX_PARAMS] = {{0}};
 	XTerms		terms[LL_BLOCK + 1];
 	int			nterms = 0;
 	double		t_x = NAN,
@@ -272,13 +273,8 @@ bg_family_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 		grad_log[2] = g_a * a;
 		grad_log[3] = g_b * b;
 	}
-	/* d2 / dlog p_i dlog p_j = p_i p_j d2 / dp_i dp_j + [i = j] d / dlog p_i */
 	if (hess_log != NULL)
-		for (int row = 0; row < 4; row++)
-			for (int col = row; col < 4; col++)
-				hess_log[row][col] = hess_log[col][row] =
-					param[row] * param[col] * h[row][col] +
-					(row == col ? grad_log[row] : 0.0);
+		clv_mle_log_hessian(4, param, grad_log, h, hess_log);
 	/* +inf is overflow at extreme parameters, never a likelihood */
 	return ll < INFINITY ? ll : NAN;
 }

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "mle.h"
 #include "optimize.h"
 #include "special.h"
 #include "vecmath.h"
@@ -77,7 +78,7 @@ gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 				trigamma_shift = NAN,
 				trigamma_q = 0.0;
 	/* the Hessian in (p, q, gamma), upper triangle */
-	double		h[3][3] = {{0}};
+	double		h[3][CLV_OPTIM_MAX_PARAMS] = {{0}};
 	size_t		i;
 
 	if (grad_log != NULL)
@@ -146,13 +147,8 @@ gg_ll(const double *param, const ClvSpendRow *rows, size_t nrows,
 		grad_log[1] = g_q * q;
 		grad_log[2] = g_gamma * gamma;
 	}
-	/* d2 / dlog p_i dlog p_j = p_i p_j d2 / dp_i dp_j + [i = j] d / dlog p_i */
 	if (hess_log != NULL)
-		for (int row = 0; row < 3; row++)
-			for (int col = row; col < 3; col++)
-				hess_log[row][col] = hess_log[col][row] =
-					param[row] * param[col] * h[row][col] +
-					(row == col ? grad_log[row] : 0.0);
+		clv_mle_log_hessian(3, param, grad_log, h, hess_log);
 	/* +inf is overflow at extreme parameters, never a likelihood */
 	return ll < INFINITY ? ll : NAN;
 }

@@ -356,3 +356,15 @@ clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference,
 	else if (inference->status == CLV_INFORMATION_NOT_POSITIVE_DEFINITE)
 		fit->converged = false;
 }
+
+/* See mle.h. */
+void
+clv_mle_log_hessian(int n, const double *param, const double *grad_log,
+					const double h[][CLV_OPTIM_MAX_PARAMS],
+					double hess_log[][CLV_OPTIM_MAX_PARAMS])
+{
+	for (int i = 0; i < n; i++)
+		for (int j = i; j < n; j++)
+			hess_log[i][j] = hess_log[j][i] =
+				param[i] * param[j] * h[i][j] + (i == j ? grad_log[i] : 0.0);
+}

@@ -157,4 +157,14 @@ extern double clv_mle_customers(const void *rows, size_t nrows,
 extern void clv_mle_information_criteria(double ll, int k, double n,
 										 double *aic, double *bic);
 
+/*
+ * The Hessian in log-parameters, into hess_log (symmetric), of a function
+ * of n parameters whose Hessian in the parameters themselves has the upper
+ * triangle h and whose gradient in log-parameters is grad_log:
+ * d2 / dlog p_i dlog p_j = p_i p_j d2 / dp_i dp_j + [i = j] d / dlog p_i.
+ */
+extern void clv_mle_log_hessian(int n, const double *param, const double *grad_log,
+								const double h[][CLV_OPTIM_MAX_PARAMS],
+								double hess_log[][CLV_OPTIM_MAX_PARAMS]);
+
 #endif							/* CLV_MLE_H */
