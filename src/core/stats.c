@@ -122,6 +122,7 @@ double_bits(double value)
 	return bits >> 63 ? ~bits : bits | (UINT64_C(1) << 63);
 }
 
+/* The key words of an (x, t_x, t) row, in its order. */
 static inline void
 tx_words(const ClvStatsTx *row, uint64_t *words)
 {
@@ -130,6 +131,7 @@ tx_words(const ClvStatsTx *row, uint64_t *words)
 	words[2] = double_bits(row->t);
 }
 
+/* The key words of an (x, m) row, in its order. */
 static inline void
 spend_words(const ClvStatsSpend *row, uint64_t *words)
 {
