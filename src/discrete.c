@@ -364,7 +364,7 @@ fit_result(FunctionCallInfo fcinfo, DiscreteModel model, const void *rows,
 	else
 		clv_sbg_inference(fit.param, (const ClvSbgRow *) rows, nrows,
 						  clv_models_check_interrupts, NULL, &inference);
-	clv_mle_check_maximum(&fit, &inference, true);
+	clv_mle_check_maximum(&fit, &inference);
 	if (!fit.converged)
 		ereport(WARNING,
 				(errmsg("%s did not converge", fname),

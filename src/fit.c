@@ -490,7 +490,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 			}
 			break;
 	}
-	clv_mle_check_maximum(&fit, &inference, true);
+	clv_mle_check_maximum(&fit, &inference);
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
 						   fit.degenerate);
@@ -568,7 +568,7 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	clv_gg_fit(rows, stats->n_spend, clv_models_check_interrupts, NULL, &fit);
 	clv_gg_inference(fit.param, rows, stats->n_spend,
 					 clv_models_check_interrupts, NULL, &inference);
-	clv_mle_check_maximum(&fit, &inference, true);
+	clv_mle_check_maximum(&fit, &inference);
 	if (!fit.converged)
 		warn_not_converged("gamma_gamma_fit", false, fit.degenerate);
 

@@ -342,13 +342,11 @@ clv_mle_customers(const void *rows, size_t nrows, size_t row_size,
 
 /* See mle.h. */
 void
-clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference,
-					  bool require_curvature)
+clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference)
 {
 	if (!fit->converged)
 		return;
-	if ((require_curvature && inference->flat) ||
-		inference->status == CLV_INFORMATION_SINGULAR)
+	if (inference->flat || inference->status == CLV_INFORMATION_SINGULAR)
 	{
 		fit->converged = false;
 		fit->degenerate = true;

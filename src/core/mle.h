@@ -109,12 +109,11 @@ extern void clv_mle_inference(const ClvLikelihood *lik, const double *param,
 /*
  * Marks a converged fit not converged where its inference shows that it
  * stopped at no maximum: degenerate where the information matrix is
- * singular, or (with require_curvature) where the likelihood has less than
- * CLV_OPTIM_MIN_CURVATURE in some direction (inference->flat), a limit of
- * the model; not degenerate where the matrix is not positive definite.
+ * singular or the likelihood has less than CLV_OPTIM_MIN_CURVATURE in
+ * some direction (inference->flat), a limit of the model; not degenerate
+ * where the matrix is not positive definite.
  */
-extern void clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference,
-								  bool require_curvature);
+extern void clv_mle_check_maximum(ClvModelFit *fit, const ClvInference *inference);
 
 /*
  * Relative step of the central differences of an analytic gradient: the

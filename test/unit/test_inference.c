@@ -233,7 +233,7 @@ test_flat(void)
 
 /*
  * clv_mle_check_maximum: a converged fit whose inference finds no maximum
- * (a flat direction where curvature is required, a singular or not
+ * (a flat direction, a singular or not
  * positive definite information matrix) is marked not converged, and
  * degenerate unless the matrix showed negative curvature; the others are
  * left as they are.
@@ -245,18 +245,16 @@ test_check_maximum(void)
 	{
 		ClvInformationStatus status;
 		bool		flat;
-		bool		require_curvature;
 		bool		converged;
 		bool		degenerate;
 		const char *what;
 	}			cases[] = {
-		{CLV_INFORMATION_OK, false, true, true, false, "a maximum"},
-		{CLV_INFORMATION_OK, true, true, false, true, "flat, curvature required"},
-		{CLV_INFORMATION_OK, true, false, true, false, "flat, curvature not required"},
-		{CLV_INFORMATION_SINGULAR, false, false, false, true, "singular"},
-		{CLV_INFORMATION_NOT_POSITIVE_DEFINITE, false, false, false, false,
+		{CLV_INFORMATION_OK, false, true, false, "a maximum"},
+		{CLV_INFORMATION_OK, true, false, true, "flat"},
+		{CLV_INFORMATION_SINGULAR, false, false, true, "singular"},
+		{CLV_INFORMATION_NOT_POSITIVE_DEFINITE, false, false, false,
 		"not positive definite"},
-		{CLV_INFORMATION_NOT_FINITE, false, true, true, false, "not finite"},
+		{CLV_INFORMATION_NOT_FINITE, false, true, false, "not finite"},
 	};
 	int			i;
 
@@ -265,7 +263,7 @@ test_check_maximum(void)
 		ClvModelFit fit = {.converged = true, .degenerate = false};
 		ClvInference inf = {.status = cases[i].status, .flat = cases[i].flat};
 
-		clv_mle_check_maximum(&fit, &inf, cases[i].require_curvature);
+		clv_mle_check_maximum(&fit, &inf);
 		ok(fit.converged == cases[i].converged && fit.degenerate == cases[i].degenerate,
 		   "check_maximum, %s: converged %d, degenerate %d", cases[i].what,
 		   fit.converged, fit.degenerate);
@@ -274,7 +272,7 @@ test_check_maximum(void)
 		ClvModelFit fit = {.converged = false, .degenerate = false};
 		ClvInference inf = {.status = CLV_INFORMATION_SINGULAR, .flat = true};
 
-		clv_mle_check_maximum(&fit, &inf, true);
+		clv_mle_check_maximum(&fit, &inf);
 		ok(!fit.converged && !fit.degenerate,
 		   "check_maximum leaves a fit that did not converge as it is");
 	}
