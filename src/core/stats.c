@@ -248,7 +248,7 @@ name##_radix_sort(type *rows, size_t n, ClvStatsRadixItem *scratch) \
 	uint64_t	words[RADIX_MAX_WORDS]; \
 	int			passes; \
 \
-	if (n < RADIX_MIN_ROWS || n > UINT32_MAX || scratch == NULL) \
+	if (scratch == NULL || clv_stats_fold_scratch_size(n) == 0) \
 	{ \
 		sort(rows, n); \
 		return; \

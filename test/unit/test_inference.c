@@ -12,6 +12,7 @@
 #include "gamma_gamma.h"
 #include "inference.h"
 #include "pareto_nbd.h"
+#include "rng.h"
 #include "simulate.h"
 #include "tap.h"
 #include "cdnow.h"
@@ -391,14 +392,6 @@ hessian_error(const ClvLikelihood *lik, const double *point)
 	return worst;
 }
 
-/* The next of a deterministic sequence of uniform numbers in [0, 1). */
-static double
-next_uniform(unsigned long long *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (double) (*state >> 11) / 9007199254740992.0;
-}
-
 /*
  * The analytic Hessians of BG/NBD, MBG/NBD and Gamma-Gamma equal central
  * differences of their analytic gradients on random customers, at
@@ -416,21 +409,22 @@ test_analytic_hessians(void)
 	static const double gg_points[4][3] = {
 		{6.25, 3.74, 15.4}, {0.5, 20.0, 1e-3}, {1e3, 2.5, 300.0}, {0.05, 1.2, 1e4}
 	};
-	unsigned long long state = 12345;
+	ClvSampleRng rng;
 	ClvTxData	tx[2];
 	ClvSpendData spend_data = {.rows = spend, .nrows = 400};
 	ClvLikelihood lik;
 
+	clv_sample_rng_seed(&rng, 12345);
 	for (int i = 0; i < 400; i++)
 	{
-		double		u = next_uniform(&state);
+		double		u = clv_sample_uniform(&rng);
 
 		rows[i].x = floor(u * u * 30);
-		rows[i].t = 1 + 60 * next_uniform(&state);
-		rows[i].t_x = rows[i].x > 0 ? rows[i].t * next_uniform(&state) : 0.0;
+		rows[i].t = 1 + 60 * clv_sample_uniform(&rng);
+		rows[i].t_x = rows[i].x > 0 ? rows[i].t * clv_sample_uniform(&rng) : 0.0;
 		rows[i].count = 1 + (i % 3);
-		spend[i].x = 1 + floor(next_uniform(&state) * 12);
-		spend[i].m = exp(6 * next_uniform(&state) - 2);
+		spend[i].x = 1 + floor(clv_sample_uniform(&rng) * 12);
+		spend[i].m = exp(6 * clv_sample_uniform(&rng) - 2);
 		spend[i].count = 1 + (i % 4);
 	}
 	for (int shift = 0; shift <= 1; shift++)
