@@ -266,9 +266,15 @@ piece_rule(double length, double longest)
 static double
 longest_piece(double r, double alpha, double s, double beta, double x, double u)
 {
-	double		rate = (r + x) / (alpha + u) + (s + 1) / (beta + u);
+	double		to_alpha = alpha + u,
+				to_beta = beta + u,
+				nearest = to_alpha < to_beta ? to_alpha : to_beta;
 
-	return fmin(0.5 * fmin(alpha + u, beta + u), 1.0 / rate);
+	/* 1 / rate with one division */
+	double		per_rate = to_alpha *
+		(to_beta / ((r + x) * to_beta + (s + 1) * to_alpha));
+
+	return 0.5 * nearest < per_rate ? 0.5 * nearest : per_rate;
 }
 
 /*
@@ -278,37 +284,61 @@ longest_piece(double r, double alpha, double s, double beta, double x, double u)
  */
 #define DROP_BATCH_NODES 256
 
-/* The most intervals it holds: each has a piece of at least 4 nodes. */
+/*
+ * The most intervals, and pieces, it holds: each has a piece of at least
+ * 4 nodes.  Its nodes come in pairs, symmetric about their piece's middle.
+ */
 #define DROP_BATCH_DROPS (DROP_BATCH_NODES / 4)
+#define DROP_BATCH_PIECES (DROP_BATCH_NODES / 4)
+#define DROP_BATCH_PAIRS (DROP_BATCH_NODES / 2)
 
 /*
  * Intervals [tau, tau_next] of one x each, queued by drop_batch_add for
  * drop_batch_flush to take log(F(tau) - F(tau_next)) = log(A integral over
  * [tau, tau_next] of G), G(u) = alpha^r beta^s (alpha+u)^-(r+x)
  * (beta+u)^-(s+1) (the likelihood's scale), by Gauss-Legendre quadrature:
- * no difference of two values of F is taken.  The logarithms and
- * exponentials of all their nodes are each taken in one vector call.
+ * no difference of two values of F is taken.  log G(u) / G(tau) at a node
+ * u of a piece whose middle is m is -(r + x) log1p((u - tau) / (alpha +
+ * tau)) - (s + 1) log1p((u - tau) / (beta + tau)), each log1p that of the
+ * middle plus log1p(+-(u - m) / (alpha or beta + m)) (clv_vec_log1p_pair's,
+ * for the two nodes of a pair at once, as the pieces are at most half as
+ * long as alpha or beta + their start, see longest_piece): those of the
+ * middles, those of the pairs, and the exponentials of all the nodes,
+ * each in one vector call.
  */
 typedef struct DropBatch
 {
 	const double *param;
+	double		per_alpha;		/* 1 / alpha and 1 / beta */
+	double		per_beta;
 	int			drops;			/* intervals queued */
-	int			nodes;			/* their nodes, in the order of the
+	int			pieces;			/* their pieces */
+	int			pairs;			/* their pairs of nodes, in the order of the
 								 * intervals */
 	double		x[DROP_BATCH_DROPS];
 	double		tau[DROP_BATCH_DROPS];
-	int			end[DROP_BATCH_DROPS];	/* one past each interval's last node */
+	int			end[DROP_BATCH_DROPS];	/* one past each interval's last pair */
 	double	   *log_drop[DROP_BATCH_DROPS]; /* where its logarithm goes, */
 	double	   *grad[DROP_BATCH_DROPS]; /* and its derivatives (or NULL) */
-	double		v[DROP_BATCH_NODES];	/* each node's u - tau */
-	double		weight[DROP_BATCH_NODES];	/* its weight times its piece's
-											 * half-width */
+	int			piece[DROP_BATCH_PAIRS];	/* each pair's piece */
+	double		v[DROP_BATCH_NODES];	/* each node's u - tau, the lower of
+										 * each pair first */
+	double		weight[DROP_BATCH_PAIRS];	/* a pair's weight times its
+											 * piece's half-width */
 
 	/*
-	 * v / (alpha + tau) and v / (beta + tau) at each node, tau / alpha and
-	 * tau / beta of each interval, their log1p after the flush's first step
+	 * each pair's distance from the middle of its piece over alpha plus
+	 * the middle, then over beta plus the middle
 	 */
-	double		growth[2][DROP_BATCH_NODES];
+	double		spread[DROP_BATCH_NODES];
+
+	/*
+	 * 1 / (alpha + m) and 1 / (beta + m) of each piece's middle m; m - tau
+	 * over alpha + tau and beta + tau, and tau / alpha and tau / beta of
+	 * each interval, their log1p after the flush's first step
+	 */
+	double		per_middle[2][DROP_BATCH_PIECES];
+	double		middle_growth[2][DROP_BATCH_PIECES];
 	double		tau_growth[2][DROP_BATCH_DROPS];
 } DropBatch;
 
@@ -317,8 +347,11 @@ static void
 drop_batch_start(DropBatch *batch, const double *param)
 {
 	batch->param = param;
+	batch->per_alpha = 1.0 / param[1];
+	batch->per_beta = 1.0 / param[3];
 	batch->drops = 0;
-	batch->nodes = 0;
+	batch->pieces = 0;
+	batch->pairs = 0;
 }
 
 /*
@@ -326,9 +359,10 @@ drop_batch_start(DropBatch *batch, const double *param)
  * interval's log(F(tau) - F(tau_next)) to its log_drop, NaN where that is
  * not finite, and (where its grad is not NULL) its derivatives in
  * (r, alpha, s, beta) to grad.  Vector calls over all the intervals: log1p
- * of every node's v over alpha + tau and over beta + tau and of every tau
- * over alpha and over beta, exp of every node's log of G(u) / G(tau), log
- * of every alpha + tau, beta + tau, integral and A.
+ * of every piece's middle over alpha + tau and over beta + tau and of every
+ * tau over alpha and over beta, clv_vec_log1p_pair of every pair's spreads,
+ * exp of every node's log of G(u) / G(tau), log of every alpha + tau,
+ * beta + tau, integral and A.
  */
 static void
 drop_batch_flush(DropBatch *batch)
@@ -340,14 +374,18 @@ drop_batch_flush(DropBatch *batch)
 				r_share = r / alpha,
 				s_share = s / beta;
 	int			drops = batch->drops,
-				nodes = batch->nodes,
 				d,
+				p,
 				k;
-	const double *alpha_growth = batch->growth[0],
-			   *beta_growth = batch->growth[1],
-			   *tau_alpha_growth = batch->tau_growth[0],
+	const double *tau_alpha_growth = batch->tau_growth[0],
 			   *tau_beta_growth = batch->tau_growth[1];
-	double		ratio[DROP_BATCH_NODES];	/* G(u) / G(tau) at each node */
+	double		alpha_growth[DROP_BATCH_NODES],
+				beta_growth[DROP_BATCH_NODES],
+				ratio[DROP_BATCH_NODES];	/* G(u) / G(tau) at each node */
+
+	/* log1p of each pair's spreads (over alpha, then beta), and of minus */
+	double		upper[DROP_BATCH_NODES],
+				lower[DROP_BATCH_NODES];
 
 	/* log of each interval's alpha + tau, beta + tau, integral and A */
 	double		logs[4 * DROP_BATCH_DROPS];
@@ -356,39 +394,76 @@ drop_batch_flush(DropBatch *batch)
 
 	for (k = 0; k < 2; k++)
 	{
-		clv_vec_log1p(batch->growth[k], batch->growth[k], nodes);
+		clv_vec_log1p(batch->middle_growth[k], batch->middle_growth[k], batch->pieces);
 		clv_vec_log1p(batch->tau_growth[k], batch->tau_growth[k], drops);
 	}
+	clv_vec_log1p_pair(batch->spread, upper, lower, 2 * batch->pairs);
 	/* G(u) / G(tau) = exp(-(r + x) alpha growth - (s + 1) beta growth) */
-	for (d = 0, k = 0; d < drops; d++)
-		for (; k < batch->end[d]; k++)
-			ratio[k] = -(r + batch->x[d]) * alpha_growth[k] - (s + 1) * beta_growth[k];
-	clv_vec_exp(ratio, ratio, nodes);
-	for (d = 0, k = 0; d < drops; d++)
+	for (d = 0, p = 0; d < drops; d++)
+		for (; p < batch->end[d]; p++)
+		{
+			double		alpha_middle = batch->middle_growth[0][batch->piece[p]],
+						beta_middle = batch->middle_growth[1][batch->piece[p]];
+
+			alpha_growth[2 * p] = alpha_middle + lower[2 * p];
+			alpha_growth[2 * p + 1] = alpha_middle + upper[2 * p];
+			beta_growth[2 * p] = beta_middle + lower[2 * p + 1];
+			beta_growth[2 * p + 1] = beta_middle + upper[2 * p + 1];
+			for (k = 2 * p; k < 2 * p + 2; k++)
+				ratio[k] = -(r + batch->x[d]) * alpha_growth[k] - (s + 1) * beta_growth[k];
+		}
+	clv_vec_exp(ratio, ratio, 2 * batch->pairs);
+	for (d = 0, p = 0; d < drops; d++)
 	{
 		double		tau = batch->tau[d],
 					x = batch->x[d];
 
 		integral[d] = 0.0;
 		memset(moment[d], 0, sizeof(moment[d]));
-		for (; k < batch->end[d]; k++)
+		for (; p < batch->end[d]; p++)
 		{
-			double		g = batch->weight[k] * ratio[k];
+			double		g[2],
+						alpha_spread,
+						beta_spread,
+						alpha_narrow,
+						beta_narrow,
+						per_both,
+						per_alpha,
+						per_beta;
 
-			integral[d] += g;
-			if (batch->grad[d] != NULL)
+			for (k = 0; k < 2; k++)
 			{
-				double		u = tau + batch->v[k];
+				g[k] = batch->weight[p] * ratio[2 * p + k];
+				integral[d] += g[k];
+			}
+			if (batch->grad[d] == NULL)
+				continue;
 
-				/*
-				 * d log G(u) in (r, alpha, s, beta); log1p(u / alpha) is
-				 * log1p(tau / alpha) + the alpha growth, its first part
-				 * added after the loop
-				 */
-				moment[d][0] -= g * alpha_growth[k];
-				moment[d][1] += g * (r_share * u - x) / (alpha + u);
-				moment[d][2] -= g * beta_growth[k];
-				moment[d][3] += g * (s_share * u - 1.0) / (beta + u);
+			/*
+			 * d log G(u) in (r, alpha, s, beta); 1 / (alpha + u) is the
+			 * middle's times 1 / (1 -+ spread), the two of alpha and the
+			 * two of beta from one division; log1p(u / alpha) is
+			 * log1p(tau / alpha) + the alpha growth, its first part added
+			 * after the loop
+			 */
+			alpha_spread = batch->spread[2 * p];
+			beta_spread = batch->spread[2 * p + 1];
+			alpha_narrow = 1.0 - alpha_spread * alpha_spread;
+			beta_narrow = 1.0 - beta_spread * beta_spread;
+			per_both = 1.0 / (alpha_narrow * beta_narrow);
+			per_alpha = per_both * beta_narrow * batch->per_middle[0][batch->piece[p]];
+			per_beta = per_both * alpha_narrow * batch->per_middle[1][batch->piece[p]];
+			for (k = 0; k < 2; k++)
+			{
+				double		u = tau + batch->v[2 * p + k],
+							sign = k == 0 ? 1.0 : -1.0;
+
+				moment[d][0] -= g[k] * alpha_growth[2 * p + k];
+				moment[d][1] += g[k] * (r_share * u - x) *
+					(per_alpha * (1.0 + sign * alpha_spread));
+				moment[d][2] -= g[k] * beta_growth[2 * p + k];
+				moment[d][3] += g[k] * (s_share * u - 1.0) *
+					(per_beta * (1.0 + sign * beta_spread));
 			}
 		}
 		moment[d][0] -= tau_alpha_growth[d] * integral[d];
@@ -415,8 +490,7 @@ drop_batch_flush(DropBatch *batch)
 			batch->grad[d][k] = moment[d][k] * (1.0 / integral[d]) +
 				(k == 0 || k == 2 ? 1.0 / (r + s + batch->x[d]) : 0.0);
 	}
-	batch->drops = 0;
-	batch->nodes = 0;
+	drop_batch_start(batch, batch->param);
 }
 
 /*
@@ -442,22 +516,25 @@ drop_batch_add(DropBatch *batch, double x, double tau, double tau_next,
 				per_beta;
 	const GaussRule *rule[DROP_MAX_PIECES];
 	int			pieces = 0,
-				nodes = 0,
+				pairs = 0,
 				piece;
 
 	if (!(tau < tau_next))
 		return false;
+	per_alpha = 1.0 / (alpha + tau);
+	per_beta = 1.0 / (beta + tau);
 	/*
 	 * log G falls by at most 1 per piece: a fall by more takes more, as
 	 * the pieces below would find; at once by log1p(y) >= 2 y / (2 + y),
-	 * without a logarithm
+	 * without a logarithm, or a division (times (2 + y_alpha) (2 + y_beta))
 	 */
 	{
-		double		y_alpha = (tau_next - tau) / (alpha + tau),
-					y_beta = (tau_next - tau) / (beta + tau);
+		double		y_alpha = (tau_next - tau) * per_alpha,
+					y_beta = (tau_next - tau) * per_beta;
 
-		if (2 * (r + x) * y_alpha / (2 + y_alpha) +
-			2 * (s + 1) * y_beta / (2 + y_beta) > max_pieces)
+		if (2 * (r + x) * y_alpha * (2 + y_beta) +
+			2 * (s + 1) * y_beta * (2 + y_alpha) >
+			max_pieces * (2 + y_alpha) * (2 + y_beta))
 			return false;
 	}
 	/* the pieces' ends, from tau up, and their rules */
@@ -467,41 +544,46 @@ drop_batch_add(DropBatch *batch, double x, double tau, double tau_next,
 		if (pieces == max_pieces)
 			return false;
 		longest = longest_piece(r, alpha, s, beta, x, starts[pieces]);
-		starts[pieces + 1] = fmin(tau_next, starts[pieces] + longest);
+		starts[pieces + 1] = starts[pieces] + longest < tau_next ?
+			starts[pieces] + longest : tau_next;
 		rule[pieces] = piece_rule(starts[pieces + 1] - starts[pieces], longest);
-		nodes += 2 * rule[pieces]->half_nodes;
+		pairs += rule[pieces]->half_nodes;
 		pieces++;
 	}
-	if (batch->nodes + nodes > DROP_BATCH_NODES)
+	if (batch->pairs + pairs > DROP_BATCH_PAIRS)
 		drop_batch_flush(batch);
-	per_alpha = 1.0 / (alpha + tau);
-	per_beta = 1.0 / (beta + tau);
 	for (piece = 0; piece < pieces; piece++)
 	{
 		double		half_width = 0.5 * (starts[piece + 1] - starts[piece]),
-					middle = 0.5 * (starts[piece + 1] + starts[piece]) - tau;
+					middle = 0.5 * (starts[piece + 1] + starts[piece]) - tau,
+					per_middle_alpha = 1.0 / (alpha + tau + middle),
+					per_middle_beta = 1.0 / (beta + tau + middle);
 		const double *node = rule[piece]->node,
 				   *weight = rule[piece]->weight;
-		int			half_nodes = rule[piece]->half_nodes;
+		int			at = batch->pieces++;
 
-		/* the nodes below the middle, then those above */
-		for (int k = 0; k < 2 * half_nodes; k++)
+		batch->per_middle[0][at] = per_middle_alpha;
+		batch->per_middle[1][at] = per_middle_beta;
+		batch->middle_growth[0][at] = middle * per_alpha;
+		batch->middle_growth[1][at] = middle * per_beta;
+		for (int k = 0; k < rule[piece]->half_nodes; k++)
 		{
-			int			at = k < half_nodes ? k : k - half_nodes;
-			double		v = middle + (k < half_nodes ? -1.0 : 1.0) *
-				half_width * node[at];
+			double		spread = half_width * node[k];
+			int			pair = batch->pairs++;
 
-			batch->v[batch->nodes] = v;
-			batch->weight[batch->nodes] = weight[at] * half_width;
-			batch->growth[0][batch->nodes] = v * per_alpha;
-			batch->growth[1][batch->nodes++] = v * per_beta;
+			batch->piece[pair] = at;
+			batch->v[2 * pair] = middle - spread;
+			batch->v[2 * pair + 1] = middle + spread;
+			batch->weight[pair] = weight[k] * half_width;
+			batch->spread[2 * pair] = spread * per_middle_alpha;
+			batch->spread[2 * pair + 1] = spread * per_middle_beta;
 		}
 	}
-	batch->tau_growth[0][batch->drops] = tau / alpha;
-	batch->tau_growth[1][batch->drops] = tau / beta;
+	batch->tau_growth[0][batch->drops] = tau * batch->per_alpha;
+	batch->tau_growth[1][batch->drops] = tau * batch->per_beta;
 	batch->x[batch->drops] = x;
 	batch->tau[batch->drops] = tau;
-	batch->end[batch->drops] = batch->nodes;
+	batch->end[batch->drops] = batch->pairs;
 	batch->log_drop[batch->drops] = log_drop;
 	batch->grad[batch->drops++] = grad;
 	return true;
@@ -575,8 +657,8 @@ typedef struct PairRef
 /*
  * The workspace: the distinct pairs, their log F values and gradients
  * (and the alive terms at their tau, where F came from its 2F1), for each
- * row the index of its (x, t_x) and (x, t) pairs, and the rows in the
- * fit's time scale.
+ * row the index of its (x, t_x) and (x, t) pairs, the distinct x of the
+ * rows and their terms, and the rows in the fit's time scale.
  */
 typedef struct PairIndex
 {
@@ -588,6 +670,17 @@ typedef struct PairIndex
 								 * each distinct pair's tau; NaN where not
 								 * computed */
 	size_t	   *row_pair;		/* 2 nrows: pair of (x, t_x), of (x, t) */
+	size_t		nxs;
+	double	   *xs;				/* the distinct x of the rows, ascending */
+	size_t	   *row_x;			/* nrows: each row's x among them */
+
+	/*
+	 * each x's log Gamma(r + x) / Gamma(r), its derivative in r and
+	 * log_dying_share, at the parameters of an evaluation
+	 */
+	double	   *gamma_ratio;
+	double	   *psi_ratio;
+	double	   *log_share;
 	ClvTxRow   *scaled;			/* nrows rows in units of the longest t */
 	unsigned char *needs;		/* what an evaluation needs at each distinct
 								 * pair: NEEDS_F, NEEDS_ALIVE */
@@ -606,7 +699,7 @@ clv_pnbd_workspace_size(size_t nrows)
 	return sizeof(PairIndex) +
 		2 * nrows * (sizeof(PairRef) + 10 * sizeof(double) + sizeof(size_t) +
 					 sizeof(unsigned char)) +
-		nrows * sizeof(ClvTxRow);
+		nrows * (4 * sizeof(double) + sizeof(size_t) + sizeof(ClvTxRow));
 }
 
 /* Orders pairs by (x, tau). */
@@ -623,8 +716,8 @@ pair_cmp(const void *a, const void *b)
 
 /*
  * Lays out the workspace (the index at its start) and finds the distinct
- * (x, tau) pairs of rows, only those of rows with t_x < t (the others have
- * no dying term); returns the index.
+ * x of rows, and the distinct (x, tau) pairs of rows, only those of rows
+ * with t_x < t (the others have no dying term); returns the index.
  */
 static PairIndex *
 index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
@@ -638,8 +731,26 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 	index->grad_f = index->log_f + 2 * nrows;
 	index->alive = index->grad_f + 8 * nrows;
 	index->row_pair = (size_t *) (index->alive + 10 * nrows);
-	index->scaled = (ClvTxRow *) (index->row_pair + 2 * nrows);
+	index->xs = (double *) (index->row_pair + 2 * nrows);
+	index->gamma_ratio = index->xs + nrows;
+	index->psi_ratio = index->gamma_ratio + nrows;
+	index->log_share = index->psi_ratio + nrows;
+	index->row_x = (size_t *) (index->log_share + nrows);
+	index->scaled = (ClvTxRow *) (index->row_x + nrows);
 	index->needs = (unsigned char *) (index->scaled + nrows);
+
+	/* the x of every row, sorted by x in the pairs' room */
+	for (i = 0; i < nrows; i++)
+		index->pairs[i] = (PairRef) {rows[i].x, 0.0, i};
+	qsort(index->pairs, nrows, sizeof(PairRef), pair_cmp);
+	index->nxs = 0;
+	for (i = 0; i < nrows; i++)
+	{
+		if (index->nxs == 0 || index->xs[index->nxs - 1] != index->pairs[i].x)
+			index->xs[index->nxs++] = index->pairs[i].x;
+		index->row_x[index->pairs[i].use] = index->nxs - 1;
+	}
+
 	for (i = 0; i < nrows; i++)
 	{
 		index->row_pair[2 * i] = index->row_pair[2 * i + 1] = 0;
@@ -778,21 +889,13 @@ alive_pairs(const double *param, PairIndex *index, bool grad)
 
 /*
  * What the likelihood's rows carry from one row to the next, and their
- * sums: the terms of the last row's x (log Gamma(r + x) / Gamma(r), its
- * derivative in r, log_dying_share), the last row's alive term and its
- * derivatives, the log-likelihood and its gradient so far.
+ * sums: the last row's alive term and its derivatives, the log-likelihood
+ * and its gradient so far.
  */
 typedef struct RowSums
 {
 	const double *param;
 	bool		with_grad;
-	bool		direct;			/* Gamma(r + x) / Gamma(r) from lgamma(r) */
-	double		lgamma_r;		/* lgamma(r) and digamma(r), if direct */
-	double		psi_r;
-	double		last_x;
-	double		log_gamma_ratio;
-	double		psi_ratio;
-	double		log_share;
 	double		alive;
 	double		alive_grad[4];
 	double		ll;
@@ -803,22 +906,50 @@ typedef struct RowSums
 static void
 row_sums_start(RowSums *sums, const double *param, bool with_grad)
 {
-	double		r = param[0];
-
 	memset(sums, 0, sizeof(*sums));
 	sums->param = param;
 	sums->with_grad = with_grad;
+}
+
+/*
+ * The terms of each distinct x of index at param: log Gamma(r + x) /
+ * Gamma(r), its derivative in r when grad, and log_dying_share, whose
+ * logarithms of r + s + x are taken in one vector call.
+ */
+static void
+x_terms(const double *param, PairIndex *index, bool grad)
+{
+	double		r = param[0],
+				s = param[2],
+				log_s = log(s);
+
 	/* Gamma(r) once where the ratio subtracts */
-	sums->direct = r < CLV_SPECIAL_RATIO_SERIES_FROM;
-	sums->lgamma_r = sums->direct ? lgamma(r) : 0.0;
-	sums->psi_r = sums->direct && with_grad ? clv_special_digamma(r) : 0.0;
-	sums->last_x = -1;
+	bool		direct = r < CLV_SPECIAL_RATIO_SERIES_FROM;
+	double		lgamma_r = direct ? lgamma(r) : 0.0,
+				psi_r = direct && grad ? clv_special_digamma(r) : 0.0;
+	size_t		i;
+
+	for (i = 0; i < index->nxs; i++)
+	{
+		double		x = index->xs[i];
+
+		/* exact where r is in the millions */
+		index->gamma_ratio[i] = direct ? lgamma(r + x) - lgamma_r :
+			clv_special_lgamma_ratio(r, x);
+		index->psi_ratio[i] = !grad ? 0.0 : direct ?
+			clv_special_digamma(r + x) - psi_r :
+			clv_special_digamma_ratio(r, x);
+		index->log_share[i] = r + s + x;
+	}
+	clv_vec_log(index->log_share, index->log_share, index->nxs);
+	for (i = 0; i < index->nxs; i++)
+		index->log_share[i] = log_s - index->log_share[i];
 }
 
 /*
  * Adds to sums the terms of the n rows from rows[first] on, indexed in
- * index with their pairs' F (batch, empty and at the same parameters,
- * takes their drops): the alive term of each from its (x, t) pair (from
+ * index with their pairs' F and their x's terms (batch, empty and at the
+ * same parameters, takes their drops): the alive term of each from its (x, t) pair (from
  * the row before where (x, t) is the same, for t_x = t), the dying term
  * from F(t_x) alone where F(t) is negligible, by quadrature where the two
  * are too close for their difference, else their difference, and the log
@@ -833,10 +964,7 @@ rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,
 	double		r = param[0],
 				s = param[2];
 	bool		with_grad = sums->with_grad;
-	double		gamma_ratio[ROW_BLOCK],
-				psi_ratio[ROW_BLOCK],
-				log_share[ROW_BLOCK],
-				alive[ROW_BLOCK],
+	double		alive[ROW_BLOCK],
 				alive_grad[ROW_BLOCK][4],
 				dying[ROW_BLOCK],
 				dying_grad[ROW_BLOCK][4];
@@ -872,21 +1000,6 @@ rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,
 										 with_grad ? sums->alive_grad : NULL);
 		alive[j] = sums->alive;
 		memcpy(alive_grad[j], sums->alive_grad, sizeof(alive_grad[j]));
-		if (row->x != sums->last_x)
-		{
-			sums->last_x = row->x;
-			/* exact where r is in the millions */
-			sums->log_gamma_ratio = sums->direct ?
-				lgamma(r + row->x) - sums->lgamma_r :
-				clv_special_lgamma_ratio(r, row->x);
-			sums->psi_ratio = !with_grad ? 0.0 : sums->direct ?
-				clv_special_digamma(r + row->x) - sums->psi_r :
-				clv_special_digamma_ratio(r, row->x);
-			sums->log_share = log_dying_share(param, row->x);
-		}
-		gamma_ratio[j] = sums->log_gamma_ratio;
-		psi_ratio[j] = sums->psi_ratio;
-		log_share[j] = sums->log_share;
 
 		dying[j] = -INFINITY;
 		by_drop[j] = false;
@@ -959,7 +1072,7 @@ rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,
 
 		if (dying[j] > -INFINITY)
 		{
-			dying[j] += log_share[j];
+			dying[j] += index->log_share[index->row_x[first + j]];
 			if (with_grad)
 			{
 				dying_grad[j][0] -= 1.0 / (r + s + x);
@@ -982,11 +1095,12 @@ rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,
 	for (j = 0; j < n; j++)
 	{
 		double		count = rows[first + j].count;
+		size_t		at_x = index->row_x[first + j];
 
-		sums->ll += count * (gamma_ratio[j] + joint[j]);
+		sums->ll += count * (index->gamma_ratio[at_x] + joint[j]);
 		if (!with_grad)
 			continue;
-		sums->total[0] += count * psi_ratio[j];
+		sums->total[0] += count * index->psi_ratio[at_x];
 		for (k = 0; k < 4; k++)
 			sums->total[k] += count * ((1.0 - w_dying[j]) * alive_grad[j][k] +
 									   (w_dying[j] > 0.0 ? w_dying[j] * dying_grad[j][k] : 0.0));
@@ -1089,6 +1203,7 @@ indexed_ll(const double *param, const ClvTxRow *rows, size_t nrows,
 			return NAN;
 		}
 	}
+	x_terms(param, index, grad != NULL);
 	row_sums_start(&sums, param, grad != NULL);
 	for (i = 0; i < nrows; i += ROW_BLOCK)
 		rows_block(rows, i, (int) (nrows - i < ROW_BLOCK ? nrows - i : ROW_BLOCK),

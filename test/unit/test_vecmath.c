@@ -4,7 +4,9 @@
  * of the vector functions (5 allowed: libm's own ulp) over their whole
  * domains, keep libm's special values (infinities, NaN, signed zeros,
  * overflow, underflow, log(0), log1p(-1)), and handle every array length
- * (NaN where libm's is) and the in-place call.
+ * (NaN where libm's is) and the in-place call; log1p of a pair +-e within
+ * 1 ulp of libm's over its domain |e| <= 0.2, the same on both paths, for
+ * every array length.
  */
 #include <float.h>
 #include <math.h>
@@ -134,6 +136,71 @@ check_lengths(ArrayFunction f, const char *path, const char *name)
 	   path, name);
 }
 
+/*
+ * The largest ulp error of clv_vec_log1p_pair against libm's log1p of e
+ * and -e, over n values of e from lo to hi (evenly spaced in value, or in
+ * logarithm when log_spaced).
+ */
+static double
+worst_pair_ulps(double lo, double hi, int log_spaced)
+{
+	double	   *e = malloc(sizeof(double) * SWEEP),
+			   *plus = malloc(sizeof(double) * SWEEP),
+			   *minus = malloc(sizeof(double) * SWEEP);
+	double		worst = 0.0;
+	size_t		i;
+
+	for (i = 0; i < SWEEP; i++)
+	{
+		double		share = (double) i / (SWEEP - 1);
+
+		e[i] = log_spaced ? exp(log(lo) + share * (log(hi) - log(lo))) :
+			lo + share * (hi - lo);
+	}
+	clv_vec_log1p_pair(e, plus, minus, SWEEP);
+	for (i = 0; i < SWEEP; i++)
+		worst = fmax(worst, fmax(ulps(plus[i], log1p(e[i])),
+								 ulps(minus[i], log1p(-e[i]))));
+	free(e);
+	free(plus);
+	free(minus);
+	return worst;
+}
+
+/*
+ * Checks clv_vec_log1p_pair of every length up to 9 against it one
+ * element at a time; into out_plus and out_minus (10 each) the results of
+ * length 9.
+ */
+static void
+check_pair_lengths(const char *path, double *out_plus, double *out_minus)
+{
+	double		in[9],
+				one_plus,
+				one_minus;
+	size_t		n,
+				i;
+	int			all = 1;
+
+	for (n = 0; n <= 9; n++)
+	{
+		for (i = 0; i < 9; i++)
+			in[i] = 0.047 * (double) i - 0.19 / (double) (n + 1);
+		out_plus[n] = out_minus[n] = -12345.0;
+		clv_vec_log1p_pair(in, out_plus, out_minus, n);
+		for (i = 0; i < n; i++)
+		{
+			clv_vec_log1p_pair(&in[i], &one_plus, &one_minus, 1);
+			if (out_plus[i] != one_plus || out_minus[i] != one_minus)
+				all = 0;
+		}
+		if (out_plus[n] != -12345.0 || out_minus[n] != -12345.0)
+			all = 0;
+	}
+	ok(all, "%s: log1p pair of lengths 0 to 9: each element as alone, nothing written past the end",
+	   path);
+}
+
 /* All checks of both functions, on the path named path. */
 static void
 check_path(const char *path)
@@ -168,13 +235,27 @@ check_path(const char *path)
 	check_lengths(clv_vec_expm1, path, "expm1");
 	check_lengths(clv_vec_log, path, "log");
 	check_lengths(clv_vec_log1p, path, "log1p");
+	worst = worst_pair_ulps(-0.2, 0.2, 0);
+	ok(worst <= 1.0, "%s: log1p pair over [-0.2, 0.2]: worst %.2f ulp", path, worst);
+	worst = worst_pair_ulps(1e-320, 1e-3, 1);
+	ok(worst <= 1.0, "%s: log1p pair over [1e-320, 1e-3]: worst %.2f ulp", path, worst);
 }
 
 int
 main(void)
 {
+	double		vector_plus[10],
+				vector_minus[10],
+				scalar_plus[10],
+				scalar_minus[10];
+
 	check_path("this processor's path");
+	check_pair_lengths("this processor's path", vector_plus, vector_minus);
 	clv_vec_force_scalar(true);
 	check_path("the scalar path");
+	check_pair_lengths("the scalar path", scalar_plus, scalar_minus);
+	ok(memcmp(vector_plus, scalar_plus, sizeof(vector_plus)) == 0 &&
+	   memcmp(vector_minus, scalar_minus, sizeof(vector_minus)) == 0,
+	   "log1p pair: the same values on both paths");
 	return done_testing();
 }
