@@ -400,6 +400,9 @@ drop_batch_flush(DropBatch *batch)
 	clv_vec_log1p_pair(batch->spread, upper, lower, 2 * batch->pairs);
 	/* G(u) / G(tau) = exp(-(r + x) alpha growth - (s + 1) beta growth) */
 	for (d = 0, p = 0; d < drops; d++)
+	{
+		double		alpha_power = r + batch->x[d];
+
 		for (; p < batch->end[d]; p++)
 		{
 			double		alpha_middle = batch->middle_growth[0][batch->piece[p]],
@@ -410,16 +413,17 @@ drop_batch_flush(DropBatch *batch)
 			beta_growth[2 * p] = beta_middle + lower[2 * p + 1];
 			beta_growth[2 * p + 1] = beta_middle + upper[2 * p + 1];
 			for (k = 2 * p; k < 2 * p + 2; k++)
-				ratio[k] = -(r + batch->x[d]) * alpha_growth[k] - (s + 1) * beta_growth[k];
+				ratio[k] = -alpha_power * alpha_growth[k] - (s + 1) * beta_growth[k];
 		}
+	}
 	clv_vec_exp(ratio, ratio, 2 * batch->pairs);
 	for (d = 0, p = 0; d < drops; d++)
 	{
 		double		tau = batch->tau[d],
-					x = batch->x[d];
+					x = batch->x[d],
+					sum = 0.0,
+					m[4] = {0.0, 0.0, 0.0, 0.0};	/* the moments, in registers */
 
-		integral[d] = 0.0;
-		memset(moment[d], 0, sizeof(moment[d]));
 		for (; p < batch->end[d]; p++)
 		{
 			double		g[2],
@@ -434,7 +438,7 @@ drop_batch_flush(DropBatch *batch)
 			for (k = 0; k < 2; k++)
 			{
 				g[k] = batch->weight[p] * ratio[2 * p + k];
-				integral[d] += g[k];
+				sum += g[k];
 			}
 			if (batch->grad[d] == NULL)
 				continue;
@@ -458,16 +462,19 @@ drop_batch_flush(DropBatch *batch)
 				double		u = tau + batch->v[2 * p + k],
 							sign = k == 0 ? 1.0 : -1.0;
 
-				moment[d][0] -= g[k] * alpha_growth[2 * p + k];
-				moment[d][1] += g[k] * (r_share * u - x) *
+				m[0] -= g[k] * alpha_growth[2 * p + k];
+				m[1] += g[k] * (r_share * u - x) *
 					(per_alpha * (1.0 + sign * alpha_spread));
-				moment[d][2] -= g[k] * beta_growth[2 * p + k];
-				moment[d][3] += g[k] * (s_share * u - 1.0) *
+				m[2] -= g[k] * beta_growth[2 * p + k];
+				m[3] += g[k] * (s_share * u - 1.0) *
 					(per_beta * (1.0 + sign * beta_spread));
 			}
 		}
-		moment[d][0] -= tau_alpha_growth[d] * integral[d];
-		moment[d][2] -= tau_beta_growth[d] * integral[d];
+		integral[d] = sum;
+		moment[d][0] = m[0] - tau_alpha_growth[d] * sum;
+		moment[d][1] = m[1];
+		moment[d][2] = m[2] - tau_beta_growth[d] * sum;
+		moment[d][3] = m[3];
 		logs[d] = alpha + tau;
 		logs[drops + d] = beta + tau;
 		logs[2 * drops + d] = integral[d];
@@ -623,16 +630,13 @@ f_t_negligible(const double *param, double x, double t_x, double t)
 				alpha = param[1],
 				s = param[2],
 				beta = param[3];
-	double		y_alpha,
-				y_beta,
-				fall,
+	double		fall,
 				rate;
 
 	if (!(r + x + s > NEGLIGIBLE_F_T))
 		return false;
-	y_alpha = (t - t_x) / (alpha + t_x);
-	y_beta = (t - t_x) / (beta + t_x);
-	fall = (r + x) * y_alpha / (1 + y_alpha) + s * y_beta / (1 + y_beta);
+	/* y / (1 + y) = (t - t_x) / (alpha or beta + t) */
+	fall = (r + x) * ((t - t_x) / (alpha + t)) + s * ((t - t_x) / (beta + t));
 	if (!(fall > NEGLIGIBLE_F_T))
 		return false;
 	rate = (r + x) / (alpha + t_x) + (s + 1) / (beta + t_x);
@@ -977,7 +981,9 @@ rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,
 				q[ROW_BLOCK],
 				rest[ROW_BLOCK],
 				joint[ROW_BLOCK],
-				w_dying[ROW_BLOCK];
+				w_dying[ROW_BLOCK],
+				ll,
+				total[4];
 	int			j,
 				m,
 				k;
@@ -1092,19 +1098,24 @@ rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,
 	}
 	if (with_grad)
 		clv_vec_exp(w_dying, w_dying, n);
+	/* the sums in registers over the block */
+	ll = sums->ll;
+	memcpy(total, sums->total, sizeof(total));
 	for (j = 0; j < n; j++)
 	{
 		double		count = rows[first + j].count;
 		size_t		at_x = index->row_x[first + j];
 
-		sums->ll += count * (index->gamma_ratio[at_x] + joint[j]);
+		ll += count * (index->gamma_ratio[at_x] + joint[j]);
 		if (!with_grad)
 			continue;
-		sums->total[0] += count * index->psi_ratio[at_x];
+		total[0] += count * index->psi_ratio[at_x];
 		for (k = 0; k < 4; k++)
-			sums->total[k] += count * ((1.0 - w_dying[j]) * alive_grad[j][k] +
-									   (w_dying[j] > 0.0 ? w_dying[j] * dying_grad[j][k] : 0.0));
+			total[k] += count * ((1.0 - w_dying[j]) * alive_grad[j][k] +
+								 (w_dying[j] > 0.0 ? w_dying[j] * dying_grad[j][k] : 0.0));
 	}
+	sums->ll = ll;
+	memcpy(sums->total, total, sizeof(total));
 }
 
 /*
