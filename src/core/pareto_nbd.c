@@ -953,12 +953,12 @@ x_terms(const double *param, PairIndex *index, bool grad)
 /*
  * Adds to sums the terms of the n rows from rows[first] on, indexed in
  * index with their pairs' F and their x's terms (batch, empty and at the
- * same parameters, takes their drops): the alive term of each from its (x, t) pair (from
- * the row before where (x, t) is the same, for t_x = t), the dying term
- * from F(t_x) alone where F(t) is negligible, by quadrature where the two
- * are too close for their difference, else their difference, and the log
- * of the sum of the two; the logarithms and exponentials of each step
- * over the rows in one vector call.
+ * same parameters, takes their drops): the alive term of each from its
+ * (x, t) pair (from the row before where (x, t) is the same, for
+ * t_x = t), the dying term from F(t_x) alone where F(t) is negligible, by
+ * quadrature where the two are too close for their difference, else their
+ * difference, and the log of the sum of the two; the logarithms and
+ * exponentials of each step over the rows in one vector call.
  */
 static void
 rows_block(const ClvTxRow *rows, size_t first, int n, const PairIndex *index,

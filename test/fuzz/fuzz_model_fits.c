@@ -52,8 +52,8 @@ pnbd_term_size(const double *param, const ClvTxRow *rows, size_t n)
 	return size;
 }
 
-/* Workspace of the Pareto/NBD likelihood for MAX_ROWS rows. */
-static double workspace[MAX_ROWS * 40];
+/* Workspace of the Pareto/NBD likelihood for MAX_ROWS rows, taken once. */
+static void *workspace;
 
 /*
  * The log-likelihood of model (0 BG/NBD, 1 Gamma-Gamma, 2 Pareto/NBD) at
@@ -95,6 +95,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		i;
 	int			k;
 
+	if (workspace == NULL && (workspace = malloc(clv_pnbd_workspace_size(MAX_ROWS))) == NULL)
+		abort();
 	for (i = 0; i < n; i++)
 	{
 		uint8_t		kind = fuzz_u8(&in);
