@@ -1269,8 +1269,27 @@ typedef struct FitData
 } FitData;
 
 /*
- * The negative log-likelihood at log-parameters theta and its gradient,
- * for the optimiser; each 2F1 within LIKELIHOOD_LIMIT terms or steps.
+ * The parameters at the point theta of a fit's search: the logarithms of
+ * each gamma's shape and of its inverse mean, log r, log(alpha / r),
+ * log s and log(beta / s).  The likelihood's long ridge, along which s
+ * and beta (or r and alpha) grow together towards a model without
+ * heterogeneity, runs along an axis there; in log-parameters it runs
+ * diagonally, and BFGS took a fifth more iterations to fit random
+ * 2,000-row inputs.
+ */
+static void
+param_of_search(const double *theta, double *param)
+{
+	param[0] = exp(theta[0]);
+	param[1] = param[0] * exp(theta[1]);
+	param[2] = exp(theta[2]);
+	param[3] = param[2] * exp(theta[3]);
+}
+
+/*
+ * The negative log-likelihood at the search point theta
+ * (param_of_search) and its gradient there, for the optimiser; each 2F1
+ * within LIKELIHOOD_LIMIT terms or steps.
  */
 static double
 negative_ll(const double *theta, double *grad, void *arg)
@@ -1280,29 +1299,33 @@ negative_ll(const double *theta, double *grad, void *arg)
 	double		ll;
 	int			i;
 
-	for (i = 0; i < 4; i++)
-		param[i] = exp(theta[i]);
+	param_of_search(theta, param);
 	ll = indexed_ll(param, data->rows, data->nrows, data->index, LIKELIHOOD_LIMIT, grad);
 	if (grad != NULL)
+	{
+		/* in log-parameters, then as log r and log s move alpha and beta */
 		for (i = 0; i < 4; i++)
 			grad[i] = -grad[i] * param[i];
+		grad[0] += grad[1];
+		grad[2] += grad[3];
+	}
 	return -ll;
 }
 
 /*
- * Half-width of the box of log-parameters a Pareto/NBD fit searches, in
- * the time unit of the longest customer age: r, alpha, s and beta within
- * exp(+-20).  A likelihood that keeps rising towards its edge is a limit
- * of the model the data cannot tell from it (no dropout, no
- * heterogeneity), reported as not converged.
+ * Half-width of the box a Pareto/NBD fit searches (param_of_search), in
+ * the time unit of the longest customer age: the shapes r and s and the
+ * mean rates r / alpha and s / beta within exp(+-20).  A likelihood that
+ * keeps rising towards its edge is a limit of the model the data cannot
+ * tell from it (no dropout, no heterogeneity), reported as not converged.
  */
 #define PNBD_LOG_BOUND 20.0
 
 /*
  * The unit of time a fit of rows works in, the longest customer age t (1
- * where every t is 0), and where it starts, in log-parameters in that
- * unit: r = s = beta = 1 and alpha where the mean purchase rate r / alpha
- * is the data's (alpha = 1 without a repeat purchase).
+ * where every t is 0), and the search point (param_of_search) where it
+ * starts in that unit: r = s = beta = 1 and alpha where the mean purchase
+ * rate r / alpha is the data's (alpha = 1 without a repeat purchase).
  */
 static double
 fit_start(const ClvTxRow *rows, size_t nrows, double *theta0)
@@ -1334,10 +1357,9 @@ clv_pnbd_fit_start(const ClvTxRow *rows, size_t nrows, double *param)
 	double		theta0[4];
 	double		scale = fit_start(rows, nrows, theta0);
 
-	param[0] = exp(theta0[0]);
-	param[1] = exp(theta0[1]) * scale;
-	param[2] = exp(theta0[2]);
-	param[3] = exp(theta0[3]) * scale;
+	param_of_search(theta0, param);
+	param[1] *= scale;
+	param[3] *= scale;
 }
 
 /*
@@ -1374,7 +1396,12 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 	data.rows = data.index->scaled;
 
 	if (clv_model_has_repeats(rows, nrows))
+	{
+		/* clv_model_fit's parameters are exp(theta): those of the search */
 		clv_model_fit(&problem, theta0, true, fit);
+		fit->param[1] *= fit->param[0];
+		fit->param[3] *= fit->param[2];
+	}
 	else
 	{
 		/*
