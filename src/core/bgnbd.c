@@ -50,20 +50,17 @@ x_terms(const double *param, double x, double shift, bool with_derivatives,
 	double		k = x + shift;
 
 	terms->x = x;
-	terms->lgamma_part = lgamma(r + x) - lgamma(r) +
-		lgamma(a + b) + lgamma(b + k) - lgamma(b) - lgamma(a + b + k);
+	/* each ratio without the cancellation of lgamma's in the billions */
+	terms->lgamma_part = clv_special_lgamma_ratio(r, x) +
+		clv_special_lgamma_ratio(b, k) - clv_special_lgamma_ratio(a + b, k);
 	/* b + (k - 1): k - 1 is exact, (b + k) - 1 would round a small b */
 	terms->log_dropout = k > 0 ? log(a) - log(b + (k - 1)) : -INFINITY;
 	terms->inv_b_k = k > 0 ? 1.0 / (b + (k - 1)) : 0.0;
 	if (with_derivatives)
 	{
-		double		psi_ab = clv_special_digamma(a + b);
-		double		psi_abk = clv_special_digamma(a + b + k);
-
-		terms->d_r = clv_special_digamma(r + x) - clv_special_digamma(r);
-		terms->d_a = psi_ab - psi_abk;
-		terms->d_b = psi_ab + clv_special_digamma(b + k) -
-			clv_special_digamma(b) - psi_abk;
+		terms->d_r = clv_special_digamma_ratio(r, x);
+		terms->d_a = -clv_special_digamma_ratio(a + b, k);
+		terms->d_b = clv_special_digamma_ratio(b, k) + terms->d_a;
 	}
 	if (with_second)
 	{
