@@ -71,7 +71,8 @@
 /*
  * A BFGS step at least this long in some coordinate that lowers the
  * function by less than CLV_OPTIM_MIN_CURVATURE makes the search check
- * the curvature there, at most every FLAT_CHECK_EVERY iterations.
+ * its curvature along the step, and in every direction at most every
+ * FLAT_CHECK_EVERY iterations.
  */
 #define FLAT_STEP 0.25
 #define FLAT_CHECK_EVERY 3
@@ -298,9 +299,10 @@ armijo_by_slope(int n, const double *gradient, const double *direction,
  * BFGS on the inverse Hessian from result->theta.  Returns true when it
  * reached a stationary point; result holds the best point either way.
  * When the problem checks curvature: where the function falls by less than
- * the least curvature in a step of at least FLAT_STEP, and has less
- * curvature than that in some direction there, the search is walking down
- * a valley that never ends (a limit of the model): it stops and sets
+ * the least curvature in a step into the margin of the box, or in a step
+ * of at least FLAT_STEP along which, or at whose end in some direction,
+ * it has less curvature than that, the search is walking down a valley
+ * that never ends (a limit of the model): it stops and sets
  * result->degenerate.  (Whether a stationary point has that curvature is
  * for the caller's inference to judge: clv_mle_check_maximum, on the
  * Hessian its standard errors come from.)
@@ -405,23 +407,43 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			y[i] = gn[i] - g[i];
 			sy += s[i] * y[i];
 		}
-		if (problem->check_curvature && f - fn < CLV_OPTIM_MIN_CURVATURE &&
-			iter - flat_checked >= FLAT_CHECK_EVERY)
+		if (problem->check_curvature && f - fn < CLV_OPTIM_MIN_CURVATURE)
 		{
-			double		longest_step = 0.0;
+			double		longest_step = 0.0,
+						ss = 0.0;
+			bool		flat;
 
 			for (i = 0; i < n; i++)
-				longest_step = fmax(longest_step, fabs(s[i]));
-			if (longest_step >= FLAT_STEP)
 			{
-				flat_checked = iter;
-				if (!has_curvature(problem, xn, gn))
+				longest_step = fmax(longest_step, fabs(s[i]));
+				ss += s[i] * s[i];
+			}
+
+			/*
+			 * a valley without end: the step went into the margin of the
+			 * box, where the likelihood of a parameter running off to a
+			 * limit of the model rounds to noise that BFGS would follow
+			 * forever; or, in a long step, the function is flat along the
+			 * step on average (sy / ss, free and, as the step runs along
+			 * the valley, untouched by the noise of the gradient's other
+			 * components), or in some direction at the new point
+			 */
+			flat = !interior(problem, xn);
+			if (!flat && longest_step >= FLAT_STEP)
+			{
+				flat = sy < CLV_OPTIM_MIN_CURVATURE * ss;
+				if (!flat && iter - flat_checked >= FLAT_CHECK_EVERY)
 				{
-					memcpy(result->theta, xn, sizeof(double) * n);
-					result->value = fn;
-					result->degenerate = true;
-					return false;
+					flat_checked = iter;
+					flat = !has_curvature(problem, xn, gn);
 				}
+			}
+			if (flat)
+			{
+				memcpy(result->theta, xn, sizeof(double) * n);
+				result->value = fn;
+				result->degenerate = true;
+				return false;
 			}
 		}
 		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
