@@ -40,11 +40,11 @@ WITH n AS (
 	FROM inference_summaries)
 SELECT (bg).customers = n.customers AND (pn).customers = n.customers
 	   AND (gg).customers = n.repeat_customers AS n_ok,
-	   abs((bg).aic - (2 * 4 - 2 * (bg).ll)) < 1e-9 * abs((bg).aic) AS bg_aic,
+	   (bg).aic = 2 * 4 - 2 * (bg).ll AS bg_aic,
 	   abs((bg).bic - (4 * ln(n.customers) - 2 * (bg).ll)) < 1e-9 * abs((bg).bic) AS bg_bic,
-	   abs((pn).aic - (2 * 4 - 2 * (pn).ll)) < 1e-9 * abs((pn).aic) AS pn_aic,
+	   (pn).aic = 2 * 4 - 2 * (pn).ll AS pn_aic,
 	   abs((pn).bic - (4 * ln(n.customers) - 2 * (pn).ll)) < 1e-9 * abs((pn).bic) AS pn_bic,
-	   abs((gg).aic - (2 * 3 - 2 * (gg).ll)) < 1e-9 * abs((gg).aic) AS gg_aic,
+	   (gg).aic = 2 * 3 - 2 * (gg).ll AS gg_aic,
 	   abs((gg).bic - (3 * ln(n.repeat_customers) - 2 * (gg).ll)) < 1e-9 * abs((gg).bic) AS gg_bic
 FROM inference_fits, n;
 
@@ -152,12 +152,13 @@ AS '$libdir/clv', 'clv_parameters' LANGUAGE C IMMUTABLE STRICT;
 SELECT * FROM pg_temp.parameters_of((2, -10, 5, '{0.5}', 22, 23)::pg_temp.one_parameter);
 
 -- data that cannot identify the model: NULL standard errors with a
--- WARNING, never NaN; AIC and BIC are still those of the likelihood
+-- WARNING, never NaN; AIC and BIC are still those of the likelihood, the
+-- fit's own ll (AIC to the bit, as every fit's above)
 CREATE TABLE unidentified AS
 SELECT bgnbd_fit(x, t_x, t, '1 day') AS bg
 FROM (VALUES (0, 0.0, 10.0), (0, 0, 20), (0, 0, 30)) v(x, t_x, t);
 SELECT (bg).std_errors IS NULL AS no_se, (bg).converged,
-	   abs((bg).aic - (8 - 2 * (bg).ll)) < 1e-9 AS aic_ok,
+	   (bg).aic = 8 - 2 * (bg).ll AS aic_ok,
 	   abs((bg).bic - (4 * ln(3) - 2 * (bg).ll)) < 1e-9 AS bic_ok,
 	   (SELECT count(*) FROM clv_parameters(bg) WHERE std_error IS NULL AND lower_95 IS NULL) AS rows_without_se
 FROM unidentified;

@@ -358,13 +358,17 @@ fit_result(FunctionCallInfo fcinfo, DiscreteModel model, const void *rows,
 		clv_bgbb_fit((const ClvBgbbRow *) rows, nrows, clv_models_check_interrupts, NULL, &fit);
 	else
 		clv_sbg_fit((const ClvSbgRow *) rows, nrows, clv_models_check_interrupts, NULL, &fit);
-	if (model == MODEL_BGBB)
-		clv_bgbb_inference(fit.param, (const ClvBgbbRow *) rows, nrows,
-						   clv_models_check_interrupts, NULL, &inference);
-	else
-		clv_sbg_inference(fit.param, (const ClvSbgRow *) rows, nrows,
-						  clv_models_check_interrupts, NULL, &inference);
-	clv_mle_check_maximum(&fit, &inference);
+	/* the standard errors of a converged fit only: no other is given them */
+	if (fit.converged)
+	{
+		if (model == MODEL_BGBB)
+			clv_bgbb_inference(fit.param, (const ClvBgbbRow *) rows, nrows,
+							   clv_models_check_interrupts, NULL, &inference);
+		else
+			clv_sbg_inference(fit.param, (const ClvSbgRow *) rows, nrows,
+							  clv_models_check_interrupts, NULL, &inference);
+		clv_mle_check_maximum(&fit, &inference);
+	}
 	if (!fit.converged)
 		ereport(WARNING,
 				(errmsg("%s did not converge", fname),
@@ -380,7 +384,7 @@ fit_result(FunctionCallInfo fcinfo, DiscreteModel model, const void *rows,
 	values[k + 1] = Int64GetDatum((int64) customers);
 	values[k + 2] = Int32GetDatum(fit.iterations);
 	values[k + 3] = BoolGetDatum(fit.converged);
-	clv_fit_quality(&inference, fit.converged, fname, values + k + 4, nulls + k + 4);
+	clv_fit_quality(&inference, &fit, k, customers, fname, values + k + 4, nulls + k + 4);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 

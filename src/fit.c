@@ -387,13 +387,16 @@ information_problem(ClvInformationStatus status)
 
 /* See models.h. */
 void
-clv_fit_quality(const ClvInference *inference, bool converged,
-				const char *fname, Datum *values, bool *nulls)
+clv_fit_quality(const ClvInference *inference, const ClvModelFit *fit,
+				int nparams, double customers, const char *fname,
+				Datum *values, bool *nulls)
 {
 	Datum		se[4];
+	double		aic,
+				bic;
 	int			i;
 
-	if (!converged)
+	if (!fit->converged)
 	{
 		values[0] = (Datum) 0;
 		nulls[0] = true;
@@ -416,10 +419,11 @@ clv_fit_quality(const ClvInference *inference, bool converged,
 		values[0] = (Datum) 0;
 		nulls[0] = true;
 	}
-	values[1] = Float8GetDatum(inference->aic);
-	nulls[1] = !isfinite(inference->aic);
-	values[2] = Float8GetDatum(inference->bic);
-	nulls[2] = !isfinite(inference->bic);
+	clv_mle_information_criteria(fit->ll, nparams, customers, &aic, &bic);
+	values[1] = Float8GetDatum(aic);
+	nulls[1] = !isfinite(aic);
+	values[2] = Float8GetDatum(bic);
+	nulls[2] = !isfinite(bic);
 }
 
 /* Warns that a fit did not converge, saying why when the reason is known. */
@@ -466,17 +470,20 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	if (customers < 2 || stats->unit_usec == 0)
 		PG_RETURN_NULL();
 
+	/* the standard errors of a converged fit only: no other is given them */
 	switch (kind)
 	{
 		case FIT_BGNBD:
 			clv_bgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
-			clv_bgnbd_inference(fit.param, rows, stats->n_tx,
-								clv_models_check_interrupts, NULL, &inference);
+			if (fit.converged)
+				clv_bgnbd_inference(fit.param, rows, stats->n_tx,
+									clv_models_check_interrupts, NULL, &inference);
 			break;
 		case FIT_MBGNBD:
 			clv_mbgnbd_fit(rows, stats->n_tx, clv_models_check_interrupts, NULL, &fit);
-			clv_mbgnbd_inference(fit.param, rows, stats->n_tx,
-								 clv_models_check_interrupts, NULL, &inference);
+			if (fit.converged)
+				clv_mbgnbd_inference(fit.param, rows, stats->n_tx,
+									 clv_models_check_interrupts, NULL, &inference);
 			break;
 		case FIT_PARETO_NBD:
 			{
@@ -485,12 +492,14 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 
 				clv_pnbd_fit(rows, stats->n_tx, workspace,
 							 clv_models_check_interrupts, NULL, &fit);
-				clv_pnbd_inference(fit.param, rows, stats->n_tx, workspace,
-								   clv_models_check_interrupts, NULL, &inference);
+				if (fit.converged)
+					clv_pnbd_inference(fit.param, rows, stats->n_tx, workspace,
+									   clv_models_check_interrupts, NULL, &inference);
 			}
 			break;
 	}
-	clv_mle_check_maximum(&fit, &inference);
+	if (fit.converged)
+		clv_mle_check_maximum(&fit, &inference);
 	if (!fit.converged)
 		warn_not_converged(fname, !clv_model_has_repeats(rows, stats->n_tx),
 						   fit.degenerate);
@@ -502,7 +511,7 @@ purchase_final(FunctionCallInfo fcinfo, PurchaseFit kind, const char *fname)
 	values[6] = Int32GetDatum(fit.iterations);
 	values[7] = BoolGetDatum(fit.converged);
 	values[8] = IntervalPGetDatum(clv_usec_interval_exact(stats->unit_usec));
-	clv_fit_quality(&inference, fit.converged, fname, values + 9, nulls + 9);
+	clv_fit_quality(&inference, &fit, 4, (double) customers, fname, values + 9, nulls + 9);
 	return clv_composite_result(fcinfo, values, nulls);
 }
 
@@ -566,9 +575,12 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 
 	clv_gg_fit(rows, stats->n_spend, clv_models_check_interrupts, NULL, &fit);
-	clv_gg_inference(fit.param, rows, stats->n_spend,
-					 clv_models_check_interrupts, NULL, &inference);
-	clv_mle_check_maximum(&fit, &inference);
+	if (fit.converged)
+	{
+		clv_gg_inference(fit.param, rows, stats->n_spend,
+						 clv_models_check_interrupts, NULL, &inference);
+		clv_mle_check_maximum(&fit, &inference);
+	}
 	if (!fit.converged)
 		warn_not_converged("gamma_gamma_fit", false, fit.degenerate);
 
@@ -578,6 +590,7 @@ clv_gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(customers);
 	values[5] = Int32GetDatum(fit.iterations);
 	values[6] = BoolGetDatum(fit.converged);
-	clv_fit_quality(&inference, fit.converged, "gamma_gamma_fit", values + 7, nulls + 7);
+	clv_fit_quality(&inference, &fit, 3, (double) customers, "gamma_gamma_fit",
+					values + 7, nulls + 7);
 	return clv_composite_result(fcinfo, values, nulls);
 }

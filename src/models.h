@@ -154,13 +154,17 @@ extern void clv_stats_check_m(const char *fname, int64 x, double m);
 #define CLV_FIT_QUALITY_NATTS 3
 
 /*
- * Stores a fit's std_errors, aic and bic from its inference at values[0..2]
- * and nulls[0..2].  The standard errors are NULL when the fit did not
- * converge (its own WARNING says so) and, with a WARNING naming fname,
- * when the observed information is not positive definite.
+ * Stores a fit's std_errors, aic and bic at values[0..2] and nulls[0..2]:
+ * AIC and BIC from the fit's log-likelihood with nparams parameters and
+ * customers customers; the standard errors from inference, NULL when the
+ * fit did not converge (its own WARNING says so; inference is then not
+ * read and may be NULL) and, with a WARNING naming fname, when the
+ * observed information is not positive definite.
  */
-extern void clv_fit_quality(const ClvInference *inference, bool converged,
-							const char *fname, Datum *values, bool *nulls);
+extern void clv_fit_quality(const ClvInference *inference,
+							const ClvModelFit *fit, int nparams,
+							double customers, const char *fname,
+							Datum *values, bool *nulls);
 
 /* Lets the optimiser in core/ honour cancel and statement_timeout. */
 extern void clv_models_check_interrupts(void *arg);
