@@ -47,3 +47,10 @@ corebench:
 	$(CC) -std=c99 -O2 -Wall -Wextra -Isrc/core -o test/bench/core_fits.bin \
 		test/bench/core_fits.c $(CORE_SRCS) $(LIBMVEC) -lm
 	test/bench/core_fits.bin
+
+# Pareto/NBD on random hard 2,000-row inputs (test/bench/pareto_hard.c)
+.PHONY: paretobench
+paretobench:
+	$(CC) -std=c99 -O2 -Wall -Wextra -Isrc/core -o test/bench/pareto_hard.bin \
+		test/bench/pareto_hard.c $(CORE_SRCS) $(LIBMVEC) -lm
+	test/bench/pareto_hard.bin
