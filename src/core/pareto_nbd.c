@@ -729,6 +729,7 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 	PairIndex  *index = (PairIndex *) workspace;
 	size_t		i,
 				n = 0;
+	bool		by_x = true;
 
 	index->pairs = (PairRef *) (index + 1);
 	index->log_f = (double *) (index->pairs + 2 * nrows);
@@ -743,10 +744,17 @@ index_pairs(const ClvTxRow *rows, size_t nrows, void *workspace)
 	index->scaled = (ClvTxRow *) (index->row_x + nrows);
 	index->needs = (unsigned char *) (index->scaled + nrows);
 
-	/* the x of every row, sorted by x in the pairs' room */
+	/*
+	 * the x of every row, sorted by x in the pairs' room (the fitting
+	 * aggregates pass rows sorted already)
+	 */
 	for (i = 0; i < nrows; i++)
+	{
 		index->pairs[i] = (PairRef) {rows[i].x, 0.0, i};
-	qsort(index->pairs, nrows, sizeof(PairRef), pair_cmp);
+		by_x &= i == 0 || rows[i - 1].x <= rows[i].x;
+	}
+	if (!by_x)
+		qsort(index->pairs, nrows, sizeof(PairRef), pair_cmp);
 	index->nxs = 0;
 	for (i = 0; i < nrows; i++)
 	{
