@@ -189,6 +189,33 @@ negative_ll(const double *theta, double *grad, void *arg)
 	return -ll;
 }
 
+/*
+ * The negative log-likelihood at log-parameters theta with its gradient
+ * and Hessian, for the optimiser's Newton steps.
+ */
+static double
+negative_ll_hessian(const double *theta, double *grad,
+					double hess[][CLV_OPTIM_MAX_PARAMS], void *arg)
+{
+	const ClvSpendData *data = (const ClvSpendData *) arg;
+	double		param[3];
+	double		ll;
+	int			i,
+				j;
+
+	for (i = 0; i < 3; i++)
+		param[i] = exp(theta[i]);
+	ll = clv_gg_ll_summed_hessian(param, data->rows, data->nrows, &data->sums,
+								  grad, hess);
+	for (i = 0; i < 3; i++)
+	{
+		grad[i] = -grad[i];
+		for (j = 0; j < 3; j++)
+			hess[i][j] = -hess[i][j];
+	}
+	return -ll;
+}
+
 /* Fits Gamma-Gamma by maximum likelihood from p = q = gamma = 1. */
 void
 clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
@@ -196,7 +223,7 @@ clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 {
 	ClvSpendData data = {.rows = rows, .nrows = nrows};
 	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
-	interrupt_arg, 0.0, false};
+	interrupt_arg, 0.0, false, negative_ll_hessian};
 	double		theta0[3] = {0, 0, 0};
 
 	clv_gg_spend_sums(rows, nrows, &data.sums);

@@ -35,13 +35,43 @@ negative_ll(const double *theta, double *grad, void *arg)
 	return -ll;
 }
 
-/* Fits lik by maximum likelihood over the logarithms of its parameters. */
+/*
+ * The negative log-likelihood at log-parameters theta with its gradient
+ * and Hessian (lik's), for the optimiser's Newton steps.
+ */
+static double
+negative_ll_hessian(const double *theta, double *grad,
+					double hess[][CLV_OPTIM_MAX_PARAMS], void *arg)
+{
+	const ClvLikelihood *lik = (const ClvLikelihood *) arg;
+	double		param[MAXP];
+	double		ll;
+	int			i,
+				j;
+
+	for (i = 0; i < lik->nparams; i++)
+		param[i] = exp(theta[i]);
+	ll = lik->hessian(param, grad, hess, lik->arg);
+	for (i = 0; i < lik->nparams; i++)
+	{
+		grad[i] = -grad[i];
+		for (j = 0; j < lik->nparams; j++)
+			hess[i][j] = -hess[i][j];
+	}
+	return -ll;
+}
+
+/*
+ * Fits lik by maximum likelihood over the logarithms of its parameters,
+ * by Newton's method first where it has a Hessian.
+ */
 void
 clv_mle_fit(const ClvLikelihood *lik, const double *start, bool identified,
 			ClvInterrupt interrupt, void *interrupt_arg, ClvModelFit *fit)
 {
 	ClvOptimProblem problem = {lik->nparams, negative_ll, lik->has_gradient,
-	(void *) lik, interrupt, interrupt_arg, 0.0, false};
+		(void *) lik, interrupt, interrupt_arg, 0.0, false,
+	lik->hessian != NULL ? negative_ll_hessian : NULL};
 	double		theta0[MAXP];
 	ClvOptimResult result;
 	int			i;

@@ -1,6 +1,7 @@
 /*
- * optimize.c -- BFGS with a backtracking line search, and Nelder-Mead as
- * the fallback, for the maximum-likelihood fits of the models.
+ * optimize.c -- Newton's method where the Hessian is known, BFGS with a
+ * backtracking line search, and Nelder-Mead as the fallback, for the
+ * maximum-likelihood fits of the models.
  *
  * Everything lives in fixed-size arrays on the stack (at most
  * CLV_OPTIM_MAX_PARAMS variables), so an interrupt callback that never
@@ -14,9 +15,16 @@
 
 #define MAXN CLV_OPTIM_MAX_PARAMS
 
-/* Iteration budgets of the two methods. */
+/* Iteration budgets of the three methods. */
+#define NEWTON_MAX_ITERATIONS 100
 #define BFGS_MAX_ITERATIONS 1000
 #define NM_MAX_ITERATIONS 1000
+
+/*
+ * The most times Newton's method multiplies its damping by ten to make a
+ * step where the Hessian is not positive definite.
+ */
+#define NEWTON_MAX_DAMPINGS 30
 
 /* Stationarity: |gradient| <= GRAD_TOL (1 + |value|) in every coordinate. */
 #define GRAD_TOL 1e-7
@@ -179,6 +187,88 @@ value_and_gradient(const ClvOptimProblem *problem, const double *theta,
 	return f;
 }
 
+/*
+ * The objective, its gradient and its Hessian at theta, HUGE_VAL outside
+ * the box or where any of them is undefined.
+ */
+static double
+value_gradient_hessian(const ClvOptimProblem *problem, const double *theta,
+					   double *grad, double hess[][MAXN])
+{
+	double		f;
+	int			i,
+				j;
+
+	if (!inside_box(problem, theta))
+		return HUGE_VAL;
+	check_interrupt(problem);
+	f = problem->hessian(theta, grad, hess, problem->arg);
+	if (!isfinite(f))
+		return HUGE_VAL;
+	for (i = 0; i < problem->n; i++)
+	{
+		if (!isfinite(grad[i]))
+			return HUGE_VAL;
+		for (j = 0; j < problem->n; j++)
+			if (!isfinite(hess[i][j]))
+				return HUGE_VAL;
+	}
+	return f;
+}
+
+/*
+ * The Newton step damped by lambda: p solving (hess + lambda I) p = -grad,
+ * by the Cholesky factor of the symmetric part; false where that is not
+ * positive definite.
+ */
+static bool
+damped_newton_step(int n, const double hess[][MAXN], double lambda,
+				   const double *grad, double *p)
+{
+	double		l[MAXN][MAXN],
+				y[MAXN];
+	int			i,
+				j,
+				k;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j <= i; j++)
+		{
+			double		sum = 0.5 * (hess[i][j] + hess[j][i]) + (i == j ? lambda : 0.0);
+
+			for (k = 0; k < j; k++)
+				sum -= l[i][k] * l[j][k];
+			if (i == j)
+			{
+				if (!(sum > 0.0))
+					return false;
+				l[i][i] = sqrt(sum);
+			}
+			else
+				l[i][j] = sum / l[j][j];
+		}
+	for (i = 0; i < n; i++)
+	{
+		double		sum = -grad[i];
+
+		for (k = 0; k < i; k++)
+			sum -= l[i][k] * y[k];
+		y[i] = sum / l[i][i];
+	}
+	for (i = n - 1; i >= 0; i--)
+	{
+		double		sum = y[i];
+
+		for (k = i + 1; k < n; k++)
+			sum -= l[k][i] * p[k];
+		p[i] = sum / l[i][i];
+	}
+	for (i = 0; i < n; i++)
+		if (!isfinite(p[i]))
+			return false;
+	return true;
+}
+
 /* Whether grad is small enough for f to count as stationary. */
 static bool
 is_stationary(int n, const double *grad, double f, double tol)
@@ -293,6 +383,120 @@ armijo_by_slope(int n, const double *gradient, const double *direction,
 		slope_there += gradient[i] * direction[i];
 	return slope_there >= WOLFE_CURVATURE * slope &&
 		slope_there <= (2.0 * ARMIJO_DECREASE - 1.0) * slope;
+}
+
+/*
+ * Newton's method from result->theta with the problem's Hessian: the
+ * Newton step where the Hessian is positive definite, else the step of
+ * the Hessian plus the least multiple of the identity, growing tenfold
+ * from a millionth of its largest diagonal entry, that is (Levenberg and
+ * Marquardt's damping), backtracked until the Armijo condition holds
+ * (judged as BFGS judges its steps; the Hessian evaluated at the full
+ * step, the gradient alone at shorter ones).  Returns true at a
+ * stationary point where the Hessian, positive definite, predicts at most
+ * GAIN_TOL still to gain (BFGS's test, with the true Hessian for its
+ * model); false, for BFGS to go on from result->theta (the best point so
+ * far), when a point leaves the interior of the box (degenerate fits are
+ * BFGS's to judge), no damping makes a step, the line search fails or the
+ * iterations run out.
+ */
+static bool
+newton(const ClvOptimProblem *problem, ClvOptimResult *result)
+{
+	int			n = problem->n;
+	double		x[MAXN],
+				g[MAXN],
+				h[MAXN][MAXN],
+				f;
+	int			iter;
+
+	memcpy(x, result->theta, sizeof(double) * n);
+	f = value_gradient_hessian(problem, x, g, h);
+	if (f == HUGE_VAL)
+		return false;
+	for (iter = 0; iter < NEWTON_MAX_ITERATIONS; iter++)
+	{
+		double		p[MAXN],
+					xn[MAXN],
+					gn[MAXN],
+					hn[MAXN][MAXN];
+		double		slope = 0.0,
+					longest = 0.0,
+					step = 1.0,
+					lambda = 0.0,
+					fn = HUGE_VAL;
+		int			i,
+					tries;
+		bool		accepted = false;
+
+		check_interrupt(problem);
+		result->iterations++;
+		memcpy(result->theta, x, sizeof(double) * n);
+		result->value = f;
+		if (!interior(problem, x))
+			return false;
+		if (damped_newton_step(n, h, 0.0, g, p))
+		{
+			double		gain = 0.0;
+
+			for (i = 0; i < n; i++)
+				gain -= 0.5 * g[i] * p[i];
+			if (is_stationary(n, g, f, GRAD_TOL) &&
+				gain <= fmax(GAIN_TOL, GAIN_TOL_RELATIVE * fabs(f)))
+				return true;
+		}
+		else
+		{
+			for (i = 0; i < n; i++)
+				lambda = fmax(lambda, fabs(h[i][i]));
+			lambda = lambda > 0.0 ? 1e-6 * lambda : 1.0;
+			for (tries = 0; !damped_newton_step(n, h, lambda, g, p); tries++)
+			{
+				if (tries == NEWTON_MAX_DAMPINGS)
+					return false;
+				lambda *= 10.0;
+			}
+		}
+		for (i = 0; i < n; i++)
+		{
+			slope += p[i] * g[i];
+			longest = fmax(longest, fabs(p[i]));
+		}
+		if (!(slope < 0.0))
+			return false;
+		if (longest > MAX_STEP)
+			step = MAX_STEP / longest;
+		for (tries = 0; tries < 60; tries++)
+		{
+			for (i = 0; i < n; i++)
+				xn[i] = x[i] + step * p[i];
+			fn = tries == 0 ? value_gradient_hessian(problem, xn, gn, hn) :
+				value_and_gradient(problem, xn, gn);
+			accepted = fn <= f + ARMIJO_DECREASE * step * slope ||
+				(fabs(fn - f) <= ROUNDING_TOL * (1.0 + fabs(f)) &&
+				 armijo_by_slope(n, gn, p, slope));
+			if (accepted)
+				break;
+			step *= 0.5;
+		}
+		if (!accepted)
+			return false;
+		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
+		{
+			memcpy(result->theta, xn, sizeof(double) * n);
+			result->value = fn;
+			return is_stationary(n, gn, fn, GRAD_TOL * 100);
+		}
+		if (tries > 0 && value_gradient_hessian(problem, xn, gn, hn) == HUGE_VAL)
+			return false;
+		memcpy(x, xn, sizeof(double) * n);
+		memcpy(g, gn, sizeof(double) * n);
+		memcpy(h, hn, sizeof(h));
+		f = fn;
+	}
+	memcpy(result->theta, x, sizeof(double) * n);
+	result->value = f;
+	return false;
 }
 
 /*
@@ -629,7 +833,10 @@ nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
 	return collapsed;
 }
 
-/* Minimises problem from theta0: BFGS, then Nelder-Mead if BFGS failed. */
+/*
+ * Minimises problem from theta0: Newton's method where it has a Hessian,
+ * BFGS where that has not converged, then Nelder-Mead if BFGS failed.
+ */
 void
 clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 				   ClvOptimResult *result)
@@ -641,7 +848,8 @@ clv_optim_minimize(const ClvOptimProblem *problem, const double *theta0,
 	for (i = 0; i < n; i++)
 		result->theta[i] = fmax(-box_of(problem), fmin(box_of(problem), theta0[i]));
 
-	result->converged = bfgs(problem, result);
+	result->converged = (problem->hessian != NULL && newton(problem, result)) ||
+		bfgs(problem, result);
 	/*
 	 * where BFGS ran to the edge of the box, or down a valley without end,
 	 * the function falls towards a limit: no point in searching on

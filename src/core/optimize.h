@@ -1,7 +1,8 @@
 /*
  * optimize.h -- unconstrained minimisation of a smooth function of at most
- * CLV_OPTIM_MAX_PARAMS variables: quasi-Newton BFGS with a backtracking line
- * search, and Nelder-Mead when BFGS fails.
+ * CLV_OPTIM_MAX_PARAMS variables: Newton's method where its Hessian is
+ * known, quasi-Newton BFGS with a backtracking line search, and
+ * Nelder-Mead when BFGS fails.
  *
  * The models minimise their negative log-likelihood over the logarithms of
  * their parameters, so the search space is unbounded; the box
@@ -38,6 +39,15 @@
 typedef double (*ClvOptimObjective) (const double *theta, double *grad,
 									 void *arg);
 
+/*
+ * The function to minimise at theta with its gradient into grad and its
+ * Hessian into hess (both always asked for); HUGE_VAL or NaN where the
+ * function is undefined.
+ */
+typedef double (*ClvOptimHessian) (const double *theta, double *grad,
+								   double hess[][CLV_OPTIM_MAX_PARAMS],
+								   void *arg);
+
 typedef struct ClvOptimProblem
 {
 	int			n;				/* number of variables, 1..4 */
@@ -51,13 +61,15 @@ typedef struct ClvOptimProblem
 								 * CLV_OPTIM_LOG_BOUND */
 	bool		check_curvature;	/* stop a search down a valley without
 									 * CLV_OPTIM_MIN_CURVATURE */
+	ClvOptimHessian hessian;	/* the same function with its Hessian, for
+								 * Newton's method first; or NULL */
 } ClvOptimProblem;
 
 typedef struct ClvOptimResult
 {
 	double		theta[CLV_OPTIM_MAX_PARAMS];	/* the minimiser found */
 	double		value;			/* the function there */
-	int			iterations;		/* BFGS plus Nelder-Mead iterations */
+	int			iterations;		/* Newton, BFGS and Nelder-Mead iterations */
 	bool		converged;		/* a stationary point inside the box */
 	bool		degenerate;		/* the minimiser found is at the edge of the
 								 * box, or the function is flat along some
@@ -71,9 +83,10 @@ typedef struct ClvOptimResult
 extern bool clv_optim_curved(int n, const double hessian[][CLV_OPTIM_MAX_PARAMS]);
 
 /*
- * Minimises problem starting at theta0: BFGS, then Nelder-Mead where BFGS
- * stopped inside the box without reaching a stationary point; the result is
- * always finite.
+ * Minimises problem starting at theta0: Newton's method where the problem
+ * has a Hessian, BFGS where it has none or Newton's method stopped short of
+ * a stationary point, then Nelder-Mead where BFGS stopped inside the box
+ * without reaching one; the result is always finite.
  */
 extern void clv_optim_minimize(const ClvOptimProblem *problem,
 							   const double *theta0, ClvOptimResult *result);

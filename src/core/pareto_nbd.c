@@ -1385,7 +1385,7 @@ clv_pnbd_fit(const ClvTxRow *rows, size_t nrows, void *workspace,
 {
 	FitData		data = {NULL, nrows, index_pairs(rows, nrows, workspace)};
 	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
-	interrupt_arg, PNBD_LOG_BOUND, true};
+	interrupt_arg, PNBD_LOG_BOUND, true, NULL};
 	double		theta0[4];
 	double		scale = fit_start(rows, nrows, theta0),
 				repeats = 0.0;

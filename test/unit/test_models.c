@@ -643,7 +643,7 @@ test_optimizer(void)
 {
 	double		theta0[3] = {0, 0, 0};
 	bool		wrong_gradient = false;
-	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL, 0.0, false};
+	ClvOptimProblem problem = {3, quadratic, true, &wrong_gradient, NULL, NULL, 0.0, false, NULL};
 	ClvOptimResult bfgs_result;
 	ClvOptimResult fallback_result;
 	double		error = 0.0;
@@ -660,6 +660,72 @@ test_optimizer(void)
 	   "(within %.2g, %d iterations)", error, fallback_result.iterations);
 	ok(fallback_result.iterations > bfgs_result.iterations,
 	   "the fallback took its own iterations");
+}
+
+/*
+ * Rosenbrock's function (1 - theta_0)^2 + 100 (theta_1 - theta_0^2)^2,
+ * its gradient and (when hess is not NULL) its Hessian: a curved valley
+ * whose Hessian is indefinite where theta_1 > theta_0^2 + 1/200.
+ */
+static double
+rosenbrock_hessian(const double *theta, double *grad,
+				   double hess[][CLV_OPTIM_MAX_PARAMS], void *arg)
+{
+	double		u = theta[0],
+				v = theta[1];
+
+	(void) arg;
+	if (grad)
+	{
+		grad[0] = -2.0 * (1.0 - u) - 400.0 * u * (v - u * u);
+		grad[1] = 200.0 * (v - u * u);
+	}
+	if (hess)
+	{
+		hess[0][0] = 2.0 - 400.0 * (v - 3.0 * u * u);
+		hess[0][1] = hess[1][0] = -400.0 * u;
+		hess[1][1] = 200.0;
+	}
+	return (1.0 - u) * (1.0 - u) + 100.0 * (v - u * u) * (v - u * u);
+}
+
+/* Rosenbrock's function and its gradient, for the optimiser. */
+static double
+rosenbrock(const double *theta, double *grad, void *arg)
+{
+	return rosenbrock_hessian(theta, grad, NULL, arg);
+}
+
+/*
+ * Newton's method: from (-1.2, 1), where Rosenbrock's Hessian is
+ * indefinite, damped steps and then Newton's find the minimum (1, 1) in
+ * fewer iterations than BFGS alone; and from the edge of the box (not
+ * interior) it leaves the search to BFGS.
+ */
+static void
+test_optimizer_newton(void)
+{
+	double		theta0[2] = {-1.2, 1.0};
+	ClvOptimProblem newton = {2, rosenbrock, true, NULL, NULL, NULL, 0.0, false,
+	rosenbrock_hessian};
+	ClvOptimProblem bfgs_only = {2, rosenbrock, true, NULL, NULL, NULL, 0.0, false, NULL};
+	ClvOptimResult with_hessian,
+				without;
+
+	clv_optim_minimize(&newton, theta0, &with_hessian);
+	clv_optim_minimize(&bfgs_only, theta0, &without);
+	ok(with_hessian.converged && fabs(with_hessian.theta[0] - 1.0) < 1e-6 &&
+	   fabs(with_hessian.theta[1] - 1.0) < 1e-6,
+	   "Newton's method finds Rosenbrock's minimum (%.9g, %.9g) from an indefinite start",
+	   with_hessian.theta[0], with_hessian.theta[1]);
+	ok(with_hessian.iterations < without.iterations,
+	   "in fewer iterations than BFGS (%d against %d)", with_hessian.iterations,
+	   without.iterations);
+	theta0[0] = 40.0;			/* clamped to the edge of the box */
+	clv_optim_minimize(&newton, theta0, &with_hessian);
+	ok(with_hessian.converged && fabs(with_hessian.theta[0] - 1.0) < 1e-6,
+	   "from the box's edge BFGS takes over and finds it (%.9g, %.9g)",
+	   with_hessian.theta[0], with_hessian.theta[1]);
 }
 
 /*
@@ -687,7 +753,7 @@ static void
 test_optimizer_flat_valley(void)
 {
 	double		theta0[2] = {20, 0};
-	ClvOptimProblem problem = {2, flat_valley, true, NULL, NULL, NULL, 0.0, false};
+	ClvOptimProblem problem = {2, flat_valley, true, NULL, NULL, NULL, 0.0, false, NULL};
 	ClvOptimResult result;
 
 	clv_optim_minimize(&problem, theta0, &result);
@@ -1077,6 +1143,7 @@ main(void)
 	test_hyp2f1();
 	test_hyp2f1_near_poles();
 	test_optimizer();
+	test_optimizer_newton();
 	test_optimizer_flat_valley();
 	test_pnbd_likelihood_paths();
 	test_hyp2f1_huge_b();
