@@ -217,16 +217,12 @@ value_gradient_hessian(const ClvOptimProblem *problem, const double *theta,
 }
 
 /*
- * The Newton step damped by lambda: p solving (hess + lambda I) p = -grad,
- * by the Cholesky factor of the symmetric part; false where that is not
- * positive definite.
+ * The Cholesky factor l (lower triangle) of the symmetric part of a plus
+ * shift times the identity; false where that is not positive definite.
  */
 static bool
-damped_newton_step(int n, const double hess[][MAXN], double lambda,
-				   const double *grad, double *p)
+cholesky(int n, const double a[][MAXN], double shift, double l[][MAXN])
 {
-	double		l[MAXN][MAXN],
-				y[MAXN];
 	int			i,
 				j,
 				k;
@@ -234,7 +230,7 @@ damped_newton_step(int n, const double hess[][MAXN], double lambda,
 	for (i = 0; i < n; i++)
 		for (j = 0; j <= i; j++)
 		{
-			double		sum = 0.5 * (hess[i][j] + hess[j][i]) + (i == j ? lambda : 0.0);
+			double		sum = 0.5 * (a[i][j] + a[j][i]) + (i == j ? shift : 0.0);
 
 			for (k = 0; k < j; k++)
 				sum -= l[i][k] * l[j][k];
@@ -247,6 +243,24 @@ damped_newton_step(int n, const double hess[][MAXN], double lambda,
 			else
 				l[i][j] = sum / l[j][j];
 		}
+	return true;
+}
+
+/*
+ * The Newton step damped by lambda: p solving (hess + lambda I) p = -grad
+ * (hess symmetrised); false where that matrix is not positive definite.
+ */
+static bool
+damped_newton_step(int n, const double hess[][MAXN], double lambda,
+				   const double *grad, double *p)
+{
+	double		l[MAXN][MAXN],
+				y[MAXN];
+	int			i,
+				k;
+
+	if (!cholesky(n, hess, lambda, l))
+		return false;
 	for (i = 0; i < n; i++)
 	{
 		double		sum = -grad[i];
@@ -338,29 +352,8 @@ bool
 clv_optim_curved(int n, const double hessian[][CLV_OPTIM_MAX_PARAMS])
 {
 	double		l[MAXN][MAXN];
-	int			i,
-				j,
-				k;
 
-	/* Cholesky of the symmetric part minus the least curvature */
-	for (i = 0; i < n; i++)
-		for (j = 0; j <= i; j++)
-		{
-			double		sum = 0.5 * (hessian[i][j] + hessian[j][i]) -
-				(i == j ? CLV_OPTIM_MIN_CURVATURE : 0.0);
-
-			for (k = 0; k < j; k++)
-				sum -= l[i][k] * l[j][k];
-			if (i == j)
-			{
-				if (!(sum > 0.0))
-					return false;
-				l[i][i] = sqrt(sum);
-			}
-			else
-				l[i][j] = sum / l[j][j];
-		}
-	return true;
+	return cholesky(n, hessian, -CLV_OPTIM_MIN_CURVATURE, l);
 }
 
 /*
@@ -387,10 +380,10 @@ armijo_by_slope(int n, const double *gradient, const double *direction,
 
 /*
  * Newton's method from result->theta with the problem's Hessian: the
- * Newton step where the Hessian is positive definite, else the step of
- * the Hessian plus the least multiple of the identity, growing tenfold
- * from a millionth of its largest diagonal entry, that is (Levenberg and
- * Marquardt's damping), backtracked until the Armijo condition holds
+ * Newton step where the Hessian is positive definite, else that of the
+ * Hessian plus the first multiple of the identity, growing tenfold from a
+ * millionth of its largest diagonal entry, that is (Levenberg and
+ * Marquardt's damping); each backtracked until the Armijo condition holds
  * (judged as BFGS judges its steps; the Hessian evaluated at the full
  * step, the gradient alone at shorter ones).  Returns true at a
  * stationary point where the Hessian, positive definite, predicts at most
