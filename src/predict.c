@@ -65,7 +65,10 @@ typedef struct PurchasePredictions
 {
 	double		(*p_alive) (const double *param, double x, double t_x, double t);
 	/* E[Y(horizon) | alive] of a customer; times p_alive, the expectation */
-	ClvPurchasesIfAlive if_alive;
+	double		(*if_alive) (const double *param, double horizon, double x,
+							 double t);
+	/* the same at many horizons */
+	ClvPurchasesIfAlive if_alive_horizons;
 	/* E[X(horizon)] of a new customer */
 	double		(*unconditional) (const double *param, double horizon);
 	/* P(X(horizon) = n) of a new customer */
@@ -78,14 +81,14 @@ typedef struct PurchasePredictions
 
 static const PurchasePredictions predictions[] = {
 	[MODEL_BGNBD] = {clv_bgnbd_p_alive, clv_bgnbd_purchases_if_alive,
-	clv_bgnbd_unconditional_purchases, clv_bgnbd_pmf,
-	clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
+	clv_bgnbd_purchases_if_alive_horizons, clv_bgnbd_unconditional_purchases,
+	clv_bgnbd_pmf, clv_bgnbd_conditional_pmf, {"r", "alpha", "a", "b"}},
 	[MODEL_PARETO_NBD] = {clv_pnbd_p_alive, clv_pnbd_purchases_if_alive,
-	clv_pnbd_unconditional_purchases, clv_pnbd_pmf,
-	clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
+	clv_pnbd_purchases_if_alive_horizons, clv_pnbd_unconditional_purchases,
+	clv_pnbd_pmf, clv_pnbd_conditional_pmf, {"r", "alpha", "s", "beta"}},
 	[MODEL_MBGNBD] = {clv_mbgnbd_p_alive, clv_mbgnbd_purchases_if_alive,
-	clv_mbgnbd_unconditional_purchases, clv_mbgnbd_pmf,
-	clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
+	clv_mbgnbd_purchases_if_alive_horizons, clv_mbgnbd_unconditional_purchases,
+	clv_mbgnbd_pmf, clv_mbgnbd_conditional_pmf, {"r", "alpha", "a", "b"}}
 };
 
 /* The form a scoring function takes its customer in. */
@@ -946,7 +949,7 @@ static double
 compute_discounted(const PurchaseModel *model, const Customer *customer,
 				   double t, double months, double discount)
 {
-	return clv_discounted_purchases(predictions[model->kind].if_alive,
+	return clv_discounted_purchases(predictions[model->kind].if_alive_horizons,
 									model->param, (double) customer->x, t,
 									(int) months,
 									30.0 * USECS_PER_DAY / model->unit_usec,

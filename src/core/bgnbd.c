@@ -384,6 +384,53 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
 							(r + x) * log1p((t - t_x) / (alpha + t_x))));
 }
 
+/* Term ratios a PfaffShared keeps. */
+#define PFAFF_SHARED_TERMS 256
+
+/*
+ * The parts of the Pfaff series' term ratios that do not depend on zeta
+ * (the divisions), kept for the horizons of one customer (whose r_x, a and
+ * c are the same): for n = 1 .. terms, (r_x + n) / (c + n) and
+ * (a + n - 1) / (n + 1).
+ */
+typedef struct PfaffShared
+{
+	int			terms;
+	double		part[PFAFF_SHARED_TERMS][2];
+} PfaffShared;
+
+/* What the BG/NBD expectation's series keep for the horizons of one customer. */
+typedef struct IfAliveShared
+{
+	PfaffShared pfaff;
+	ClvHyp2f1TailShared tail;
+} IfAliveShared;
+
+/*
+ * The ratio of term n + 1 to term n of the Pfaff series at zeta, its parts
+ * without zeta taken from shared where kept there, else computed (and
+ * kept, where shared has room for the next ones).
+ */
+static inline double
+pfaff_term_ratio(PfaffShared *shared, double r_x, double a, double c,
+				 double zeta, long n)
+{
+	double		rise,
+				fall;
+
+	if (n <= shared->terms)
+		return -shared->part[n - 1][0] * (zeta * shared->part[n - 1][1]);
+	rise = (r_x + n) / (c + n);
+	fall = (a + n - 1) / (n + 1);
+	if (n == shared->terms + 1 && n <= PFAFF_SHARED_TERMS)
+	{
+		shared->part[n - 1][0] = rise;
+		shared->part[n - 1][1] = fall;
+		shared->terms++;
+	}
+	return -rise * (zeta * fall);
+}
+
 /*
  * The expectation below by Pfaff's transformation:
  * (1 - z)^(r + x) 2F1(r + x, b + x; c; z) = 2F1(r + x, a - 1; c; -zeta)
@@ -399,10 +446,12 @@ clv_bgnbd_p_alive(const double *param, double x, double t_x, double t)
  * E[(1 - (1 + p zeta)^-(r+x)) / p] for p ~ Beta(a, b + x), whose p is
  * about a / c.  Where the other forms subtract numbers of the size of c
  * (alpha far beyond the horizon, or b in the billions) it takes a few
- * terms.
+ * terms.  The parts of its term ratios that do not depend on zeta come
+ * from shared, which holds those of this r_x, a and c.
  */
 static double
-purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
+purchases_if_alive_pfaff(double r_x, double a, double c, double zeta,
+						 PfaffShared *shared)
 {
 	double		term = r_x * zeta;
 	double		sum = term,
@@ -411,7 +460,7 @@ purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
 
 	for (n = 1; n < 100000 && term != 0.0; n++)
 	{
-		double		ratio = -((r_x + n) / (c + n)) * (zeta * ((a + n - 1) / (n + 1)));
+		double		ratio = pfaff_term_ratio(shared, r_x, a, c, zeta, n);
 
 		term *= ratio;
 		sum += term;
@@ -470,7 +519,7 @@ purchases_if_alive_pfaff(double r_x, double a, double c, double zeta)
 
 static double
 purchases_if_alive_at(const double *param, double horizon, double x, double t,
-					  double *cancellation)
+					  ClvHyp2f1TailShared *shared, double *cancellation)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -487,7 +536,7 @@ purchases_if_alive_at(const double *param, double horizon, double x, double t,
 	log_factor = (a - 1) * log1p(-z);
 	c_power = c * expm1(log_factor);
 	c_bracket = -c_power - exp(log_factor) *
-		clv_special_hyp2f1_tail_times_c(a + b - 1 - r, a - 1, c, z);
+		clv_special_hyp2f1_tail_times_c_shared(a + b - 1 - r, a - 1, c, z, shared);
 	*cancellation = fabs(c_power / c_bracket);
 	if (isnan(c_bracket) && c > 0)
 	{
@@ -617,9 +666,13 @@ clv_bgnbd_purchases_if_alive_integral(const double *param, double horizon,
 	return small_p + large_p;
 }
 
-double
-clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
-							 double t)
+/*
+ * E[Y(horizon) | x, t, alive], the series' parts that do not depend on the
+ * horizon taken from and kept in shared.
+ */
+static double
+purchases_if_alive(const double *param, double horizon, double x, double t,
+				   IfAliveShared *shared)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -635,17 +688,48 @@ clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
 		return clv_bgnbd_purchases_if_alive_integral(param, horizon, x, t);
 	if (zeta < 0.5 || a + b + x - 1 > 64.0 * zeta * (r + x + a + 1.0))
 	{
-		value = purchases_if_alive_pfaff(r + x, a, a + b + x - 1, zeta);
+		value = purchases_if_alive_pfaff(r + x, a, a + b + x - 1, zeta,
+										 &shared->pfaff);
 		if (!isnan(value))
 			return value;
 	}
 	if (fabs(a - 1.0) < A_NEAR_ONE)
 		return clv_bgnbd_purchases_if_alive_integral(param, horizon, x, t);
-	value = purchases_if_alive_at(param, horizon, x, t, &cancellation);
+	value = purchases_if_alive_at(param, horizon, x, t, &shared->tail,
+								  &cancellation);
 	if (!(value >= 0.0 && isfinite(value) && cancellation < MAX_CANCELLATION) &&
 		a <= INTEGRAL_MAX_A)
 		return clv_bgnbd_purchases_if_alive_integral(param, horizon, x, t);
 	return value;
+}
+
+/*
+ * The expectation at each horizon; the series of the horizons share the
+ * parts of their term ratios that do not depend on the horizon (each
+ * horizon's arithmetic is that of clv_bgnbd_purchases_if_alive).
+ */
+void
+clv_bgnbd_purchases_if_alive_horizons(const double *param,
+									  const double *horizons, int nhorizons,
+									  double x, double t, double *if_alive)
+{
+	IfAliveShared shared;
+	int			i;
+
+	shared.pfaff.terms = 0;
+	clv_special_hyp2f1_tail_shared_reset(&shared.tail);
+	for (i = 0; i < nhorizons; i++)
+		if_alive[i] = purchases_if_alive(param, horizons[i], x, t, &shared);
+}
+
+double
+clv_bgnbd_purchases_if_alive(const double *param, double horizon, double x,
+							 double t)
+{
+	double		if_alive;
+
+	clv_bgnbd_purchases_if_alive_horizons(param, &horizon, 1, x, t, &if_alive);
+	return if_alive;
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */

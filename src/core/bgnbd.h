@@ -41,6 +41,16 @@ extern double clv_bgnbd_purchases_if_alive(const double *param,
 										   double t);
 
 /*
+ * The same expectation at each of nhorizons horizons into if_alive, to the
+ * bit as clv_bgnbd_purchases_if_alive at each, faster: the series of the
+ * horizons share the parts of their terms that do not depend on the horizon.
+ */
+extern void clv_bgnbd_purchases_if_alive_horizons(const double *param,
+												  const double *horizons,
+												  int nhorizons, double x,
+												  double t, double *if_alive);
+
+/*
  * The same expectation as an integral over the dropout probability, by
  * quadrature: about 15 microseconds, accurate to about 1e-12 relative
  * for a up to 100 and any other parameters (NaN beyond the quadrature's

@@ -50,9 +50,21 @@ double
 clv_mbgnbd_purchases_if_alive(const double *param, double horizon, double x,
 							  double t)
 {
+	double		if_alive;
+
+	clv_mbgnbd_purchases_if_alive_horizons(param, &horizon, 1, x, t, &if_alive);
+	return if_alive;
+}
+
+void
+clv_mbgnbd_purchases_if_alive_horizons(const double *param,
+									   const double *horizons, int nhorizons,
+									   double x, double t, double *if_alive)
+{
 	double		shifted[4] = {param[0], param[1], param[2], param[3] + 1.0};
 
-	return clv_bgnbd_purchases_if_alive(shifted, horizon, x, t);
+	clv_bgnbd_purchases_if_alive_horizons(shifted, horizons, nhorizons, x, t,
+										  if_alive);
 }
 
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */

@@ -49,6 +49,12 @@ extern double clv_mbgnbd_purchases_if_alive(const double *param,
 											double horizon, double x,
 											double t);
 
+/* The same expectation at each of nhorizons horizons into if_alive. */
+extern void clv_mbgnbd_purchases_if_alive_horizons(const double *param,
+												   const double *horizons,
+												   int nhorizons, double x,
+												   double t, double *if_alive);
+
 /* E[purchases in (t, t + horizon] | x, t_x, t]: the above times P(alive). */
 extern double clv_mbgnbd_expected_purchases(const double *param,
 											double horizon, double x,

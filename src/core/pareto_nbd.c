@@ -1510,6 +1510,18 @@ clv_pnbd_purchases_if_alive(const double *param, double horizon, double x,
 	return (r + x) / (alpha + t) * horizon * growth_per_share * bracket_per_growth;
 }
 
+/* E[Y(h) | x, t, alive] at each horizon: a closed form each, nothing to share. */
+void
+clv_pnbd_purchases_if_alive_horizons(const double *param,
+									 const double *horizons, int nhorizons,
+									 double x, double t, double *if_alive)
+{
+	int			i;
+
+	for (i = 0; i < nhorizons; i++)
+		if_alive[i] = clv_pnbd_purchases_if_alive(param, horizons[i], x, t);
+}
+
 /* E[purchases in (t, t + horizon] | x, t_x, t]. */
 double
 clv_pnbd_expected_purchases(const double *param, double horizon, double x,

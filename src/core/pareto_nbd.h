@@ -63,6 +63,12 @@ extern double clv_pnbd_purchases_if_alive(const double *param,
 										  double horizon, double x,
 										  double t);
 
+/* The same expectation at each of nhorizons horizons into if_alive. */
+extern void clv_pnbd_purchases_if_alive_horizons(const double *param,
+												 const double *horizons,
+												 int nhorizons, double x,
+												 double t, double *if_alive);
+
 /* E[X(t)]: purchases of a new customer in its first t time units. */
 extern double clv_pnbd_unconditional_purchases(const double *param,
 											   double t);

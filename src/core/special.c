@@ -166,13 +166,44 @@ clv_special_logdiffexp(double u, double v)
 }
 
 /*
+ * The ratio of term n + 1 to term n of the series of 2F1(a, b; c; z) over
+ * z (the part that does not depend on z), ordered so that huge or tiny
+ * parameters neither overflow nor underflow.
+ */
+static inline double
+hyp2f1_ratio_part(double a, double b, double c, long n)
+{
+	return (a + n) / (c + n) * ((b + n) / (n + 1.0));
+}
+
+/*
  * The ratio of term n + 1 to term n of the series of 2F1(a, b; c; z),
  * ordered so that huge or tiny parameters neither overflow nor underflow.
  */
 static double
 hyp2f1_term_ratio(double a, double b, double c, double z, long n)
 {
-	return (a + n) / (c + n) * ((b + n) / (n + 1.0)) * z;
+	return hyp2f1_ratio_part(a, b, c, n) * z;
+}
+
+/*
+ * The ratio of term n + 1 to term n (n >= 1) of the series of 2F1(a, b; c;
+ * z), as hyp2f1_term_ratio, its part without z taken from shared where kept
+ * there, else computed (and kept, where shared has room for the next one).
+ */
+static inline double
+tail_term_ratio(ClvHyp2f1TailShared *shared, double a, double b, double c,
+				double z, long n)
+{
+	double		part;
+
+	if (shared != NULL && n <= shared->terms)
+		return shared->part[n - 1] * z;
+	part = hyp2f1_ratio_part(a, b, c, n);
+	if (shared != NULL && n == shared->terms + 1 &&
+		n <= CLV_HYP2F1_TAIL_SHARED_TERMS)
+		shared->part[shared->terms++] = part;
+	return part * z;
 }
 
 /* What the stopping rule of the series of 2F1(a, b; c; z) needs of a, b, c. */
@@ -239,7 +270,8 @@ hyp2f1_converged(const Hyp2f1Shape *shape, double z, long n, double ratio,
  * later term inherits, and the sum grows out of the subnormal range.
  */
 static double
-hyp2f1_tail_times_c(double a, double b, double c, double z)
+hyp2f1_tail_times_c(double a, double b, double c, double z,
+					ClvHyp2f1TailShared *shared)
 {
 	Hyp2f1Shape shape = hyp2f1_shape(a, b, c);
 	double		term = a * b * z;
@@ -247,12 +279,20 @@ hyp2f1_tail_times_c(double a, double b, double c, double z)
 		fabs(term) < DBL_MIN * DBL_EPSILON * CLV_HYP2F1_START_DIGITS;
 	double		sum = term;
 	double		magnitude = fabs(term);
-	double		ratio = hyp2f1_term_ratio(a, b, c, z, 1);
+	double		ratio;
 	long		n;
 
+	if (shared != NULL && !(shared->a == a && shared->b == b && shared->c == c))
+	{
+		clv_special_hyp2f1_tail_shared_reset(shared);
+		shared->a = a;
+		shared->b = b;
+		shared->c = c;
+	}
+	ratio = tail_term_ratio(shared, a, b, c, z, 1);
 	for (n = 1; n < CLV_HYP2F1_MAX_TERMS && term != 0.0; n++)
 	{
-		double		next_ratio = hyp2f1_term_ratio(a, b, c, z, n + 1);
+		double		next_ratio = tail_term_ratio(shared, a, b, c, z, n + 1);
 
 		term *= ratio;
 		sum += term;
@@ -288,6 +328,25 @@ euler_is_better(double a, double b, double c)
 double
 clv_special_hyp2f1_tail_times_c(double a, double b, double c, double z)
 {
+	return clv_special_hyp2f1_tail_times_c_shared(a, b, c, z, NULL);
+}
+
+/* Empties shared: it keeps nothing. */
+void
+clv_special_hyp2f1_tail_shared_reset(ClvHyp2f1TailShared *shared)
+{
+	shared->a = shared->b = shared->c = NAN;
+	shared->terms = 0;
+}
+
+/*
+ * clv_special_hyp2f1_tail_times_c with the parts of the term ratios that do
+ * not depend on z taken from and kept in shared, when not NULL.
+ */
+double
+clv_special_hyp2f1_tail_times_c_shared(double a, double b, double c, double z,
+									   ClvHyp2f1TailShared *shared)
+{
 	if (!(z >= 0.0 && z < 1.0) || !(c > -1.0))
 		return NAN;
 	if (c > 0.0 && euler_is_better(a, b, c))
@@ -295,9 +354,9 @@ clv_special_hyp2f1_tail_times_c(double a, double b, double c, double z)
 		double		log_factor = (c - a - b) * log1p(-z);
 
 		return c * expm1(log_factor) +
-			exp(log_factor) * hyp2f1_tail_times_c(c - a, c - b, c, z);
+			exp(log_factor) * hyp2f1_tail_times_c(c - a, c - b, c, z, shared);
 	}
-	return hyp2f1_tail_times_c(a, b, c, z);
+	return hyp2f1_tail_times_c(a, b, c, z, shared);
 }
 
 /*

@@ -35,6 +35,36 @@ extern double clv_special_logdiffexp(double u, double v);
 extern double clv_special_hyp2f1_tail_times_c(double a, double b, double c,
 											  double z);
 
+/* Term ratios a ClvHyp2f1TailShared keeps. */
+#define CLV_HYP2F1_TAIL_SHARED_TERMS 256
+
+/*
+ * The parts of the term ratios of clv_special_hyp2f1_tail_times_c's series
+ * that do not depend on z (the divisions), kept for evaluations at many z
+ * with the same a, b and c, as the BG/NBD expectation makes for the
+ * horizons of one customer.
+ */
+typedef struct ClvHyp2f1TailShared
+{
+	double		a;				/* the a, b and c of the series summed */
+	double		b;
+	double		c;
+	int			terms;			/* parts kept, of the ratios n = 1 .. terms */
+	double		part[CLV_HYP2F1_TAIL_SHARED_TERMS];
+} ClvHyp2f1TailShared;
+
+/* Empties shared: it keeps nothing. */
+extern void clv_special_hyp2f1_tail_shared_reset(ClvHyp2f1TailShared *shared);
+
+/*
+ * clv_special_hyp2f1_tail_times_c, to the bit, taking and keeping in shared
+ * (when not NULL) the parts of the term ratios that do not depend on z;
+ * shared forgets what it kept for another series.
+ */
+extern double clv_special_hyp2f1_tail_times_c_shared(double a, double b,
+													 double c, double z,
+													 ClvHyp2f1TailShared *shared);
+
 /*
  * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1, by its series of
  * positive terms (no cancellation; values beyond a double stay finite).

@@ -225,8 +225,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (kind = 0; kind < 2; kind++)
 		{
-			ClvPurchasesIfAlive if_alive = kind == 0 ? clv_bgnbd_purchases_if_alive :
-				clv_pnbd_purchases_if_alive;
+			ClvPurchasesIfAlive if_alive = kind == 0 ? clv_bgnbd_purchases_if_alive_horizons :
+				clv_pnbd_purchases_if_alive_horizons;
 			double		discounted = clv_discounted_purchases(if_alive, param, c.x, c.t,
 															  months, 30.0, discount,
 															  NULL, NULL);

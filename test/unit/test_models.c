@@ -14,11 +14,13 @@
 
 #include "bgnbd.h"
 #include "gamma_gamma.h"
+#include "mbgnbd.h"
 #include "inference.h"
 #include "optimize.h"
 #include "pareto_nbd.h"
 #include "special.h"
 #include "tap.h"
+#include "value.h"
 #include "vecmath.h"
 #include "cdnow.h"
 #include "reference.h"
@@ -1137,6 +1139,122 @@ test_bgnbd_huge_a(void)
 	   fit.iterations, fit.param[2]);
 }
 
+/* The number of elements of an array. */
+#define NELEMS(array) (sizeof(array) / sizeof((array)[0]))
+
+/* Whether a and b are the same double, to the bit. */
+static bool
+same_double(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/*
+ * The expectations given alive at many horizons with the series' parts
+ * shared = one horizon at a time, to the bit (BG/NBD, MBG/NBD, Pareto/NBD),
+ * over parameters that take every path: Pfaff's series (zeta < 1/2, and
+ * beyond with b in the thousands), the Euler-transformed 2F1 (zeta >= 1/2;
+ * near z = 1 past the parts kept), a near 1 (the integral), tiny and huge
+ * parameters; the horizons rise by months, then jump about.  So do the
+ * 2F1 tails with one shared kept across series, and the discounted
+ * purchases against their sum month by month.
+ */
+static void
+test_shared_horizons(void)
+{
+	static const double params[][4] = {
+		{0.7748801297916915, 5.866095309533708, 0.8009812276427201, 2.3420522885391564},
+		{0.243, 4.414, 0.793, 2.426}, {0.2, 3, 2.5, 10}, {1.5, 100, 1.005, 4},
+		{0.001, 0.5, 0.3, 1e5}, {40, 2000, 7, 0.02}, {0.5, 1, 0.99, 0.5},
+		{3, 0.5, 150, 300}, {0.8, 10, 1e-3, 1e-3}, {1e-8, 0.2, 3, 2e4},
+		{5e3, 1e6, 0.6, 1e9}, {2, 0.1, 1.7, 0.2}
+	};
+	static const double xs[] = {0, 3, 400};
+	static const double ts[] = {0, 30};
+	static const double month_lengths[] = {30, 720};
+	static const double jumps[] = {365, 10, 2.5e3, 365, 0};
+	static const double tails[][3] = {
+		{-0.2, 0.7, 3.1}, {2.5, 3, 3}, {2.5, 3.5, 3}, {2.7, 3.5, 3}, {2.7, 3.5, 3.2},
+		{0.24, 3.4, 2.2}, {-0.6, -0.2, 1.5}, {40, 0.3, 0.1}
+	};
+	static const double zs[] = {0.1, 0.5, 0.95, 0.999, 0.9999, 0.9, 0.3, 0.95};
+	int			differ = 0,
+				cases = 0;
+	ClvHyp2f1TailShared shared;
+
+	for (size_t p = 0; p < NELEMS(params); p++)
+		for (size_t i = 0; i < NELEMS(xs); i++)
+			for (size_t j = 0; j < NELEMS(ts); j++)
+				for (size_t k = 0; k < NELEMS(month_lengths); k++)
+				{
+					double		horizons[12 + NELEMS(jumps)];
+					double		got[3][NELEMS(horizons)];
+					int			n = 0;
+
+					for (int m = 1; m <= 12; m++)
+						horizons[n++] = m * month_lengths[k];
+					for (size_t m = 0; m < NELEMS(jumps); m++)
+						horizons[n++] = jumps[m];
+					clv_bgnbd_purchases_if_alive_horizons(params[p], horizons, n, xs[i],
+														  ts[j], got[0]);
+					clv_mbgnbd_purchases_if_alive_horizons(params[p], horizons, n, xs[i],
+														   ts[j], got[1]);
+					clv_pnbd_purchases_if_alive_horizons(params[p], horizons, n, xs[i],
+														 ts[j], got[2]);
+					for (int m = 0; m < n; m++)
+					{
+						differ += !same_double(got[0][m], clv_bgnbd_purchases_if_alive(params[p],
+																					   horizons[m], xs[i], ts[j]));
+						differ += !same_double(got[1][m], clv_mbgnbd_purchases_if_alive(params[p],
+																						horizons[m], xs[i], ts[j]));
+						differ += !same_double(got[2][m], clv_pnbd_purchases_if_alive(params[p],
+																					  horizons[m], xs[i], ts[j]));
+						cases += 3;
+					}
+				}
+	ok(differ == 0, "expectations at %d horizons with shared series parts = one at a time, to the bit (%d differ)",
+	   cases, differ);
+
+	differ = 0;
+	clv_special_hyp2f1_tail_shared_reset(&shared);
+	for (size_t i = 0; i < NELEMS(tails); i++)
+		for (size_t j = 0; j < NELEMS(zs); j++)
+		{
+			double		a = tails[i][0],
+						b = tails[i][1],
+						c = tails[i][2];
+
+			differ += !same_double(clv_special_hyp2f1_tail_times_c_shared(a, b, c, zs[j], &shared),
+								   clv_special_hyp2f1_tail_times_c(a, b, c, zs[j]));
+		}
+	ok(differ == 0, "c (2F1 - 1) with shared ratio parts = without, to the bit");
+
+	differ = 0;
+	for (size_t p = 0; p < NELEMS(params); p++)
+		for (size_t i = 0; i < NELEMS(xs); i++)
+			for (int months = 0; months <= 37; months += 1 + months / 4)
+			{
+				double		month = 30.0 / (p % 2 ? 7 : 1),
+							t = ts[p % NELEMS(ts)],
+							discount = 0.01 * p;
+				double		want = 0.0,
+							before = 0.0;
+
+				for (int m = 1; m <= months; m++)
+				{
+					double		upto = clv_bgnbd_purchases_if_alive(params[p], m * month, xs[i], t);
+
+					want += (upto - before) / pow(1.0 + discount, m);
+					before = upto;
+				}
+				differ += !same_double(clv_discounted_purchases(clv_bgnbd_purchases_if_alive_horizons,
+																params[p], xs[i], t, months, month,
+																discount, NULL, NULL),
+									   want);
+			}
+	ok(differ == 0, "discounted purchases a year of horizons at a time = month by month, to the bit");
+}
+
 int
 main(void)
 {
@@ -1153,6 +1271,7 @@ main(void)
 	test_pnbd_batches();
 	test_cdnow();
 	test_bgnbd_expectation();
+	test_shared_horizons();
 	test_gradients();
 	test_gg_ridge();
 	test_bgnbd_huge_a();
