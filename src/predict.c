@@ -275,9 +275,9 @@ same_bytes(const char *bytes, Size len, const struct varlena *packed)
  * query calls several functions on each customer's summary, and comparing
  * the bytes replaces deforming the composite and converting its numeric m
  * again.  The bytes are held as an aligned composite whose deformed values
- * point into it; m and the unit are converted on first need (a conversion
- * that fails leaves its flag unset, so the next call raises the error
- * again, naming its own function).
+ * point into it; m and the unit are converted, and the input rules
+ * checked, on first need (a conversion or check that fails leaves its flag
+ * unset, so the next call raises the error again, naming its own function).
  */
 #define SUMMARY_MEMO_SPACE 256
 
@@ -297,6 +297,9 @@ typedef struct SummaryMemo
 	double		m;
 	bool		have_unit;
 	int64		unit_usec;
+	bool		checked_times;	/* (x, t_x, t) passed the rules */
+	bool		checked_x;		/* x did */
+	bool		checked_m;		/* m did */
 } SummaryMemo;
 
 static SummaryMemo last_summary;
@@ -369,6 +372,9 @@ summary_memo(FunctionCallInfo fcinfo, int argno, int natts, SummaryMemo *scratch
 	memo->natts = natts;
 	memo->have_m = false;
 	memo->have_unit = false;
+	memo->checked_times = false;
+	memo->checked_x = false;
+	memo->checked_m = false;
 	memo->valid = memo == &last_summary;
 	return memo;
 }
@@ -494,15 +500,20 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 			  bool with_times, bool with_m, int64 unit_usec,
 			  Customer *customer, const char *fname)
 {
+	SummaryMemo scratch;
+	SummaryMemo *summary = NULL;
+
 	memset(customer, 0, sizeof(*customer));
 	if (form != CUSTOMER_PLAIN)
 	{
-		SummaryMemo scratch;
-		SummaryMemo *summary = summary_memo(fcinfo, argno,
-											form == CUSTOMER_HOLDOUT ? HOLDOUT_NATTS : SUMMARY_NATTS,
-											&scratch);
-		Datum	   *values = summary->values;
-		bool	   *nulls = summary->nulls;
+		Datum	   *values;
+		bool	   *nulls;
+
+		summary = summary_memo(fcinfo, argno,
+							   form == CUSTOMER_HOLDOUT ? HOLDOUT_NATTS : SUMMARY_NATTS,
+							   &scratch);
+		values = summary->values;
+		nulls = summary->nulls;
 
 		if (nulls[0] || nulls[1] || nulls[2] || nulls[5] || (with_m && nulls[3]) ||
 			(form == CUSTOMER_HOLDOUT && nulls[HOLDOUT_DURATION_ATT]))
@@ -546,13 +557,21 @@ read_customer(FunctionCallInfo fcinfo, int argno, CustomerForm form,
 		if (with_m)
 			customer->m = PG_GETARG_FLOAT8(next);
 	}
-	if (with_times)
+	/* a summary the memo holds may have passed the rules already */
+	if (with_times && !(summary != NULL && summary->checked_times))
 		clv_stats_check_tx(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x,
 						   customer->t_x, customer->t);
-	else
+	else if (!with_times && !(summary != NULL && summary->checked_x))
 		clv_stats_check_x(fname, ERRCODE_INVALID_PARAMETER_VALUE, customer->x);
-	if (with_m)
+	if (with_m && !(summary != NULL && summary->checked_m))
 		clv_stats_check_m(fname, customer->x, customer->m);
+	if (summary != NULL)
+	{
+		/* the rule of (x, t_x, t) includes that of x */
+		summary->checked_times |= with_times;
+		summary->checked_x = true;
+		summary->checked_m |= with_m;
+	}
 	return true;
 }
 
