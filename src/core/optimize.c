@@ -379,6 +379,42 @@ armijo_by_slope(int n, const double *gradient, const double *direction,
 }
 
 /*
+ * Backtracks from x, where the function is f, along p (slope its
+ * derivative there) from step, halving it until the Armijo condition
+ * holds (or, within the rounding of f, its form by slopes), at most 60
+ * times and, from a point near the edge of the box (near_edge), not below
+ * a move of EDGE_MIN_STEP in the longest coordinate (longest the largest
+ * |p_i|).  Returns whether a step was accepted: then the point is in xn,
+ * its value in *fn, its gradient in gn and, when hn is not NULL, its
+ * Hessian in hn (taken with the full step, again where a shorter one was
+ * accepted).
+ */
+static bool
+backtrack(const ClvOptimProblem *problem, const double *x, double f,
+		  const double *p, double slope, double step, bool near_edge,
+		  double longest, double *xn, double *fn, double *gn, double hn[][MAXN])
+{
+	int			n = problem->n;
+	int			i,
+				tries;
+
+	for (tries = 0; tries < 60 && !(near_edge && step * longest < EDGE_MIN_STEP); tries++)
+	{
+		for (i = 0; i < n; i++)
+			xn[i] = x[i] + step * p[i];
+		*fn = hn != NULL && tries == 0 ? value_gradient_hessian(problem, xn, gn, hn) :
+			value_and_gradient(problem, xn, gn);
+		if (*fn <= f + ARMIJO_DECREASE * step * slope ||
+			(fabs(*fn - f) <= ROUNDING_TOL * (1.0 + fabs(f)) &&
+			 armijo_by_slope(n, gn, p, slope)))
+			return hn == NULL || tries == 0 ||
+				value_gradient_hessian(problem, xn, gn, hn) < HUGE_VAL;
+		step *= 0.5;
+	}
+	return false;
+}
+
+/*
  * Newton's method from result->theta with the problem's Hessian: the
  * Newton step where the Hessian is positive definite, else that of the
  * Hessian plus the first multiple of the identity, growing tenfold from a
@@ -420,7 +456,6 @@ newton(const ClvOptimProblem *problem, ClvOptimResult *result)
 					fn = HUGE_VAL;
 		int			i,
 					tries;
-		bool		accepted = false;
 
 		check_interrupt(problem);
 		result->iterations++;
@@ -459,20 +494,7 @@ newton(const ClvOptimProblem *problem, ClvOptimResult *result)
 			return false;
 		if (longest > MAX_STEP)
 			step = MAX_STEP / longest;
-		for (tries = 0; tries < 60; tries++)
-		{
-			for (i = 0; i < n; i++)
-				xn[i] = x[i] + step * p[i];
-			fn = tries == 0 ? value_gradient_hessian(problem, xn, gn, hn) :
-				value_and_gradient(problem, xn, gn);
-			accepted = fn <= f + ARMIJO_DECREASE * step * slope ||
-				(fabs(fn - f) <= ROUNDING_TOL * (1.0 + fabs(f)) &&
-				 armijo_by_slope(n, gn, p, slope));
-			if (accepted)
-				break;
-			step *= 0.5;
-		}
-		if (!accepted)
+		if (!backtrack(problem, x, f, p, slope, step, false, longest, xn, &fn, gn, hn))
 			return false;
 		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
 		{
@@ -480,8 +502,6 @@ newton(const ClvOptimProblem *problem, ClvOptimResult *result)
 			result->value = fn;
 			return is_stationary(n, gn, fn, GRAD_TOL * 100);
 		}
-		if (tries > 0 && value_gradient_hessian(problem, xn, gn, hn) == HUGE_VAL)
-			return false;
 		memcpy(x, xn, sizeof(double) * n);
 		memcpy(g, gn, sizeof(double) * n);
 		memcpy(h, hn, sizeof(h));
@@ -545,9 +565,6 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 					fn = HUGE_VAL,
 					sy = 0.0,
 					yhy = 0.0;
-		int			tries;
-		bool		near_edge,
-					accepted = false;
 
 		check_interrupt(problem);
 		result->iterations++;
@@ -582,20 +599,8 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			step = MAX_STEP / longest;
 
 		/* backtracking until the Armijo condition holds */
-		near_edge = !interior(problem, x);
-		for (tries = 0; tries < 60 && !(near_edge && step * longest < EDGE_MIN_STEP); tries++)
-		{
-			for (i = 0; i < n; i++)
-				xn[i] = x[i] + step * p[i];
-			fn = value_and_gradient(problem, xn, gn);
-			accepted = fn <= f + ARMIJO_DECREASE * step * slope ||
-				(fabs(fn - f) <= ROUNDING_TOL * (1.0 + fabs(f)) &&
-				 armijo_by_slope(n, gn, p, slope));
-			if (accepted)
-				break;
-			step *= 0.5;
-		}
-		if (!accepted)
+		if (!backtrack(problem, x, f, p, slope, step, !interior(problem, x), longest,
+					   xn, &fn, gn, NULL))
 			return false;
 
 		for (i = 0; i < n; i++)

@@ -26,6 +26,7 @@
 #include "pareto_nbd.h"
 #include "sbg.h"
 #include "simulate.h"
+#include "tx_order.h"
 
 /* Seconds since an arbitrary origin. */
 static double
@@ -35,20 +36,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Rows by x, t_x, t. */
-static int
-tx_cmp(const void *a, const void *b)
-{
-	const ClvTxRow *l = a,
-			   *r = b;
-
-	if (l->x != r->x)
-		return l->x < r->x ? -1 : 1;
-	if (l->t_x != r->t_x)
-		return l->t_x < r->t_x ? -1 : 1;
-	return (l->t > r->t) - (l->t < r->t);
 }
 
 /* BG/BB rows by x, t_x, n. */

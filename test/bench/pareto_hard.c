@@ -23,6 +23,7 @@
 #include "inference.h"
 #include "pareto_nbd.h"
 #include "rng.h"
+#include "tx_order.h"
 
 #define ROWS 2000
 
@@ -48,20 +49,6 @@ static double
 log_uniform(ClvSampleRng *rng, double low, double high)
 {
 	return exp(log(low) + clv_sample_uniform(rng) * (log(high) - log(low)));
-}
-
-/* Rows by x, t_x, t. */
-static int
-tx_cmp(const void *a, const void *b)
-{
-	const ClvTxRow *l = a,
-			   *r = b;
-
-	if (l->x != r->x)
-		return l->x < r->x ? -1 : 1;
-	if (l->t_x != r->t_x)
-		return l->t_x < r->t_x ? -1 : 1;
-	return (l->t > r->t) - (l->t < r->t);
 }
 
 /*
