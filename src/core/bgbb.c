@@ -310,10 +310,11 @@ clv_bgbb_unconditional_transactions(const double *param, double n)
 				survival = 1.0,
 				k;
 
+	/* each ratio of Gamma functions without the cancellation of lgamma's */
 	if (n > 10000 && fabs(gamma - 1) > 1e-3)
 		return mean_p * delta / (gamma - 1) *
-			-expm1(lgamma(gamma + delta) - lgamma(1 + delta) +
-				   lgamma(1 + delta + n) - lgamma(gamma + delta + n));
+			-expm1(clv_special_lgamma_ratio(1 + delta, n) -
+				   clv_special_lgamma_ratio(gamma + delta, n));
 	for (k = 1; k <= n; k++)
 	{
 		survival *= (delta + k - 1) / (gamma + delta + k - 1);

@@ -205,6 +205,26 @@ main(void)
 		is_near(above - below, step, 1e-9 * below, "E[X(n)] closed form continues the sum");
 	}
 	{
+		/*
+		 * the same with delta in the billions, where the closed form's
+		 * lgamma values (about 2e10) cancelled to 24% of the result:
+		 * against the sum in long double, within 1e-6 (the two ratios of
+		 * Gamma functions, about 2e5 each, still cancel to about 1e-7)
+		 */
+		const double param[4] = {1.2, 0.75, 0.5, 1e9};
+		long double survival = 1.0L,
+					total = 0.0L;
+
+		for (int k = 1; k <= 10001; k++)
+		{
+			survival *= (param[3] + k - 1) / ((long double) param[2] + param[3] + k - 1);
+			total += survival;
+		}
+		total *= param[0] / (param[0] + param[1]);
+		is_near(clv_bgbb_unconditional_transactions(param, 10001), (double) total,
+				1e-6 * (double) total, "E[X(n)] closed form with delta = 1e9");
+	}
+	{
 		const ClvBgbbRow bad[4] = {{2, 1, 6, 1}, {0, 1, 6, 1}, {1, 7, 6, 1}, {1, 1, 2e6, 1}};
 		const ClvBgbbRow nobody[2] = {{0, 0, 6, 100}, {0, 0, 3, 10}};
 		bool		finite = true;
