@@ -283,6 +283,14 @@ damped_newton_step(int n, const double hess[][MAXN], double lambda,
 	return true;
 }
 
+/* Records theta, where the function is f, as the search's point. */
+static void
+keep_point(ClvOptimResult *result, int n, const double *theta, double f)
+{
+	memcpy(result->theta, theta, sizeof(double) * n);
+	result->value = f;
+}
+
 /* Whether grad is small enough for f to count as stationary. */
 static bool
 is_stationary(int n, const double *grad, double f, double tol)
@@ -386,8 +394,7 @@ armijo_by_slope(int n, const double *gradient, const double *direction,
  * a move of EDGE_MIN_STEP in the longest coordinate (longest the largest
  * |p_i|).  Returns whether a step was accepted: then the point is in xn,
  * its value in *fn, its gradient in gn and, when hn is not NULL, its
- * Hessian in hn (taken with the full step, again where a shorter one was
- * accepted).
+ * Hessian in hn, all from one evaluation there.
  */
 static bool
 backtrack(const ClvOptimProblem *problem, const double *x, double f,
@@ -402,13 +409,12 @@ backtrack(const ClvOptimProblem *problem, const double *x, double f,
 	{
 		for (i = 0; i < n; i++)
 			xn[i] = x[i] + step * p[i];
-		*fn = hn != NULL && tries == 0 ? value_gradient_hessian(problem, xn, gn, hn) :
+		*fn = hn != NULL ? value_gradient_hessian(problem, xn, gn, hn) :
 			value_and_gradient(problem, xn, gn);
 		if (*fn <= f + ARMIJO_DECREASE * step * slope ||
 			(fabs(*fn - f) <= ROUNDING_TOL * (1.0 + fabs(f)) &&
 			 armijo_by_slope(n, gn, p, slope)))
-			return hn == NULL || tries == 0 ||
-				value_gradient_hessian(problem, xn, gn, hn) < HUGE_VAL;
+			return true;
 		step *= 0.5;
 	}
 	return false;
@@ -420,8 +426,7 @@ backtrack(const ClvOptimProblem *problem, const double *x, double f,
  * Hessian plus the first multiple of the identity, growing tenfold from a
  * millionth of its largest diagonal entry, that is (Levenberg and
  * Marquardt's damping); each backtracked until the Armijo condition holds
- * (judged as BFGS judges its steps; the Hessian evaluated at the full
- * step, the gradient alone at shorter ones).  Returns true at a
+ * (judged as BFGS judges its steps).  Returns true at a
  * stationary point where the Hessian, positive definite, predicts at most
  * GAIN_TOL still to gain (BFGS's test, with the true Hessian for its
  * model); false, for BFGS to go on from result->theta (the best point so
@@ -459,8 +464,7 @@ newton(const ClvOptimProblem *problem, ClvOptimResult *result)
 
 		check_interrupt(problem);
 		result->iterations++;
-		memcpy(result->theta, x, sizeof(double) * n);
-		result->value = f;
+		keep_point(result, n, x, f);
 		if (!interior(problem, x))
 			return false;
 		if (damped_newton_step(n, h, 0.0, g, p))
@@ -498,8 +502,7 @@ newton(const ClvOptimProblem *problem, ClvOptimResult *result)
 			return false;
 		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
 		{
-			memcpy(result->theta, xn, sizeof(double) * n);
-			result->value = fn;
+			keep_point(result, n, xn, fn);
 			return is_stationary(n, gn, fn, GRAD_TOL * 100);
 		}
 		memcpy(x, xn, sizeof(double) * n);
@@ -507,8 +510,7 @@ newton(const ClvOptimProblem *problem, ClvOptimResult *result)
 		memcpy(h, hn, sizeof(h));
 		f = fn;
 	}
-	memcpy(result->theta, x, sizeof(double) * n);
-	result->value = f;
+	keep_point(result, n, x, f);
 	return false;
 }
 
@@ -568,8 +570,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 
 		check_interrupt(problem);
 		result->iterations++;
-		memcpy(result->theta, x, sizeof(double) * n);
-		result->value = f;
+		keep_point(result, n, x, f);
 		if (is_stationary(n, g, f, GRAD_TOL) && little_to_gain(n, h, g, f))
 			return true;
 
@@ -642,16 +643,14 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 			}
 			if (flat)
 			{
-				memcpy(result->theta, xn, sizeof(double) * n);
-				result->value = fn;
+				keep_point(result, n, xn, fn);
 				result->degenerate = true;
 				return false;
 			}
 		}
 		if (fabs(f - fn) <= VALUE_TOL * (1.0 + fabs(f)))
 		{
-			memcpy(result->theta, xn, sizeof(double) * n);
-			result->value = fn;
+			keep_point(result, n, xn, fn);
 			return is_stationary(n, gn, fn, GRAD_TOL * 100);
 		}
 		memcpy(x, xn, sizeof(double) * n);
@@ -690,8 +689,7 @@ bfgs(const ClvOptimProblem *problem, ClvOptimResult *result)
 				h[i][j] += ((sy + yhy) * s[i] * s[j]) / (sy * sy) -
 					(hy[i] * s[j] + s[i] * hy[j]) / sy;
 	}
-	memcpy(result->theta, x, sizeof(double) * n);
-	result->value = f;
+	keep_point(result, n, x, f);
 	return false;
 }
 
@@ -825,8 +823,7 @@ nelder_mead(const ClvOptimProblem *problem, ClvOptimResult *result)
 			j = i;
 	if (fv[j] < result->value)
 	{
-		memcpy(result->theta, v[j], sizeof(double) * n);
-		result->value = fv[j];
+		keep_point(result, n, v[j], fv[j]);
 	}
 	return collapsed;
 }
