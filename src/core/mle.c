@@ -73,18 +73,11 @@ clv_mle_fit(const ClvLikelihood *lik, const double *start, bool identified,
 		(void *) lik, interrupt, interrupt_arg, 0.0, false,
 	lik->hessian != NULL ? negative_ll_hessian : NULL};
 	double		theta0[MAXP];
-	ClvOptimResult result;
 	int			i;
 
 	for (i = 0; i < lik->nparams; i++)
 		theta0[i] = start ? log(start[i]) : 0.0;
-	clv_optim_minimize(&problem, theta0, &result);
-	memset(fit->param, 0, sizeof(fit->param));
-	for (i = 0; i < lik->nparams; i++)
-		fit->param[i] = exp(result.theta[i]);
-	fit->ll = -result.value;
-	fit->iterations = result.iterations;
-	fit->converged = result.converged && identified;
+	clv_model_fit(&problem, theta0, identified, fit);
 }
 
 /* The log-likelihood at log-parameters theta, gradient in grad if wanted. */

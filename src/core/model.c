@@ -35,5 +35,6 @@ clv_model_fit(const ClvOptimProblem *problem, const double *theta0,
 	fit->ll = -result.value;
 	fit->iterations = result.iterations;
 	fit->converged = result.converged && identified;
-	fit->degenerate = result.degenerate;
+	/* data that cannot identify the model only approach a limit of it */
+	fit->degenerate = result.degenerate || !identified;
 }
