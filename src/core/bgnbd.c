@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "inference.h"
 #include "mle.h"
 #include "optimize.h"
 #include "quadrature.h"
@@ -300,68 +301,17 @@ clv_bg_family_ll_hessian(const double *param, const ClvTxRow *rows,
 	return bg_family_ll(param, rows, nrows, shift, grad_log, hess_log);
 }
 
-/* The data a fit's objective needs. */
-typedef struct FitData
-{
-	const ClvTxRow *rows;
-	size_t		nrows;
-} FitData;
-
-/* The negative log-likelihood at log-parameters theta, for the optimiser. */
-static double
-negative_ll(const double *theta, double *grad, void *arg)
-{
-	const FitData *data = (const FitData *) arg;
-	double		param[4];
-	double		ll;
-	int			i;
-
-	for (i = 0; i < 4; i++)
-		param[i] = exp(theta[i]);
-	ll = clv_bgnbd_ll(param, data->rows, data->nrows, grad);
-	if (grad != NULL)
-		for (i = 0; i < 4; i++)
-			grad[i] = -grad[i];
-	return -ll;
-}
-
-/*
- * The negative log-likelihood at log-parameters theta with its gradient
- * and Hessian, for the optimiser's Newton steps.
- */
-static double
-negative_ll_hessian(const double *theta, double *grad,
-					double hess[][CLV_OPTIM_MAX_PARAMS], void *arg)
-{
-	FitData    *data = (FitData *) arg;
-	double		param[4];
-	double		ll;
-	int			i,
-				j;
-
-	for (i = 0; i < 4; i++)
-		param[i] = exp(theta[i]);
-	ll = clv_bg_family_ll_hessian(param, data->rows, data->nrows, 0.0, grad, hess);
-	for (i = 0; i < 4; i++)
-	{
-		grad[i] = -grad[i];
-		for (j = 0; j < 4; j++)
-			hess[i][j] = -hess[i][j];
-	}
-	return -ll;
-}
-
 /* Fits BG/NBD by maximum likelihood from r = alpha = a = b = 1. */
 void
 clv_bgnbd_fit(const ClvTxRow *rows, size_t nrows, ClvInterrupt interrupt,
 			  void *interrupt_arg, ClvModelFit *fit)
 {
-	FitData		data = {rows, nrows};
-	ClvOptimProblem problem = {4, negative_ll, true, &data, interrupt,
-	interrupt_arg, 0.0, false, negative_ll_hessian};
-	double		theta0[4] = {0, 0, 0, 0};
+	ClvTxData	data = {rows, nrows, 0.0, NULL};
+	ClvLikelihood lik;
 
-	clv_model_fit(&problem, theta0, clv_model_has_repeats(rows, nrows), fit);
+	clv_bg_family_likelihood(&data, &lik);
+	clv_mle_fit(&lik, NULL, clv_model_has_repeats(rows, nrows), interrupt,
+				interrupt_arg, fit);
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "inference.h"
 #include "mle.h"
 #include "optimize.h"
 #include "special.h"
@@ -171,64 +172,16 @@ clv_gg_ll_summed_hessian(const double *param, const ClvSpendRow *rows,
 	return gg_ll(param, rows, nrows, sums, grad_log, hess_log);
 }
 
-/* The negative log-likelihood at log-parameters theta, for the optimiser. */
-static double
-negative_ll(const double *theta, double *grad, void *arg)
-{
-	const ClvSpendData *data = (const ClvSpendData *) arg;
-	double		param[3];
-	double		ll;
-	int			i;
-
-	for (i = 0; i < 3; i++)
-		param[i] = exp(theta[i]);
-	ll = clv_gg_ll_summed(param, data->rows, data->nrows, &data->sums, grad);
-	if (grad != NULL)
-		for (i = 0; i < 3; i++)
-			grad[i] = -grad[i];
-	return -ll;
-}
-
-/*
- * The negative log-likelihood at log-parameters theta with its gradient
- * and Hessian, for the optimiser's Newton steps.
- */
-static double
-negative_ll_hessian(const double *theta, double *grad,
-					double hess[][CLV_OPTIM_MAX_PARAMS], void *arg)
-{
-	const ClvSpendData *data = (const ClvSpendData *) arg;
-	double		param[3];
-	double		ll;
-	int			i,
-				j;
-
-	for (i = 0; i < 3; i++)
-		param[i] = exp(theta[i]);
-	ll = clv_gg_ll_summed_hessian(param, data->rows, data->nrows, &data->sums,
-								  grad, hess);
-	for (i = 0; i < 3; i++)
-	{
-		grad[i] = -grad[i];
-		for (j = 0; j < 3; j++)
-			hess[i][j] = -hess[i][j];
-	}
-	return -ll;
-}
-
 /* Fits Gamma-Gamma by maximum likelihood from p = q = gamma = 1. */
 void
 clv_gg_fit(const ClvSpendRow *rows, size_t nrows, ClvInterrupt interrupt,
 		   void *interrupt_arg, ClvModelFit *fit)
 {
 	ClvSpendData data = {.rows = rows, .nrows = nrows};
-	ClvOptimProblem problem = {3, negative_ll, true, &data, interrupt,
-	interrupt_arg, 0.0, false, negative_ll_hessian};
-	double		theta0[3] = {0, 0, 0};
+	ClvLikelihood lik;
 
-	clv_gg_spend_sums(rows, nrows, &data.sums);
-
-	clv_model_fit(&problem, theta0, nrows > 0, fit);
+	clv_gg_likelihood(&data, &lik);
+	clv_mle_fit(&lik, NULL, nrows > 0, interrupt, interrupt_arg, fit);
 }
 
 /*
