@@ -15,7 +15,7 @@ PG_CPPFLAGS = -I$(srcdir)/src
 # glibc's vector math library, for src/core/vecmath.c on x86-64
 LIBMVEC := $(if $(filter x86_64,$(shell uname -m)),-lmvec)
 SHLIB_LINK = $(LIBMVEC) -lm
-EXTRA_CLEAN = test/unit/*.bin test/cdnow/results test/cdnow/regression.* \
+EXTRA_CLEAN = test/unit/*.bin test/unit/*.sanitized test/cdnow/results test/cdnow/regression.* \
 	test/fuzz/*.bin test/bench/*.bin
 
 PG_CONFIG ?= pg_config
@@ -31,9 +31,19 @@ UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
 test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(LIBMVEC) -lm
 
-.PHONY: unitcheck cdnowcheck
+.PHONY: unitcheck unitcheck-sanitized cdnowcheck
 unitcheck: $(UNIT_TESTS)
 	prove -e '' $(UNIT_TESTS)
+
+# the same tests built with clang's AddressSanitizer and UndefinedBehavior-
+# Sanitizer: a read out of bounds, a leak, an overflowing conversion or a
+# signed overflow stops the test (Debian 12: apt-get install clang)
+SANITIZED_UNIT_TESTS = $(patsubst %.c,%.sanitized,$(sort $(wildcard test/unit/test_*.c)))
+test/unit/%.sanitized: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
+	clang -std=c99 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(LIBMVEC) -lm
+unitcheck-sanitized: $(SANITIZED_UNIT_TESTS)
+	prove -e '' $(SANITIZED_UNIT_TESTS)
 
 CDNOW_TESTS = $(sort $(basename $(notdir $(wildcard test/cdnow/sql/*.sql))))
 cdnowcheck:

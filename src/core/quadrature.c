@@ -79,8 +79,9 @@ clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
 	/* halves of panels waiting to be refined: a stack of [lo, hi] */
 	double		stack_lo[64],
 				stack_hi[64];
-	int			count = (int) ceil((hi - lo) / panel);
-	int			panels = count;
+	double		whole_panels = ceil((hi - lo) / panel);
+	int			count,
+				panels;
 	double		scale = fabs(rest),
 				total = 0.0;
 
@@ -93,8 +94,12 @@ clv_quadrature_positive(ClvIntegrand f, const void *arg, double lo, double hi,
 
 	if (hi == lo)
 		return 0.0;
-	if (!(hi > lo) || !(count >= 1 && count <= CLV_QUADRATURE_MAX_PANELS / 4))
+	/* (an infinite or NaN span fails here, before its count becomes an int) */
+	if (!(hi > lo) ||
+		!(whole_panels >= 1.0 && whole_panels <= CLV_QUADRATURE_MAX_PANELS / 4))
 		return NAN;
+	count = (int) whole_panels;
+	panels = count;
 	for (i = 0; i < count; i++)
 	{
 		first_estimate[i] = kronrod_panel(f, arg, lo + (hi - lo) * i / count,

@@ -719,18 +719,25 @@ fraction_part(ClvHyp2f1Shared *shared, double b, double p, double q, long k,
  * d(2k) = k (q - k) z / ((p + 2k - 1)(p + 2k)).  Near z = 1 it converges
  * in tens of steps where the power series needs tens of thousands of
  * terms.  NaN when it does not converge within limit steps (the
- * derivatives too, when wanted).
+ * derivatives too, when wanted).  The first denominator, 1 - b z / c, is
+ * taken as (c - b + b w) / c with w = 1 - z as given: formed from z it
+ * loses DBL_EPSILON / w of its value where c is near b and z near 1.
  */
 static Dual
-log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, long limit, bool derivatives,
-						ClvHyp2f1Shared *shared)
+log_hyp2f1_one_fraction(Dual b, Dual c, Dual z, double w, long limit,
+						bool derivatives, ClvHyp2f1Shared *shared)
 {
 	const double tiny = 1e-300;
 	Dual		p = dual_addc(c, -1.0),
 				q = dual_addc(dual_add(b, dual_scale(c, -1.0)), 1.0);
+	Dual		one_minus_z = dual_addc(dual_scale(z, -1.0), 1.0);
 	Dual		numerator_ratio = dual_const(1.0),
-				denominator = dual_addc(dual_scale(dual_div(dual_mul(b, z), c), -1.0), 1.0),
+				denominator,
 				result;
+
+	one_minus_z.v = w;
+	denominator = dual_div(dual_add(dual_add(c, dual_scale(b, -1.0)),
+									dual_mul(b, one_minus_z)), c);
 
 	if (fabs(denominator.v) < tiny)
 		denominator.v = tiny;
@@ -1036,7 +1043,7 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 		 */
 		if ((near_pole(m, w) || m > CLV_HYP2F1_NEAR_ONE_TERMS) && fraction_fast)
 		{
-			result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+			result = log_hyp2f1_one_fraction(db, dc, dz, w, Min(limit, CLV_HYP2F1_MAX_FRACTION),
 											 grad != NULL, shared);
 			if (isfinite(result.v))
 				return dual_result(result, grad);
@@ -1062,7 +1069,7 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 	}
 	if (fraction_fast)
 	{
-		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+		result = log_hyp2f1_one_fraction(db, dc, dz, w, Min(limit, CLV_HYP2F1_MAX_FRACTION),
 										 grad != NULL, shared);
 		if (isfinite(result.v))
 			return dual_result(result, grad);
@@ -1079,7 +1086,7 @@ clv_special_log_hyp2f1_one_shared(double b, double c, double z, double w,
 	if (series_terms > CLV_HYP2F1_SERIES_SLOW && !fraction_fast && b > 0.0 &&
 		(fabs(m) + 1.0) * DBL_EPSILON < 1e-10 * w)
 	{
-		result = log_hyp2f1_one_fraction(db, dc, dz, Min(limit, CLV_HYP2F1_MAX_FRACTION),
+		result = log_hyp2f1_one_fraction(db, dc, dz, w, Min(limit, CLV_HYP2F1_MAX_FRACTION),
 										 grad != NULL, shared);
 		if (isfinite(result.v))
 			return dual_result(result, grad);

@@ -200,6 +200,12 @@ write("fuzz_special", "hyp2f1_near_one",
 # the pole at c - 1 - b = 0 was too wide for |log w| of 345)
 write("fuzz_special", "hyp2f1_a_tiny_near_pole",
       bytes.fromhex("8bbc87030bbc0b4300c043ffffffff2f41434300c043ffffff7f00"))
+# CI's random pass (seed 1539534090, stop 22) found this one: a = 5.7e14,
+# b = 7.7e-315, w = exp(-690 u) = 1.18e-7, log 2F1 of -1.4e-9 < 0 (the
+# continued fraction's first denominator, 1 - b z / c with b = c, formed
+# from z instead of w)
+write("fuzz_special", "hyp2f1_fraction_b_equals_c_huge",
+      struct.pack("<B", 3 | 8) + f64(572262077985015.5, 7.7124602245898868e-315, 0.02312321960926056, 0.5))
 
 # fuzz_model_formulas: mode (bit 0 moderate, bit 1 a = s near 1, bit 7 large x),
 # 7 parameters, x, t, t_x, m, horizon
@@ -242,6 +248,13 @@ write("fuzz_model_formulas", "pnbd_beta_huge", bytes.fromhex(
     "00000000000000000000000000000000000000000000000000000000000000eaffffffffdfffbcbcbcbcbcbcbcbc5880"
     "6f175fcb5406f49f70227d8800f03f0000250000002af03f0000f03f000001e4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4"
     "b10c9e45b510d633676c8672ff008080"))
+
+# CI's random pass (seed 1535712123, stop 22) found this one: BG/NBD at
+# r = DBL_MAX and a = 1, where moving r by 1e-9 makes it infinite and the
+# integral's span with it (UBSan: its panel count converted to int)
+write("fuzz_model_formulas", "bgnbd_integral_r_infinite",
+      struct.pack("<B", 2 | (31 << 3)) + f64(1.7976931348623157e308, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0) +
+      struct.pack("<hhBhh", 2, 30000, 128, 100, 30000))
 
 # fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma, 2 Pareto/NBD), rows, then per row kind
 # (bit 0 x = 0, bit 1 large x, bit 2 t = 0), x, t, t_x fraction, count, m

@@ -44,8 +44,9 @@ gradient_error(const ClvLikelihood *lik, const double *param)
 					h = 1e-6,
 					numeric;
 
-		memcpy(up, param, sizeof(up));
-		memcpy(down, param, sizeof(down));
+		/* (param holds nparams values, maybe fewer than 4) */
+		memcpy(up, param, lik->nparams * sizeof(double));
+		memcpy(down, param, lik->nparams * sizeof(double));
 		up[i] *= exp(h);
 		down[i] *= exp(-h);
 		numeric = (lik->ll(up, NULL, lik->arg) - lik->ll(down, NULL, lik->arg)) / (2 * h);

@@ -132,6 +132,19 @@ test_hyp2f1(void)
 			log(-log(0.001) / 0.999), 2e-12,
 			"log 2F1(1, 1; 2; z) at z = 0.999");
 
+	/*
+	 * 2F1(1, b; b; z) = 1 / w, by the continued fraction (b in the 1e14s,
+	 * z near 1): its first denominator, formed from z, was 1.4e-9 off in
+	 * the logarithm (CI's fuzzer, seed 1539534090)
+	 */
+	{
+		double		b = 572262077985016.5,
+					w = 1.1771239355504086e-07;
+
+		is_near(clv_special_log_hyp2f1_one(b, b, 1 - w, w, CLV_HYP2F1_MAX_TERMS, NULL),
+				-log(w), 1e-14 * -log(w), "log 2F1(1, b; b; z) = -log(1 - z), b = 5.7e14");
+	}
+
 	for (z = 0.0; z < 0.999; z += 0.249)
 	{
 		is_near((clv_special_hyp2f1_tail_times_c(1, 1, 2, z) / 2 + 1),

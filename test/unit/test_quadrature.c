@@ -67,6 +67,12 @@ test_known_integrals(void)
 	   "a non-finite integrand gives NaN");
 	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, 1e6, 1.0, 1e-12, 0.0, 0.0)),
 	   "more panels than the budget gives NaN");
+	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, INFINITY, 1.0, 1e-12, 0.0, 0.0)),
+	   "an infinite interval gives NaN");
+	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, 1.0, 0.0, 1e-12, 0.0, 0.0)),
+	   "panels of width 0 give NaN");
+	ok(isnan(clv_quadrature_positive(bump, NULL, 0.0, NAN, 1.0, 1e-12, 0.0, 0.0)),
+	   "a NaN bound gives NaN");
 }
 
 /*
