@@ -256,6 +256,14 @@ write("fuzz_model_formulas", "bgnbd_integral_r_infinite",
       struct.pack("<B", 2 | (31 << 3)) + f64(1.7976931348623157e308, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0) +
       struct.pack("<hhBhh", 2, 30000, 128, 100, 30000))
 
+# a longer random run (stop 23) found this one: BG/NBD P(alive) at r =
+# DBL_MAX, which the harness's move by 1e-9 made infinite (the SQL types
+# reject an infinite parameter; the harness no longer moves one there)
+write("fuzz_model_formulas", "bgnbd_p_alive_r_max", bytes.fromhex(
+    "faffffffffffffef7f0000002c00003bffffffffffff00000009ffffffffffffffffffffef7f0000002c00003bffffffffffff"
+    "00000009ffffffff3f00003f000000000000f03f000000000000f03f000000000000f03f000000000000f03f000000000000f0"
+    "3f020032ffffffffffffffffffffff75800f6400"))
+
 # fuzz_model_fits: model (0 BG/NBD, 1 Gamma-Gamma, 2 Pareto/NBD), rows, then per row kind
 # (bit 0 x = 0, bit 1 large x, bit 2 t = 0), x, t, t_x fraction, count, m
 def fit_row(kind, x, t, tx_fraction, count, m):
