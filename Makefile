@@ -28,8 +28,11 @@ $(OBJS): $(wildcard src/*.h src/core/*.h)
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 UNIT_TESTS = $(patsubst %.c,%.bin,$(sort $(wildcard test/unit/test_*.c)))
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
-	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(LIBMVEC) -lm
+# what every build of a unit test shares: its sources and the flags
+UNIT_DEPS = $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
+UNIT_BUILD = -std=c99 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(LIBMVEC) -lm
+test/unit/%.bin: test/unit/%.c $(UNIT_DEPS)
+	$(CC) -O2 $(UNIT_BUILD)
 
 .PHONY: unitcheck unitcheck-sanitized cdnowcheck
 unitcheck: $(UNIT_TESTS)
@@ -39,9 +42,9 @@ unitcheck: $(UNIT_TESTS)
 # Sanitizer: a read out of bounds, a leak, an overflowing conversion or a
 # signed overflow stops the test (Debian 12: apt-get install clang)
 SANITIZED_UNIT_TESTS = $(patsubst %.c,%.sanitized,$(sort $(wildcard test/unit/test_*.c)))
-test/unit/%.sanitized: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
-	clang -std=c99 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(LIBMVEC) -lm
+test/unit/%.sanitized: test/unit/%.c $(UNIT_DEPS)
+	clang -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+		$(UNIT_BUILD)
 unitcheck-sanitized: $(SANITIZED_UNIT_TESTS)
 	prove -e '' $(SANITIZED_UNIT_TESTS)
 
